@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds and runs the examples of this module.
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
  *       prints only to {@code out};</li>
  *   <li>a {@code public static void main(String[])} that calls {@code run(System.out)};</li>
  *   <li>a {@code public static final String EXPECTED_OUTPUT} holding exactly what {@code run}
- *       prints. The module's test runs every example and compares.</li>
+ *       prints. The module's test runs every example and compares. An example whose output holds
+ *       measurements (times, rates) declares {@code EXPECTED_OUTPUT_REGEX} instead: a regular
+ *       expression that the whole output must match.</li>
  * </ul>
  * Examples are found by name, so adding one needs no registration.
  */
@@ -39,16 +42,39 @@ public final class Examples {
     /** One discovered example. */
     public record Example(String name, Class<?> type) {
 
-        /** The text that {@link #run(PrintStream)} must print. */
-        public String expectedOutput() {
+        /**
+         * Whether {@code printed} is what the example must print: equal to its
+         * {@code EXPECTED_OUTPUT}, or matching its {@code EXPECTED_OUTPUT_REGEX}.
+         */
+        public boolean accepts(String printed) {
+            String exact = constant("EXPECTED_OUTPUT");
+            if (exact != null) {
+                return exact.equals(printed);
+            }
+            String regex = constant("EXPECTED_OUTPUT_REGEX");
+            if (regex != null) {
+                return java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL).matcher(printed).matches();
+            }
+            throw new IllegalStateException(name + " declares neither EXPECTED_OUTPUT nor EXPECTED_OUTPUT_REGEX");
+        }
+
+        /** The expected output, or the regular expression it must match, for messages. */
+        public String expectation() {
+            String exact = constant("EXPECTED_OUTPUT");
+            return exact != null ? exact : "(regex) " + constant("EXPECTED_OUTPUT_REGEX");
+        }
+
+        private @Nullable String constant(String field) {
             try {
-                Field f = type.getField("EXPECTED_OUTPUT");
+                Field f = type.getField(field);
                 if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) {
-                    throw new IllegalStateException(name + ".EXPECTED_OUTPUT must be a static String");
+                    throw new IllegalStateException(name + "." + field + " must be a static String");
                 }
                 return (String) f.get(null);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(name + " has no public static String EXPECTED_OUTPUT", e);
+            } catch (NoSuchFieldException e) {
+                return null;
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(name + "." + field + " must be public", e);
             }
         }
 
