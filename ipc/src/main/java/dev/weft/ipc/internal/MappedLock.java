@@ -1,0 +1,296 @@
+package dev.weft.ipc.internal;
+
+import static dev.weft.ipc.internal.LockDescriptor.LOCK_WORD_OFFSET;
+import static dev.weft.ipc.internal.LockDescriptor.OWNER_MASK;
+import static dev.weft.ipc.internal.LockDescriptor.RECOVERIES_OFFSET;
+import static dev.weft.ipc.internal.LockDescriptor.WAITERS;
+
+import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.LockResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link IpcLock} on one 32-bit word of a shared mapping ({@link LockDescriptor}).
+ *
+ * <pre>
+ * Implementation notes
+ *
+ * Overview
+ *   A futex mutex in the manner of Drepper's "Futexes Are Tricky" (mutex 2) and glibc's robust
+ *   mutexes: the word holds the holder's participant token and a WAITERS bit. Acquire is one CAS
+ *   0 -> me; release is one getAndSet(0), plus a wake only if WAITERS was set. Deviations: the
+ *   token (not a thread id) identifies the holder, so any participant may release (Python
+ *   semantics), and a dead holder is detected by a liveness probe instead of the kernel's robust
+ *   list (which is per thread and needs glibc's layout).
+ *
+ * Invariants
+ *   - word == 0 <=> free; else (word & OWNER_MASK) is the token that took the lock, set in the same
+ *     CAS that took it (or in the recovery CAS).
+ *   - A process sleeping on the word, or about to, has made WAITERS set in the value it sleeps on.
+ *     A thread that has slept acquires with WAITERS set (there may be other sleepers).
+ * Non-invariants
+ *   - WAITERS set does not mean someone sleeps (sleepers may have timed out or died): it only costs
+ *     a spurious wake.
+ *
+ * Linearization points
+ *   acquire / tryAcquire: the successful CAS (from 0, or from the dead holder's exact value).
+ *   release: the getAndSet(0). isLocked: the volatile read.
+ *
+ * Memory ordering
+ *   All word accesses are volatile (CAS, getAndSet, getVolatile): full fences, so the protected
+ *   data written before a release is visible after the next acquire in any process, and the
+ *   release's read of WAITERS is ordered after its clear (Dekker with the sleeper's CAS of WAITERS
+ *   followed by the kernel's re-check of the word in FUTEX_WAIT).
+ *   recoveries: getAndAdd (statistics only).
+ *
+ * Blocking and cancellation
+ *   Waiter loop: spin/yield rounds with the plain CAS, then publish WAITERS and sleep in the
+ *   Waiter (futex or back-off) until the word changes or a slice ends. Every liveness slice with an
+ *   unchanged holder, the holder's token is probed; a dead holder is replaced with one CAS from the
+ *   exact observed value (so two recoverers cannot both win) and OWNER_DIED is returned. A timed
+ *   wait probes once more at its deadline. Interrupt: InterruptedException from the Waiter, before
+ *   anything was acquired; a WAITERS bit may be left (harmless).
+ *
+ * Progress
+ *   Blocking (it is a lock). Lock-free in the sense that a dead holder never blocks the others for
+ *   longer than one liveness slice of a waiter.
+ * </pre>
+ */
+public final class MappedLock implements IpcLock {
+
+    private final String name;
+    private final SharedMemory memory;
+    private final Liveness liveness;
+    private final Waiter waiter;
+    private final long sliceNanos;
+    private final DomainGuard guard;
+    private final int token;
+
+    /**
+     * Creates a lock on {@code memory}, which must hold a lock layout.
+     *
+     * @param sliceNanos liveness slice: how long a waiter waits on an unchanged holder before
+     *     probing it
+     */
+    public MappedLock(String name, SharedMemory memory, Liveness liveness, Waiter waiter, long sliceNanos,
+            DomainGuard guard) {
+        this.name = Objects.requireNonNull(name);
+        this.memory = Objects.requireNonNull(memory);
+        this.liveness = Objects.requireNonNull(liveness);
+        this.waiter = Objects.requireNonNull(waiter);
+        this.sliceNanos = sliceNanos;
+        this.guard = Objects.requireNonNull(guard);
+        this.token = liveness.token();
+        if (token == 0 || (token & ~OWNER_MASK) != 0) {
+            throw new IllegalArgumentException("token must be a non-zero 30-bit value, was 0x" + Integer.toHexString(token));
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LockResult acquire() throws InterruptedException {
+        guard.check();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (casWord(0, token)) {
+            if (CrashPoints.ENABLED) {
+                CrashPoints.reach("lock.acquired");
+            }
+            return LockResult.ACQUIRED;
+        }
+        return acquireSlow(false, 0L);
+    }
+
+    @Override
+    public LockResult tryAcquire() {
+        guard.check();
+        if (casWord(0, token)) {
+            return LockResult.ACQUIRED;
+        }
+        while (true) {
+            int v = getWordVolatile();
+            if (v == 0) {
+                if (casWord(0, token)) {
+                    return LockResult.ACQUIRED;
+                }
+                continue;
+            }
+            LockResult r = tryRecover(v);
+            if (r != null) {
+                return r;
+            }
+            if (getWordVolatile() == v) {
+                return LockResult.NOT_ACQUIRED;
+            }
+        }
+    }
+
+    @Override
+    public LockResult tryAcquire(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return tryAcquireNanos(saturatedNanos(timeout));
+    }
+
+    @Override
+    public LockResult tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return tryAcquireNanos(unit.toNanos(timeout));
+    }
+
+    private LockResult tryAcquireNanos(long nanos) throws InterruptedException {
+        guard.check();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (nanos <= 0) {
+            return tryAcquire();
+        }
+        if (casWord(0, token)) {
+            return LockResult.ACQUIRED;
+        }
+        return acquireSlow(true, nanos);
+    }
+
+    private LockResult acquireSlow(boolean timed, long nanos) throws InterruptedException {
+        final SharedMemory memory = this.memory;
+        final Waiter waiter = this.waiter;
+        long start = System.nanoTime();
+        long deadline = timed ? start + nanos : Long.MAX_VALUE;
+        int observedOwner = 0;
+        long observedSince = start;
+        int claimBits = 0; // WAITERS once this thread has slept: there may be other sleepers
+        for (int round = 0; ; round++) {
+            int v = getWordVolatile();
+            if (v == 0) {
+                if (casWord(0, token | claimBits)) {
+                    if (CrashPoints.ENABLED) {
+                        CrashPoints.reach("lock.acquired");
+                    }
+                    return LockResult.ACQUIRED;
+                }
+                continue;
+            }
+            long now = System.nanoTime();
+            int owner = v & OWNER_MASK;
+            if (owner != observedOwner) {
+                observedOwner = owner;
+                observedSince = now;
+            } else if (now - observedSince >= sliceNanos) {
+                observedSince = now;
+                LockResult r = tryRecover(v);
+                if (r != null) {
+                    return r;
+                }
+                continue;
+            }
+            if (timed && now - deadline >= 0) {
+                LockResult r = tryRecover(v); // last chance before giving up
+                return r != null ? r : LockResult.NOT_ACQUIRED;
+            }
+            if (waiter.willSleep(round)) {
+                if ((v & WAITERS) == 0) {
+                    if (!casWord(v, v | WAITERS)) {
+                        continue;
+                    }
+                    v |= WAITERS;
+                }
+                claimBits = WAITERS;
+                if (CrashPoints.ENABLED) {
+                    CrashPoints.reach("lock.waitersSet");
+                }
+            }
+            if (CrashPoints.ENABLED && claimBits != 0) {
+                CrashPoints.reach("lock.sleeping");
+            }
+            long sliceEnd = observedSince + sliceNanos;
+            long until = deadline - sliceEnd < 0 ? deadline : sliceEnd;
+            waiter.await(memory, LOCK_WORD_OFFSET, v, until, round);
+        }
+    }
+
+    /**
+     * Takes the lock from its holder if the holder (in {@code v}) is provably dead.
+     *
+     * @return {@link LockResult#OWNER_DIED} on takeover, {@code null} if the holder is alive, is
+     *     this process, or the word changed
+     */
+    private LockResult tryRecover(int v) {
+        int owner = v & OWNER_MASK;
+        if (owner == token || !liveness.isDead(owner)) {
+            return null;
+        }
+        // One CAS from the exact dead value: of several recoverers exactly one wins.
+        if (casWord(v, token | (v & WAITERS))) {
+            if (CrashPoints.ENABLED) {
+                CrashPoints.reach("lock.recovered");
+            }
+            memory.getAndAddLong(RECOVERIES_OFFSET, 1);
+            return LockResult.OWNER_DIED;
+        }
+        return null;
+    }
+
+    @Override
+    public void release() {
+        int v = memory.getAndSetInt(LOCK_WORD_OFFSET, 0);
+        if (v == 0) {
+            throw new IllegalStateException("release of lock '" + name + "' which is not held");
+        }
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach("lock.released");
+        }
+        if ((v & WAITERS) != 0) {
+            waiter.wakeOne(memory, LOCK_WORD_OFFSET);
+        }
+    }
+
+    @Override
+    public boolean isLocked() {
+        return getWordVolatile() != 0;
+    }
+
+    /** How many times a waiter took this lock over from a dead holder (all processes, ever). */
+    public long recoveries() {
+        return memory.getLongVolatile(RECOVERIES_OFFSET);
+    }
+
+    /** The raw lock word (for tests and diagnostics). */
+    public int word() {
+        return getWordVolatile();
+    }
+
+    @Override
+    public String toString() {
+        int v = getWordVolatile();
+        if (v == 0) {
+            return "IpcLock[" + name + ", unlocked]";
+        }
+        int owner = v & OWNER_MASK;
+        return "IpcLock[" + name + ", locked by " + (owner == token ? "this process" : liveness.describe(owner))
+                + ((v & WAITERS) != 0 ? ", waiters" : "") + "]";
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    // Word accessors (the mapping's VarHandles live in SharedMemory).
+    private int getWordVolatile() {
+        return memory.getIntVolatile(LOCK_WORD_OFFSET);
+    }
+
+    private boolean casWord(int expected, int value) {
+        return memory.casInt(LOCK_WORD_OFFSET, expected, value);
+    }
+}

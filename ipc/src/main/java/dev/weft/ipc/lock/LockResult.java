@@ -1,0 +1,44 @@
+package dev.weft.ipc.lock;
+
+/**
+ * The outcome of an attempt to acquire an {@link IpcLock}.
+ *
+ * <p>Python's {@code multiprocessing.Lock.acquire} returns {@code True} or {@code False}; Weft adds
+ * a third answer, {@link #OWNER_DIED}, in the manner of a robust POSIX mutex ({@code EOWNERDEAD}):
+ * the caller holds the lock, but the previous holder died while holding it, so whatever the lock
+ * protects may be half-updated and should be checked or repaired before use.
+ *
+ * @since 0.1
+ */
+public enum LockResult {
+
+    /** The lock was free (or released by its holder) and the caller now holds it. */
+    ACQUIRED,
+
+    /**
+     * The caller now holds the lock, taken over from a holder that died (or closed its domain)
+     * without releasing it. The protected state may be inconsistent.
+     */
+    OWNER_DIED,
+
+    /** The caller does not hold the lock: it was busy and the attempt did not wait or timed out. */
+    NOT_ACQUIRED;
+
+    /**
+     * Whether the caller holds the lock ({@link #ACQUIRED} or {@link #OWNER_DIED}).
+     *
+     * @return {@code true} unless {@link #NOT_ACQUIRED}
+     */
+    public boolean acquired() {
+        return this != NOT_ACQUIRED;
+    }
+
+    /**
+     * Whether the lock was taken over from a dead holder.
+     *
+     * @return {@code true} only for {@link #OWNER_DIED}
+     */
+    public boolean ownerDied() {
+        return this == OWNER_DIED;
+    }
+}

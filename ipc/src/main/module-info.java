@@ -1,0 +1,10 @@
+/**
+ * Weft ipc: locks and events shared between processes on one host.
+ */
+module dev.weft.ipc {
+    requires static transitive org.jspecify;
+
+    exports dev.weft.ipc;
+    exports dev.weft.ipc.lock;
+    exports dev.weft.ipc.event;
+}
