@@ -42,10 +42,8 @@ public final class CrashPoints {
         if (mode == null || (mode.equals("mark") && !MARKED.add(point))) {
             return;
         }
-        synchronized (System.out) {
-            System.out.println("POINT " + point);
-            System.out.flush();
-        }
+        System.out.println("POINT " + point);
+        System.out.flush();
         if (mode.equals("stop")) {
             while (true) {
                 LockSupport.park(CrashPoints.class);

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,8 +58,10 @@ public final class MappedDomain implements IpcDomain {
         Waiter.create(options.waitBackend(), options.maxPark().toNanos()); // fail fast before any file work
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Set<PosixFilePermission> dirPermissions = SharedFiles.directoryPermissions(options.filePermissions());
             Files.createDirectories(dir, SharedFiles.attributes(dir.getParent() == null ? dir : dir.getParent(),
-                    SharedFiles.directoryPermissions(options.filePermissions())));
+                    dirPermissions));
+            SharedFiles.applyPermissions(dir, dirPermissions); // the umask narrows the create-time mode
         }
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);

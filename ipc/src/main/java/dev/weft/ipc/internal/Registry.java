@@ -94,10 +94,19 @@ public final class Registry implements Liveness {
     static Registry open(Path dir, Set<PosixFilePermission> permissions) throws IOException {
         SharedMemory memory = SharedFiles.createOrAttach(dir, REGISTRY_FILE, HeaderDescriptor.KIND_REGISTRY,
                 RegistryDescriptor.FILE_LENGTH, CAPACITY, REGISTRY_FILE, permissions);
-        AsynchronousFileChannel channel = AsynchronousFileChannel.open(dir.resolve(LOCK_FILE),
+        Path lockFile = dir.resolve(LOCK_FILE);
+        boolean created = !java.nio.file.Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS);
+        AsynchronousFileChannel channel = AsynchronousFileChannel.open(lockFile,
                 Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         LinkOption.NOFOLLOW_LINKS),
                 null, SharedFiles.attributes(dir, permissions));
+        if (created) {
+            try {
+                SharedFiles.applyPermissions(lockFile, permissions);
+            } catch (IOException e) {
+                // created concurrently by another user's process: keep its permissions
+            }
+        }
         try {
             return register(memory, channel);
         } catch (IOException | RuntimeException e) {

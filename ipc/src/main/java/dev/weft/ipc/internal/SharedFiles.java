@@ -73,6 +73,13 @@ public final class SharedFiles {
         return dir;
     }
 
+    /** Sets exactly {@code permissions} on {@code path} (POSIX file systems only). */
+    static void applyPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
     static FileAttribute<?>[] attributes(Path dir, Set<PosixFilePermission> permissions) {
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
@@ -127,6 +134,7 @@ public final class SharedFiles {
                     ch.write(image);
                 }
             }
+            applyPermissions(tmp, permissions); // the create-time attribute is narrowed by the umask
             try {
                 Files.createLink(file, tmp);
             } catch (FileAlreadyExistsException lost) {

@@ -1,0 +1,136 @@
+package dev.weft.ipc.testing;
+
+import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.event.IpcEvent;
+import dev.weft.ipc.internal.SharedMemory;
+import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.LockResult;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The program run by the child JVMs of the multi-process tests.
+ *
+ * <p>Arguments: the domain directory, then commands to run at once (each argument one command);
+ * then it reads further commands, one per line, from standard input until {@code exit} or end of
+ * input. Each command answers one line on standard output. The first line is {@code READY <pid>}.
+ *
+ * <pre>
+ * acquire L | try L | tryfor L MS | release L      -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
+ * set E | clear E                                  -> OK
+ * await E | awaitfor E MS                          -> AWAITED true|false
+ * count L FILE N THREADS                           -> COUNTED N*THREADS (N increments per thread under L)
+ * pingpong E_PING E_PONG N                         -> PONGED N (answer N pings: await ping, clear, set pong)
+ * hold                                             -> HOLDING, then parks forever
+ * exit                                             -> exits 0
+ * </pre>
+ */
+public final class ChildMain {
+
+    private ChildMain() {}
+
+    public static void main(String[] args) throws Exception {
+        IpcDomain domain = IpcTesting.open(Path.of(args[0]));
+        say("READY " + ProcessHandle.current().pid());
+        for (int i = 1; i < args.length; i++) {
+            run(domain, args[i]);
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (!line.isBlank()) {
+                run(domain, line.trim());
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void run(IpcDomain domain, String command) throws Exception {
+        String[] w = command.split(" ");
+        switch (w[0]) {
+            case "acquire" -> say(domain.lock(w[1]).acquire().name());
+            case "try" -> say(domain.lock(w[1]).tryAcquire().name());
+            case "tryfor" -> say(domain.lock(w[1]).tryAcquire(Duration.ofMillis(Long.parseLong(w[2]))).name());
+            case "release" -> {
+                try {
+                    domain.lock(w[1]).release();
+                    say("RELEASED");
+                } catch (IllegalStateException e) {
+                    say("ERROR " + e.getClass().getSimpleName());
+                }
+            }
+            case "set" -> {
+                domain.event(w[1]).set();
+                say("OK");
+            }
+            case "clear" -> {
+                domain.event(w[1]).clear();
+                say("OK");
+            }
+            case "await" -> {
+                domain.event(w[1]).await();
+                say("AWAITED true");
+            }
+            case "awaitfor" -> say("AWAITED " + domain.event(w[1]).await(Duration.ofMillis(Long.parseLong(w[2]))));
+            case "count" -> say("COUNTED " + count(domain.lock(w[1]), Path.of(w[2]), Integer.parseInt(w[3]),
+                    Integer.parseInt(w[4])));
+            case "pingpong" -> say("PONGED " + pingPong(domain.event(w[1]), domain.event(w[2]), Integer.parseInt(w[3])));
+            case "hold" -> {
+                say("HOLDING");
+                while (true) {
+                    LockSupport.park();
+                }
+            }
+            case "exit" -> {
+                domain.close();
+                System.exit(0);
+            }
+            default -> say("ERROR unknown command " + command);
+        }
+    }
+
+    /** Increments the long at offset 0 of {@code file} (plain read, plain write) under {@code lock}. */
+    static long count(IpcLock lock, Path file, int perThread, int threads) throws Exception {
+        SharedMemory counter = SharedMemory.map(file, 4096);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        LockResult r = lock.acquire();
+                        if (r != LockResult.ACQUIRED) {
+                            throw new AssertionError("unexpected " + r);
+                        }
+                        counter.setLongPlain(0, counter.getLongPlain(0) + 1);
+                        lock.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        return (long) perThread * threads;
+    }
+
+    /** Answers {@code n} pings: waits for ping, clears it, sets pong. */
+    static int pingPong(IpcEvent ping, IpcEvent pong, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            ping.await();
+            ping.clear();
+            pong.set();
+        }
+        return n;
+    }
+}
