@@ -66,6 +66,7 @@ public final class Child implements AutoCloseable {
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:-UsePerfData");
         cmd.add("-Xmx64m");
         WaitBackend backend = IpcTesting.expectedBackend();
         if (backend == WaitBackend.FUTEX) {
