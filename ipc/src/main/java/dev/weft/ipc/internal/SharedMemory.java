@@ -69,6 +69,25 @@ public final class SharedMemory {
         }
     }
 
+    /**
+     * A view of {@code length} bytes at {@code offset} of this mapping, sharing its memory: offsets
+     * of the view start at 0. Used by the stress tests to place many independent objects in one
+     * mapped file.
+     *
+     * @param offset a multiple of 128 (keeps every word's alignment and cache-line placement)
+     * @param length bytes in the view
+     * @return the view
+     */
+    public SharedMemory slice(int offset, int length) {
+        if (offset < 0 || offset % 128 != 0 || length < 0 || offset > this.length - length) {
+            throw new IndexOutOfBoundsException("slice [" + offset + ", +" + length + ") of a " + this.length
+                    + "-byte mapping; offset must be a multiple of 128");
+        }
+        MappedByteBuffer view = buffer.slice(offset, length);
+        view.order(ByteOrder.nativeOrder());
+        return new SharedMemory(view, path, length);
+    }
+
     /** The mapped file. */
     public Path path() {
         return path;

@@ -1,0 +1,55 @@
+/*
+ * Goal: a set-then-clear pulse from one "process" always releases a waiter in another (separate
+ * mappings of one file): the generation in the event word makes the pulse visible even when the
+ * waiter only looks after the clear.
+ *
+ * Run: mvn -B -ntp -pl stress-tests -am verify -DskipTests -Dweft.jcstress.args="-m quick -t dev.weft.stress.ipc"
+ *
+ * Observed (2 vCPU AMD EPYC VM shared with other builds, Linux 6.18, Temurin 25.0.3, -m quick,
+ * back-off wait back-end, all JIT modes summed):
+ *   TERMINATED   2,421   ACCEPTABLE
+ *   STALE            0   FORBIDDEN
+ */
+package dev.weft.stress.ipc;
+
+import dev.weft.ipc.internal.EventDescriptor;
+import dev.weft.ipc.internal.MappedEvent;
+import dev.weft.ipc.internal.SharedMemory;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Expect;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
+import org.openjdk.jcstress.annotations.State;
+
+@JCStressTest(Mode.Termination)
+@Outcome(id = "TERMINATED", expect = Expect.ACCEPTABLE, desc = "The waiter saw the pulse and returned.")
+@Outcome(id = "STALE", expect = Expect.FORBIDDEN, desc = "The waiter missed the set-then-clear pulse.")
+@Outcome(expect = Expect.FORBIDDEN, desc = "Anything else.")
+@State
+public class IpcEvent_01_PulseNotLost {
+
+    final MappedEvent setter;
+    final MappedEvent waiter;
+
+    public IpcEvent_01_PulseNotLost() {
+        int slot = TwoMappings.nextSlot();
+        SharedMemory memA = TwoMappings.a(slot);
+        SharedMemory memB = TwoMappings.b(slot);
+        memA.setIntVolatile(EventDescriptor.EVENT_WORD_OFFSET, 0);
+        setter = new MappedEvent("e", memA, TwoMappings.WAITER, TwoMappings.SLICE_NANOS, TwoMappings.GUARD);
+        waiter = new MappedEvent("e", memB, TwoMappings.WAITER, TwoMappings.SLICE_NANOS, TwoMappings.GUARD);
+    }
+
+    @Actor
+    public void processBWaits() throws InterruptedException {
+        waiter.await();
+    }
+
+    @Signal
+    public void processAPulses() {
+        setter.set();
+        setter.clear();
+    }
+}
