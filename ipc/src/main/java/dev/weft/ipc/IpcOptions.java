@@ -26,17 +26,19 @@ public final class IpcOptions {
     private final Duration livenessSlice;
     private final WaitBackend waitBackend;
     private final Duration maxPark;
+    private final Duration spin;
     private final Set<PosixFilePermission> filePermissions;
 
     private IpcOptions(Builder b) {
         this.livenessSlice = b.livenessSlice;
         this.waitBackend = b.waitBackend;
         this.maxPark = b.maxPark;
+        this.spin = b.spin;
         this.filePermissions = Set.copyOf(b.filePermissions);
     }
 
     /**
-     * The defaults: 100 ms liveness slice, {@link WaitBackend#AUTO}, 1 ms maximum park, owner-only
+     * The defaults: 100 ms liveness slice, {@link WaitBackend#AUTO}, 1 ms maximum park, 20 µs spin, owner-only
      * files ({@code rw-------}; directories {@code rwx------}).
      *
      * @return the default options
@@ -83,6 +85,17 @@ public final class IpcOptions {
     }
 
     /**
+     * How long a waiting platform thread spins and yields before it sleeps. Spinning catches a peer
+     * that answers within that time without the cost of a sleep and wake-up (several microseconds);
+     * it burns CPU only while waiting. Virtual threads never spin.
+     *
+     * @return the spin time
+     */
+    public Duration spin() {
+        return spin;
+    }
+
+    /**
      * Permissions of the files the domain creates; directories get the same plus the matching
      * execute bits.
      *
@@ -95,7 +108,7 @@ public final class IpcOptions {
     @Override
     public String toString() {
         return "IpcOptions[livenessSlice=" + livenessSlice + ", waitBackend=" + waitBackend
-                + ", maxPark=" + maxPark + ", filePermissions=" + filePermissions + "]";
+                + ", maxPark=" + maxPark + ", spin=" + spin + ", filePermissions=" + filePermissions + "]";
     }
 
     /** Builds {@link IpcOptions}; not thread-safe. */
@@ -103,6 +116,7 @@ public final class IpcOptions {
         private Duration livenessSlice = Duration.ofMillis(100);
         private WaitBackend waitBackend = WaitBackend.AUTO;
         private Duration maxPark = Duration.ofMillis(1);
+        private Duration spin = Duration.ofNanos(Long.getLong("weft.ipc.spinNanos", 20_000));
         private Set<PosixFilePermission> filePermissions =
                 EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
@@ -146,6 +160,22 @@ public final class IpcOptions {
                 throw new IllegalArgumentException("maxPark must be between 1 µs and 1 s, was " + maxPark);
             }
             this.maxPark = maxPark;
+            return this;
+        }
+
+        /**
+         * Sets how long a waiting platform thread spins before sleeping (default 20 µs, or the
+         * system property {@code weft.ipc.spinNanos}).
+         *
+         * @param spin zero (sleep at once) up to 1 ms
+         * @return this builder
+         */
+        public Builder spin(Duration spin) {
+            Objects.requireNonNull(spin, "spin");
+            if (spin.isNegative() || spin.compareTo(Duration.ofMillis(1)) > 0) {
+                throw new IllegalArgumentException("spin must be between 0 and 1 ms, was " + spin);
+            }
+            this.spin = spin;
             return this;
         }
 

@@ -18,20 +18,20 @@ class WaitBackendTest {
     void autoSelection_matchesTheBackendThisRunTests() {
         WaitBackend expected = IpcTesting.expectedBackend();
         assumeTrue(expected != WaitBackend.AUTO, "no expectation set for this run");
-        assertThat(Waiter.create(WaitBackend.AUTO, 1_000_000).backend())
+        assertThat(Waiter.create(WaitBackend.AUTO, 1_000_000, Waiter.DEFAULT_SPIN_NANOS).backend())
                 .as("futex unavailable because: %s", Waiter.futexUnavailableReason())
                 .isEqualTo(expected);
     }
 
     @Test
     void backoffRequested_isAlwaysAvailable() {
-        assertThat(Waiter.create(WaitBackend.BACKOFF, 1_000_000).backend()).isEqualTo(WaitBackend.BACKOFF);
+        assertThat(Waiter.create(WaitBackend.BACKOFF, 1_000_000, Waiter.DEFAULT_SPIN_NANOS).backend()).isEqualTo(WaitBackend.BACKOFF);
     }
 
     @Test
     void futexRequested_whereUnavailable_failsFastWithReason() throws Exception {
         assumeTrue(!Waiter.futexAvailable());
-        assertThatThrownBy(() -> Waiter.create(WaitBackend.FUTEX, 1_000_000))
+        assertThatThrownBy(() -> Waiter.create(WaitBackend.FUTEX, 1_000_000, Waiter.DEFAULT_SPIN_NANOS))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("unavailable");
         Path dir = IpcTesting.newDomainDir("backend");
         try {
@@ -47,7 +47,7 @@ class WaitBackendTest {
         String old = System.getProperty(Waiter.BACKEND_PROPERTY);
         System.setProperty(Waiter.BACKEND_PROPERTY, "turbo");
         try {
-            assertThatThrownBy(() -> Waiter.create(WaitBackend.AUTO, 1_000_000))
+            assertThatThrownBy(() -> Waiter.create(WaitBackend.AUTO, 1_000_000, Waiter.DEFAULT_SPIN_NANOS))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'turbo'");
         } finally {
             if (old == null) {

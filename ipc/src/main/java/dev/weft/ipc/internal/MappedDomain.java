@@ -41,7 +41,7 @@ public final class MappedDomain implements IpcDomain {
 
     private MappedDomain(Runtime runtime, IpcOptions options) {
         this.runtime = runtime;
-        this.waiter = Waiter.create(options.waitBackend(), options.maxPark().toNanos());
+        this.waiter = Waiter.create(options.waitBackend(), options.maxPark().toNanos(), options.spin().toNanos());
         this.sliceNanos = options.livenessSlice().toNanos();
         this.guard = new DomainGuard(runtime.directory.toString());
     }
@@ -55,7 +55,7 @@ public final class MappedDomain implements IpcDomain {
     public static MappedDomain open(Path directory, IpcOptions options) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(options, "options");
-        Waiter.create(options.waitBackend(), options.maxPark().toNanos()); // fail fast before any file work
+        Waiter.create(options.waitBackend(), options.maxPark().toNanos(), options.spin().toNanos()); // fail fast
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Set<PosixFilePermission> dirPermissions = SharedFiles.directoryPermissions(options.filePermissions());

@@ -140,7 +140,7 @@ public final class MappedEvent implements IpcEvent {
         final int generation = first & GENERATION_MASK;
         final long start = System.nanoTime();
         final long deadline = timed ? start + nanos : Long.MAX_VALUE;
-        for (int round = 0; ; round++) {
+        while (true) {
             int v = getWordVolatile();
             if ((v & SET) != 0 || (v & GENERATION_MASK) != generation) {
                 return true;
@@ -149,18 +149,20 @@ public final class MappedEvent implements IpcEvent {
             if (timed && now - deadline >= 0) {
                 return false;
             }
-            if (waiter.willSleep(round) && (v & WAITERS) == 0) {
+            long waited = now - start;
+            boolean sleeping = waiter.willSleep(waited);
+            if (sleeping && (v & WAITERS) == 0) {
                 if (!casWord(v, v | WAITERS)) {
                     continue;
                 }
                 v |= WAITERS;
             }
-            if (CrashPoints.ENABLED && waiter.willSleep(round)) {
+            if (CrashPoints.ENABLED && sleeping) {
                 CrashPoints.reach("event.sleeping");
             }
             guard.check();
             long sliceEnd = now + sliceNanos;
-            waiter.await(memory, EVENT_WORD_OFFSET, v, deadline - sliceEnd < 0 ? deadline : sliceEnd, round);
+            waiter.await(memory, EVENT_WORD_OFFSET, v, deadline - sliceEnd < 0 ? deadline : sliceEnd, waited);
         }
     }
 

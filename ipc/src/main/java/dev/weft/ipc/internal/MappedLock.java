@@ -166,7 +166,7 @@ public final class MappedLock implements IpcLock {
         int observedOwner = 0;
         long observedSince = start;
         int claimBits = 0; // WAITERS once this thread has slept: there may be other sleepers
-        for (int round = 0; ; round++) {
+        while (true) {
             int v = getWordVolatile();
             if (v == 0) {
                 if (casWord(0, token | claimBits)) {
@@ -194,7 +194,8 @@ public final class MappedLock implements IpcLock {
                 LockResult r = tryRecover(v); // last chance before giving up
                 return r != null ? r : LockResult.NOT_ACQUIRED;
             }
-            if (waiter.willSleep(round)) {
+            long waited = now - start;
+            if (waiter.willSleep(waited)) {
                 if ((v & WAITERS) == 0) {
                     if (!casWord(v, v | WAITERS)) {
                         continue;
@@ -211,7 +212,7 @@ public final class MappedLock implements IpcLock {
             }
             long sliceEnd = observedSince + sliceNanos;
             long until = deadline - sliceEnd < 0 ? deadline : sliceEnd;
-            waiter.await(memory, LOCK_WORD_OFFSET, v, until, round);
+            waiter.await(memory, LOCK_WORD_OFFSET, v, until, waited);
         }
     }
 

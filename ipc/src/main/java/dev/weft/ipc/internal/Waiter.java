@@ -12,25 +12,28 @@ import java.util.concurrent.locks.LockSupport;
  * <p>This is the only place that knows how processes sleep. The objects built on it (lock, event,
  * and later the queue's event counts) follow one caller loop:
  * <pre>{@code
- * for (int round = 0; ; round++) {
+ * long start = System.nanoTime();
+ * while (true) {
  *     int v = memory.getIntVolatile(WORD);
- *     if (done(v)) return ...;                       // the word is the truth
- *     if (no sleeper flag in v) { cas the flag in; continue; }
- *     waiter.await(memory, WORD, v | FLAG, until, round); // may return early, for any reason
+ *     if (done(v)) return ...;                                      // the word is the truth
+ *     long waited = System.nanoTime() - start;
+ *     if (waiter.willSleep(waited) && no sleeper flag in v) { cas the flag in; continue; }
+ *     waiter.await(memory, WORD, v, until, waited);                 // may return early, for any reason
  * }
  * }</pre>
  * and wakers call {@link #wakeOne} or {@link #wakeAll} only when they saw the sleeper flag. A wait
  * never lasts past {@code until}, nor (on a platform thread with the futex back-end) past
  * {@link #INTERRUPT_CHECK_NANOS}, so callers re-check liveness and deadlines on their own schedule.
  *
- * <h2>Strategy per round</h2>
+ * <h2>Strategy by time waited</h2>
  * <ol>
- *   <li>Rounds {@code [0, spinRounds)}: {@link Thread#onSpinWait()} once (platform threads only;
- *       none on a one-CPU host).</li>
- *   <li>The next {@link #YIELD_ROUNDS} rounds: {@link Thread#yield()}.</li>
+ *   <li>First half of the spin time ({@link #DEFAULT_SPIN_NANOS} by default): one
+ *       {@link Thread#onSpinWait()} per round (platform threads only; no spinning on a one-CPU
+ *       host).</li>
+ *   <li>Second half: {@link Thread#yield()} per round.</li>
  *   <li>Then sleep: {@code FUTEX_WAIT(word, expected)} for at most {@link #INTERRUPT_CHECK_NANOS}
- *       (futex back-end), or {@link LockSupport#parkNanos} doubling from 1 µs to the maximum park
- *       (back-off back-end).</li>
+ *       (futex back-end), or {@link LockSupport#parkNanos} for about as long as it has already slept,
+ *       from 1 µs up to the maximum park (back-off back-end).</li>
  * </ol>
  * A virtual thread never blocks its carrier: it registers with the process-wide
  * {@link VirtualRelay} and parks; one platform thread per watched word sleeps on the word for all
@@ -46,10 +49,13 @@ public final class Waiter {
 
     /** Longest single futex sleep of a platform thread: bounds how late an interrupt is noticed. */
     public static final long INTERRUPT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** Rounds of {@link Thread#onSpinWait()} before yielding: about 2-5 µs on current x86. */
-    static final int SPIN_ROUNDS = 100;
-    /** Rounds of {@link Thread#yield()} after spinning. */
-    static final int YIELD_ROUNDS = 5;
+    /**
+     * Default time a platform thread spins (then yields) before sleeping: about twice a futex
+     * wake-up latency on a virtualised host (7-10 µs one way), so that a peer that answers at once
+     * is caught without a sleep, and two processes in a ping-pong do not fall into a cycle in which
+     * each always sleeps.
+     */
+    public static final long DEFAULT_SPIN_NANOS = 20_000;
     /** First park of the back-off back-end. */
     static final long MIN_PARK_NANOS = 1_000;
 
@@ -58,12 +64,14 @@ public final class Waiter {
 
     private final boolean futex;
     private final long maxParkNanos;
-    private final int spinRounds;
+    private final long spinNanos;
+    private final long yieldFromNanos;
 
-    private Waiter(boolean futex, long maxParkNanos) {
+    private Waiter(boolean futex, long maxParkNanos, long spinNanos) {
         this.futex = futex;
         this.maxParkNanos = maxParkNanos;
-        this.spinRounds = Runtime.getRuntime().availableProcessors() > 1 ? SPIN_ROUNDS : 0;
+        this.spinNanos = Runtime.getRuntime().availableProcessors() > 1 ? spinNanos : 0;
+        this.yieldFromNanos = this.spinNanos / 2;
     }
 
     /**
@@ -72,10 +80,15 @@ public final class Waiter {
      * @param requested {@link WaitBackend#AUTO} consults the system property {@value #BACKEND_PROPERTY}
      *     and then picks futex when available
      * @param maxParkNanos longest single park of the back-off back-end
+     * @param spinNanos how long a platform thread spins and yields before sleeping (0: sleep at once;
+     *     always 0 on a one-CPU host)
      * @return the waiter
      * @throws IllegalStateException if {@link WaitBackend#FUTEX} is requested but unavailable
      */
-    public static Waiter create(WaitBackend requested, long maxParkNanos) {
+    public static Waiter create(WaitBackend requested, long maxParkNanos, long spinNanos) {
+        if (spinNanos < 0) {
+            throw new IllegalArgumentException("spinNanos must be >= 0, was " + spinNanos);
+        }
         if (maxParkNanos < MIN_PARK_NANOS) {
             throw new IllegalArgumentException("maxParkNanos must be >= " + MIN_PARK_NANOS + ", was " + maxParkNanos);
         }
@@ -90,14 +103,14 @@ public final class Waiter {
             }
         }
         return switch (backend) {
-            case AUTO -> new Waiter(Futex.isAvailable(), maxParkNanos);
-            case BACKOFF -> new Waiter(false, maxParkNanos);
+            case AUTO -> new Waiter(Futex.isAvailable(), maxParkNanos, spinNanos);
+            case BACKOFF -> new Waiter(false, maxParkNanos, spinNanos);
             case FUTEX -> {
                 if (!Futex.isAvailable()) {
                     throw new IllegalStateException("wait back-end FUTEX requested but unavailable: "
                             + Futex.unavailableReason());
                 }
-                yield new Waiter(true, maxParkNanos);
+                yield new Waiter(true, maxParkNanos, spinNanos);
             }
         };
     }
@@ -129,12 +142,12 @@ public final class Waiter {
      * bounded sleep, or at once if {@code untilNanos} (a {@link System#nanoTime()} value) has passed;
      * the caller must re-read the word. Never blocks past {@code untilNanos}.
      *
-     * @param round how many times this operation has already called {@code await}: chooses spin,
-     *     yield or sleep, and the back-off's park length
+     * @param waitedNanos how long this operation has been waiting so far: chooses spin, yield or
+     *     sleep, and the back-off's park length
      * @throws InterruptedException if the thread is interrupted on entry or while waiting (the
      *     interrupt status is cleared)
      */
-    public void await(SharedMemory memory, int offset, int expected, long untilNanos, int round)
+    public void await(SharedMemory memory, int offset, int expected, long untilNanos, long waitedNanos)
             throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -149,17 +162,17 @@ public final class Waiter {
         Thread current = Thread.currentThread();
         if (current.isVirtual()) {
             VirtualRelay.INSTANCE.await(this, memory, offset, expected, remaining);
-        } else if (round < spinRounds) {
+        } else if (waitedNanos < yieldFromNanos) {
             Thread.onSpinWait();
             return;
-        } else if (round < spinRounds + YIELD_ROUNDS) {
+        } else if (waitedNanos < spinNanos) {
             Thread.yield();
             return;
         } else if (futex) {
             Futex.await(memory.addressOf(offset), expected, Math.min(remaining, INTERRUPT_CHECK_NANOS));
             memory.keepMapped();
         } else {
-            LockSupport.parkNanos(this, Math.min(remaining, parkNanos(round - spinRounds - YIELD_ROUNDS)));
+            LockSupport.parkNanos(this, Math.min(remaining, parkNanosAfter(waitedNanos - spinNanos)));
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -167,11 +180,17 @@ public final class Waiter {
     }
 
     /**
-     * Whether {@link #await} sleeps (rather than spins or yields) in this round, for the current
-     * thread: callers publish their sleeper flag just before such a round, not during spinning.
+     * Whether {@link #await} sleeps (rather than spins or yields) after {@code waitedNanos} of
+     * waiting, for the current thread: callers publish their sleeper flag just before such a round,
+     * not while spinning.
      */
-    public boolean willSleep(int round) {
-        return round >= spinRounds + YIELD_ROUNDS || Thread.currentThread().isVirtual();
+    public boolean willSleep(long waitedNanos) {
+        return waitedNanos >= spinNanos || Thread.currentThread().isVirtual();
+    }
+
+    /** The back-off park after {@code sleptNanos} of sleeping: about as long again, from 1 µs to the maximum. */
+    long parkNanosAfter(long sleptNanos) {
+        return Math.max(MIN_PARK_NANOS, Math.min(maxParkNanos, sleptNanos));
     }
 
     /** The back-off back-end's park for its {@code n}-th sleep: 1 µs doubling to the maximum park. */
@@ -210,6 +229,6 @@ public final class Waiter {
 
     @Override
     public String toString() {
-        return "Waiter[" + backend() + (futex ? "" : ", maxPark=" + maxParkNanos + "ns") + "]";
+        return "Waiter[" + backend() + ", spin=" + spinNanos + "ns" + (futex ? "" : ", maxPark=" + maxParkNanos + "ns") + "]";
     }
 }

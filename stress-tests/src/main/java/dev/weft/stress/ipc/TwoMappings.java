@@ -33,7 +33,7 @@ final class TwoMappings {
     static final int TOKEN_B = 0x202;
     static final int DEAD_TOKEN = 0x303;
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    static final Waiter WAITER = Waiter.create(WaitBackend.AUTO, 1_000_000);
+    static final Waiter WAITER = Waiter.create(WaitBackend.AUTO, 1_000_000, Waiter.DEFAULT_SPIN_NANOS);
     static final DomainGuard GUARD = DomainGuard.alwaysOpen();
 
     static final SharedMemory A;
