@@ -13,43 +13,43 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link IpcEvent} on one 32-bit word of a shared mapping ({@link EventDescriptor}).
- *
- * <pre>
- * Implementation notes
- *
- * Overview
- *   The word is generation:30 | WAITERS | SET. set() moves the flag from clear to set and bumps the
- *   generation in one CAS (which also clears WAITERS), then wakes all sleepers if WAITERS was set.
- *   clear() clears SET only. A waiter records the generation it saw first and returns as soon as
- *   SET is seen or the generation moved: a set-then-clear pulse is therefore never missed. This is
- *   an event count (Vyukov / Linux "eventcount") fused with the flag.
- *
- * Invariants
- *   - The generation changes only in set(), exactly when SET goes from 0 to 1.
- *   - A process sleeping on the word sleeps on a value with WAITERS set, published by its CAS.
- * Non-invariants
- *   - WAITERS set does not mean someone sleeps (a sleeper may have timed out or died).
- *
- * Linearization points
- *   set: the successful CAS (or the read that found SET already set). clear: the getAndBitwiseAnd.
- *   isSet: the acquire read. await: the read that sees SET or a new generation.
- *
- * Memory ordering
- *   set/clear/await use volatile CAS and reads (setter's prior writes are released by the CAS and
- *   acquired by the waiter's read of the new value); isSet uses an acquire read, enough for the
- *   happens-before edge it promises. set() reads WAITERS from the value its CAS replaced, so it
- *   cannot miss a sleeper that published WAITERS before the CAS; a sleeper that publishes after it
- *   sees the new generation in FUTEX_WAIT's kernel re-check (value mismatch) and does not sleep.
- *
- * Blocking and cancellation
- *   Waiters sleep in the Waiter in bounded slices and re-read the word; nothing is left behind on
- *   interrupt or timeout except possibly a WAITERS bit (one unneeded wake). Setters never wait.
- *
- * Progress
- *   set, clear, isSet: lock-free (CAS retry only under concurrent changes). await: blocking.
- * </pre>
  */
 public final class MappedEvent implements IpcEvent {
+
+    /*
+     * Implementation notes
+     *
+     * Overview
+     *   The word is generation:30 | WAITERS | SET. set() moves the flag from clear to set and bumps the
+     *   generation in one CAS (which also clears WAITERS), then wakes all sleepers if WAITERS was set.
+     *   clear() clears SET only. A waiter records the generation it saw first and returns as soon as
+     *   SET is seen or the generation moved: a set-then-clear pulse is therefore never missed. This is
+     *   an event count (Vyukov / Linux "eventcount") fused with the flag.
+     *
+     * Invariants
+     *   - The generation changes only in set(), exactly when SET goes from 0 to 1.
+     *   - A process sleeping on the word sleeps on a value with WAITERS set, published by its CAS.
+     * Non-invariants
+     *   - WAITERS set does not mean someone sleeps (a sleeper may have timed out or died).
+     *
+     * Linearization points
+     *   set: the successful CAS (or the read that found SET already set). clear: the getAndBitwiseAnd.
+     *   isSet: the acquire read. await: the read that sees SET or a new generation.
+     *
+     * Memory ordering
+     *   set/clear/await use volatile CAS and reads (setter's prior writes are released by the CAS and
+     *   acquired by the waiter's read of the new value); isSet uses an acquire read, enough for the
+     *   happens-before edge it promises. set() reads WAITERS from the value its CAS replaced, so it
+     *   cannot miss a sleeper that published WAITERS before the CAS; a sleeper that publishes after it
+     *   sees the new generation in FUTEX_WAIT's kernel re-check (value mismatch) and does not sleep.
+     *
+     * Blocking and cancellation
+     *   Waiters sleep in the Waiter in bounded slices and re-read the word; nothing is left behind on
+     *   interrupt or timeout except possibly a WAITERS bit (one unneeded wake). Setters never wait.
+     *
+     * Progress
+     *   set, clear, isSet: lock-free (CAS retry only under concurrent changes). await: blocking.
+     */
 
     private static final int GENERATION_MASK = ~(SET | WAITERS);
 

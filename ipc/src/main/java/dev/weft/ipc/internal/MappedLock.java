@@ -13,52 +13,52 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link IpcLock} on one 32-bit word of a shared mapping ({@link LockDescriptor}).
- *
- * <pre>
- * Implementation notes
- *
- * Overview
- *   A futex mutex in the manner of Drepper's "Futexes Are Tricky" (mutex 2) and glibc's robust
- *   mutexes: the word holds the holder's participant token and a WAITERS bit. Acquire is one CAS
- *   0 -> me; release is one getAndSet(0), plus a wake only if WAITERS was set. Deviations: the
- *   token (not a thread id) identifies the holder, so any participant may release (Python
- *   semantics), and a dead holder is detected by a liveness probe instead of the kernel's robust
- *   list (which is per thread and needs glibc's layout).
- *
- * Invariants
- *   - word == 0 <=> free; else (word & OWNER_MASK) is the token that took the lock, set in the same
- *     CAS that took it (or in the recovery CAS).
- *   - A process sleeping on the word, or about to, has made WAITERS set in the value it sleeps on.
- *     A thread that has slept acquires with WAITERS set (there may be other sleepers).
- * Non-invariants
- *   - WAITERS set does not mean someone sleeps (sleepers may have timed out or died): it only costs
- *     a spurious wake.
- *
- * Linearization points
- *   acquire / tryAcquire: the successful CAS (from 0, or from the dead holder's exact value).
- *   release: the getAndSet(0). isLocked: the volatile read.
- *
- * Memory ordering
- *   All word accesses are volatile (CAS, getAndSet, getVolatile): full fences, so the protected
- *   data written before a release is visible after the next acquire in any process, and the
- *   release's read of WAITERS is ordered after its clear (Dekker with the sleeper's CAS of WAITERS
- *   followed by the kernel's re-check of the word in FUTEX_WAIT).
- *   recoveries: getAndAdd (statistics only).
- *
- * Blocking and cancellation
- *   Waiter loop: spin/yield rounds with the plain CAS, then publish WAITERS and sleep in the
- *   Waiter (futex or back-off) until the word changes or a slice ends. Every liveness slice with an
- *   unchanged holder, the holder's token is probed; a dead holder is replaced with one CAS from the
- *   exact observed value (so two recoverers cannot both win) and OWNER_DIED is returned. A timed
- *   wait probes once more at its deadline. Interrupt: InterruptedException from the Waiter, before
- *   anything was acquired; a WAITERS bit may be left (harmless).
- *
- * Progress
- *   Blocking (it is a lock). Lock-free in the sense that a dead holder never blocks the others for
- *   longer than one liveness slice of a waiter.
- * </pre>
  */
 public final class MappedLock implements IpcLock {
+
+    /*
+     * Implementation notes
+     *
+     * Overview
+     *   A futex mutex in the manner of Drepper's "Futexes Are Tricky" (mutex 2) and glibc's robust
+     *   mutexes: the word holds the holder's participant token and a WAITERS bit. Acquire is one CAS
+     *   0 -> me; release is one getAndSet(0), plus a wake only if WAITERS was set. Deviations: the
+     *   token (not a thread id) identifies the holder, so any participant may release (Python
+     *   semantics), and a dead holder is detected by a liveness probe instead of the kernel's robust
+     *   list (which is per thread and needs glibc's layout).
+     *
+     * Invariants
+     *   - word == 0 <=> free; else (word & OWNER_MASK) is the token that took the lock, set in the same
+     *     CAS that took it (or in the recovery CAS).
+     *   - A process sleeping on the word, or about to, has made WAITERS set in the value it sleeps on.
+     *     A thread that has slept acquires with WAITERS set (there may be other sleepers).
+     * Non-invariants
+     *   - WAITERS set does not mean someone sleeps (sleepers may have timed out or died): it only costs
+     *     a spurious wake.
+     *
+     * Linearization points
+     *   acquire / tryAcquire: the successful CAS (from 0, or from the dead holder's exact value).
+     *   release: the getAndSet(0). isLocked: the volatile read.
+     *
+     * Memory ordering
+     *   All word accesses are volatile (CAS, getAndSet, getVolatile): full fences, so the protected
+     *   data written before a release is visible after the next acquire in any process, and the
+     *   release's read of WAITERS is ordered after its clear (Dekker with the sleeper's CAS of WAITERS
+     *   followed by the kernel's re-check of the word in FUTEX_WAIT).
+     *   recoveries: getAndAdd (statistics only).
+     *
+     * Blocking and cancellation
+     *   Waiter loop: spin/yield rounds with the plain CAS, then publish WAITERS and sleep in the
+     *   Waiter (futex or back-off) until the word changes or a slice ends. Every liveness slice with an
+     *   unchanged holder, the holder's token is probed; a dead holder is replaced with one CAS from the
+     *   exact observed value (so two recoverers cannot both win) and OWNER_DIED is returned. A timed
+     *   wait probes once more at its deadline. Interrupt: InterruptedException from the Waiter, before
+     *   anything was acquired; a WAITERS bit may be left (harmless).
+     *
+     * Progress
+     *   Blocking (it is a lock), but a dead holder never blocks the others for
+     *   longer than one liveness slice of a waiter.
+     */
 
     private final String name;
     private final SharedMemory memory;
@@ -210,6 +210,7 @@ public final class MappedLock implements IpcLock {
             if (CrashPoints.ENABLED && claimBits != 0) {
                 CrashPoints.reach("lock.sleeping");
             }
+            guard.check(); // a domain closed while we wait: our token is dead, stop waiting
             long sliceEnd = observedSince + sliceNanos;
             long until = deadline - sliceEnd < 0 ? deadline : sliceEnd;
             waiter.await(memory, LOCK_WORD_OFFSET, v, until, waited);

@@ -30,41 +30,41 @@ import org.jspecify.annotations.Nullable;
 /**
  * The participant registry of a domain: this process's registration and the liveness oracle for
  * everybody else's ({@link RegistryDescriptor}).
- *
- * <pre>
- * Implementation notes
- *
- * Overview
- *   Each process registers once per domain (per JVM: see DomainRuntime) in an entry of the mapped
- *   registry and holds an fcntl write lock on byte i of registry.lck for as long as it is
- *   registered. The kernel releases fcntl locks when the process exits, however it exits, and
- *   before it becomes a zombie; a lock cannot be inherited by a child or pass to a new process
- *   with the same pid. So "tryLock(i) succeeds" proves the registrant is gone. ProcessHandle is
- *   not used to decide anything: it reports a SIGKILLed, unreaped zombie as alive.
- *
- * Invariants
- *   - A token (i, g) is in use only while entry i is ACTIVE(g) and its registrant holds byte i.
- *   - This JVM opens registry.lck exactly once (one AsynchronousFileChannel, never closed while
- *     registered): closing any descriptor of the file would drop all of this process's fcntl locks.
- *     The channel is asynchronous because such channels are not interruptible: an interrupt of a
- *     thread probing liveness must not close the channel (a FileChannel would be closed by it).
- *
- * Linearization points
- *   register: the CAS CLAIMING(g) -> ACTIVE(g) while holding byte i. close: the store FREE(g).
- *   Death: the kernel's release of byte i at process exit.
- *
- * Memory ordering
- *   Entry words: volatile CAS/reads. pid/start/nonce: plain writes before the ACTIVE CAS (diagnostic).
- *
- * Blocking and cancellation
- *   Never blocks: every fcntl call is a non-blocking tryLock. Probes are serialised in this JVM by
- *   a ReentrantLock because the JDK rejects overlapping locks taken by one JVM.
- *
- * Progress
- *   Registration scans at most 2 x capacity entries; isDead is wait-free apart from the short lock.
- * </pre>
  */
 public final class Registry implements Liveness {
+
+    /*
+     * Implementation notes
+     *
+     * Overview
+     *   Each process registers once per domain (per JVM: see DomainRuntime) in an entry of the mapped
+     *   registry and holds an fcntl write lock on byte i of registry.lck for as long as it is
+     *   registered. The kernel releases fcntl locks when the process exits, however it exits, and
+     *   before it becomes a zombie; a lock cannot be inherited by a child or pass to a new process
+     *   with the same pid. So "tryLock(i) succeeds" proves the registrant is gone. ProcessHandle is
+     *   not used to decide anything: it reports a SIGKILLed, unreaped zombie as alive.
+     *
+     * Invariants
+     *   - A token (i, g) is in use only while entry i is ACTIVE(g) and its registrant holds byte i.
+     *   - This JVM opens registry.lck exactly once (one AsynchronousFileChannel, never closed while
+     *     registered): closing any descriptor of the file would drop all of this process's fcntl locks.
+     *     The channel is asynchronous because such channels are not interruptible: an interrupt of a
+     *     thread probing liveness must not close the channel (a FileChannel would be closed by it).
+     *
+     * Linearization points
+     *   register: the CAS CLAIMING(g) -> ACTIVE(g) while holding byte i. close: the store FREE(g).
+     *   Death: the kernel's release of byte i at process exit.
+     *
+     * Memory ordering
+     *   Entry words: volatile CAS/reads. pid/start/nonce: plain writes before the ACTIVE CAS (diagnostic).
+     *
+     * Blocking and cancellation
+     *   Never blocks: every fcntl call is a non-blocking tryLock. Probes are serialised in this JVM by
+     *   a ReentrantLock because the JDK rejects overlapping locks taken by one JVM.
+     *
+     * Progress
+     *   Registration scans at most 2 x capacity entries; isDead is wait-free apart from the short lock.
+     */
 
     /** File name of the mapped participant table. */
     public static final String REGISTRY_FILE = "registry";

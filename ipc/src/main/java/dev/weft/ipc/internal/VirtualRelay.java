@@ -117,6 +117,21 @@ final class VirtualRelay {
 
         @Override
         public void run() {
+            try {
+                watch();
+            } finally {
+                // Normally removed by tryExit; after an unexpected error, waiters still end their
+                // parks at their slice and the next one starts a new sentinel.
+                lock.lock();
+                try {
+                    sentinels.remove(key, this);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private void watch() {
             SharedMemory memory = key.memory();
             int offset = key.offset();
             int idle = 0;

@@ -159,6 +159,45 @@ class IpcLockTest {
     }
 
     @Test
+    void acquire_virtualThreadInterruptedWhileWaiting_throwsAtOnce() throws Exception {
+        IpcLock lock = domain.lock("a");
+        lock.acquire();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                lock.acquire();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        awaitBlocked(waiter);
+        long start = System.nanoTime();
+        waiter.interrupt();
+        waiter.join();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        lock.release();
+    }
+
+    @Test
+    void acquire_domainClosedWhileWaiting_throwsIllegalState() throws Exception {
+        IpcLock lock = domain.lock("a");
+        lock.acquire();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            try {
+                lock.acquire();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        awaitBlocked(waiter);
+        domain.close();
+        waiter.join();
+        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void acquire_manyThreads_mutualExclusionWithoutLostUpdates() throws Exception {
         IpcLock lock = domain.lock("counter");
         int threads = 4;
