@@ -172,6 +172,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *   - INTERRUPT_PENDING only while phase is PENDING.
      *   - `runner` is non-null whenever phase is RUNNING.
      *   - The CompletableFuture is completed only with the outcome the state decided.
+     *   - When the runnable handed to the executor (or thread) returns, the future and `stopped`
+     *     are complete: the runner publishes its own outcome, or helps a canceller publish.
      *
      * Non-invariants
      *   - state may say STOPPING (or STOPPED) a moment before the CompletableFuture is completed:
@@ -491,8 +493,12 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         for (;;) {
             s = getStateVolatile();
             if ((s & PHASE_MASK) != PENDING) {
+                // Cancelled before it started: the body never runs. Help the canceller publish,
+                // so that the task is done by the time its executor sees this runnable return.
                 runner = null;
-                return; // cancelled before it started: the body never runs
+                publish(s);
+                stopped.complete(null);
+                return;
             }
             long n = (s & ~(PHASE_MASK | INTERRUPT_PENDING)) | RUNNING;
             if ((s & INTERRUPT_PENDING) != 0) {
