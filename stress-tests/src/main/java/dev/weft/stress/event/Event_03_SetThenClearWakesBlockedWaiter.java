@@ -1,13 +1,17 @@
 /*
  * Goal: no lost wake-up when clear() follows set() at once. The signal waits (yielding) until the
  * waiter has joined, then calls set() and clear() back to back: the waiter must still return,
- * although the event is unset again by the time it runs (python-semantics 1.3,
+ * although the event is unset again by the time it runs (asyncio's rule, CPython's
  * test_clear_with_waiters).
  *
  * Run: mvn -B -ntp -pl stress-tests -am verify -DskipTests \
  *        -Dweft.jcstress.args="-m quick -t dev.weft.stress.event.Event_03"
  *
- * Observed (-m quick, JDK 25, 2 CPUs, x86_64, Linux): see docs/task-event.md.
+ * Observed (-m quick: 10 JVM configurations incl. C2 stress seeds; Temurin 25, 2 CPUs,
+ * x86_64 Linux), results across all configurations:
+ *   RESULT           SAMPLES  FREQ     EXPECT
+ *   STALE                   0  0.00%    Forbidden
+ *   TERMINATED          2,501  100.00%  Acceptable
  */
 package dev.weft.stress.event;
 
