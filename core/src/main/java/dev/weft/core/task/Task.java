@@ -88,11 +88,21 @@ import org.jspecify.annotations.Nullable;
  * {@link java.util.concurrent.CompletionException}, {@code get()} in an {@link ExecutionException}.
  * If the body fails <em>after</em> the task was cancelled, the failure cannot be the result any
  * more; it is then added as a {@linkplain Throwable#getSuppressed() suppressed exception} to the
- * task's {@code CancellationException} (the one {@code get()} and {@code join()} throw) before the
- * task counts as stopped, so it is there for anyone who looks after {@link #awaitStopped()}. An
- * {@code InterruptedException} or {@code CancellationException} thrown by the body after a cancel
- * is the expected reaction to the cancel and is not attached. A value returned after a cancel is
- * discarded.
+ * task's own {@code CancellationException} (the cause of the one {@link #get()} and
+ * {@link #join()} throw, see {@link #join()}) before the task counts as stopped, so it is there
+ * for anyone who looks after {@link #awaitStopped()}:
+ * {@snippet :
+ * task.cancel("shutting down");
+ * task.awaitStopped();
+ * try {
+ *     task.join();
+ * } catch (CancellationException e) {
+ *     for (Throwable late : e.getCause().getSuppressed()) log(late);   // failures during clean-up
+ * }
+ * }
+ * An {@code InterruptedException} or {@code CancellationException} thrown by the body after a
+ * cancel is the expected reaction to the cancel and is not attached. A value returned after a
+ * cancel is discarded.
  *
  * <h2>Asyncio differences</h2>
  * In asyncio, {@code Task.cancel()} only <em>requests</em> cancellation: the coroutine may catch
@@ -235,6 +245,12 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /**
      * A task body without a result that may throw checked exceptions: the {@code Runnable}
      * counterpart of {@link Callable}.
+     *
+     * <p>{@code start(Callable)} and {@code start(Action)} are chosen as
+     * {@code ExecutorService.submit(Callable)} and {@code submit(Runnable)} are: a lambda that
+     * returns a value picks {@code Callable}. Pitfall: a reference to an overloaded method, such as
+     * {@code latch::await}, matches both and does not compile; write a lambda,
+     * {@code () -> latch.await()}.
      */
     @FunctionalInterface
     public interface Action {
