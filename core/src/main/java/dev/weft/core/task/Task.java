@@ -636,8 +636,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *   <li>Pending (body not started): the task is cancelled and stopped at once; the body will
      *       never run.</li>
      *   <li>Running: the task is cancelled at once ({@code isDone()} and {@code isCancelled()} are
-     *       true when this returns; {@code get()} and {@code join()} throw the
-     *       {@code CancellationException}) and the body's thread is interrupted. The body stops
+     *       true when this returns; {@code get()} and {@code join()} throw a
+     *       {@code CancellationException} with the message) and the body's thread is
+     *       interrupted. The body stops
      *       when it reacts; see {@link #awaitStopped()}.</li>
      *   <li>Already cancelled and still running: the thread is interrupted again (the body may
      *       have absorbed the first interrupt). The message of the first cancel stays.</li>
