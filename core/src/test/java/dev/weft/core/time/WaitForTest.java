@@ -47,7 +47,9 @@ class WaitForTest {
     void waitFor_deadlinePasses_interruptsTaskAndReturnsOnlyAfterItStopped() throws Exception {
         AtomicBoolean cleanedUp = new AtomicBoolean();
         CountDownLatch cleanupMayFinish = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
         Task<String> t = Task.start(() -> {
+            started.countDown();
             try {
                 return blockForever();
             } finally {
@@ -62,6 +64,7 @@ class WaitForTest {
             }
             cleanupMayFinish.countDown();
         });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue(); // running, so it is interrupted, not cancelled unstarted
         assertThatThrownBy(() -> WaitFor.waitFor(t, Duration.ofMillis(10)))
                 .isInstanceOf(TimeoutException.class).hasCauseInstanceOf(CancellationException.class)
                 .hasMessageContaining("the work has stopped");
@@ -73,26 +76,32 @@ class WaitForTest {
 
     @Test
     void waitFor_taskSuppressesTheInterruptAndReturns_thatValueIsReturned() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
         Task<String> t = Task.start(() -> {
+            started.countDown();
             try {
                 return blockForever();
             } catch (InterruptedException e) {
                 return "suppressed";
             }
         });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(WaitFor.waitFor(t, Duration.ofMillis(10))).isEqualTo("suppressed");
     }
 
     @Test
-    void waitFor_taskFailsWhileBeingCancelled_thatFailureIsThrown() {
+    void waitFor_taskFailsWhileBeingCancelled_thatFailureIsThrown() throws Exception {
         IOException cleanupFailure = new IOException("clean-up failed");
+        CountDownLatch started = new CountDownLatch(1);
         Task<String> t = Task.start(() -> {
+            started.countDown();
             try {
                 return blockForever();
             } catch (InterruptedException e) {
                 throw cleanupFailure;
             }
         });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> WaitFor.waitFor(t, Duration.ofMillis(10)))
                 .isInstanceOf(ExecutionException.class).hasCause(cleanupFailure);
     }
@@ -128,15 +137,21 @@ class WaitForTest {
     }
 
     @Test
-    void waitFor_callable_runsAsTaskAndIsStoppedAtTheDeadline() throws Exception {
-        AtomicReference<@Nullable Task<?>> inner = new AtomicReference<>();
+    void waitFor_callable_runsAsTaskAndNothingIsLeftRunningAfterTheDeadline() throws Exception {
+        AtomicInteger bodiesRunning = new AtomicInteger();
         assertThatThrownBy(() -> WaitFor.waitFor(() -> {
-            inner.set(Task.current());
-            return blockForever();
+            bodiesRunning.incrementAndGet();
+            try {
+                return blockForever();
+            } finally {
+                bodiesRunning.decrementAndGet();
+            }
         }, Duration.ofMillis(10))).isInstanceOf(TimeoutException.class);
-        assertThat(inner.get()).isNotNull();
-        assertThat(inner.get().isStopped()).isTrue();
-        assertThat(WaitFor.waitFor(() -> "quick", Duration.ofSeconds(10))).isEqualTo("quick");
+        // Whether the body had started (then it was interrupted and waited for) or not (then it
+        // was cancelled and never runs), no body is running once waitFor has thrown.
+        assertThat(bodiesRunning).hasValue(0);
+        assertThat(WaitFor.waitFor(() -> Task.current() != null ? "in a task" : "not", Duration.ofSeconds(10)))
+                .isEqualTo("in a task");
     }
 
     @Test
