@@ -233,7 +233,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     private static <F extends CompletionStage<?>> AsCompleted<F> of(Collection<? extends F> futures, long nanos) {
         List<F> inputs = distinct(futures);
         Order<F> order = new Order<>(inputs.size(), nanos);
-        order.watch(inputs, input -> (slot, v, e) -> slot.complete(input));
+        order.watch(inputs, true);
         return new AsCompleted<>(order);
     }
 
@@ -241,14 +241,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
             Collection<? extends CompletionStage<? extends T>> inputs, long nanos) {
         List<CompletionStage<? extends T>> distinct = distinct(inputs);
         Order<T> order = new Order<>(distinct.size(), nanos);
-        order.watch(distinct, input -> (slot, v, e) -> {
-            if (e == null) {
-                @SuppressWarnings("unchecked")
-                T value = (T) v;
-                return slot.complete(value);
-            }
-            return slot.completeExceptionally(Stages.unwrap(e));
-        });
+        order.watch(distinct, false);
         return order.slotList();
     }
 
@@ -351,17 +344,23 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * @throws NoSuchElementException if every input has been handed out
      */
     public @Nullable F poll() throws TimeoutException {
-        try {
-            boolean wasInterrupted = Thread.interrupted();
-            try {
-                return poll(0, TimeUnit.NANOSECONDS);
-            } finally {
-                if (wasInterrupted) {
-                    Thread.currentThread().interrupt();
-                }
+        for (;;) {
+            int h = head;
+            CompletableFuture<F> slot = slotAt(h);
+            switch (slot.state()) {
+                case RUNNING:
+                    return null;
+                case SUCCESS:
+                    if (casHead(h, h + 1)) {
+                        return slot.resultNow();
+                    }
+                    break;
+                default: // FAILED: the overall timeout (slots are never cancelled)
+                    if (casHead(h, h + 1)) {
+                        throw timedOut(slot.exceptionNow());
+                    }
+                    break;
             }
-        } catch (InterruptedException impossible) {
-            throw new AssertionError("a poll that does not wait was interrupted", impossible);
         }
     }
 
@@ -442,13 +441,16 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     }
 
     private static TimeoutException timedOut(ExecutionException e) {
-        Throwable cause = e.getCause();
+        return timedOut(e.getCause());
+    }
+
+    private static TimeoutException timedOut(@Nullable Throwable cause) {
         if (cause instanceof TimeoutException t) {
             TimeoutException fresh = new TimeoutException(t.getMessage());
             fresh.initCause(t);
             return fresh;
         }
-        throw new AssertionError("an as_completed slot failed with something else than a timeout", e);
+        throw new AssertionError("an as_completed slot failed with something else than a timeout", cause);
     }
 
     private static <T extends @Nullable Object> List<Task<T>> startAll(Collection<? extends Callable<? extends T>> bodies) {
@@ -466,7 +468,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
 
     private static <S> List<S> distinct(Collection<? extends S> inputs) {
         Objects.requireNonNull(inputs, "inputs");
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>(inputs.size() * 2));
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>(inputs.size()));
         List<S> out = new ArrayList<>(inputs.size());
         int i = 0;
         for (S s : inputs) {
@@ -510,12 +512,6 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
 
     // ---- the completion order ----------------------------------------------------------------
 
-    /** Fills a slot from an input's completion; returns whether it completed the slot. */
-    @FunctionalInterface
-    private interface Filler<R> {
-        boolean fill(CompletableFuture<R> slot, @Nullable Object value, @Nullable Throwable failure);
-    }
-
     /** A link from the inputs' callbacks to an order, cut when the order has no use for them. */
     private static final class Link {
         volatile @Nullable Order<?> order;
@@ -556,25 +552,15 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
         }
 
         /** Attaches one callback per input, then arms the timer. */
-        <S extends CompletionStage<?>> void watch(List<S> inputs, FillerFactory<S, R> fillers) {
+        void watch(List<? extends CompletionStage<?>> inputs, boolean handOutInputs) {
             if (slots.length == 0) {
                 allSettled.complete(null);
                 return;
             }
-            Link l = link;
-            for (S input : inputs) {
-                Filler<R> filler = fillers.forInput(input);
-                BiConsumer<Object, @Nullable Throwable> callback = (v, e) -> {
-                    Order<?> o = l.order;
-                    if (o != null) {
-                        @SuppressWarnings("unchecked")
-                        Order<R> mine = (Order<R>) o;
-                        mine.offer(filler, v, e);
-                    }
-                };
+            for (CompletionStage<?> input : inputs) {
                 @SuppressWarnings("unchecked")
                 CompletionStage<Object> s = (CompletionStage<Object>) input;
-                s.whenComplete(callback);
+                s.whenComplete(new Callback(link, input, handOutInputs));
             }
             if (timeoutNanos != UNTIMED && !allSettled.isDone()) {
                 if (timeoutNanos <= 0) {
@@ -586,14 +572,14 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
         }
 
         /** An input completed: claim the next slot that is still open and fill it. */
-        private void offer(Filler<R> filler, @Nullable Object value, @Nullable Throwable failure) {
+        void offer(Callback from, @Nullable Object value, @Nullable Throwable failure) {
             final int n = slots.length;
             for (;;) {
                 long k = getAndAddClaimed(1);
                 if (k >= n) {
                     return; // given up by the timeout, or every place was taken by a cancelled consumer
                 }
-                boolean filled = filler.fill(slots[(int) k], value, failure);
+                boolean filled = from.fill(slots[(int) k], value, failure);
                 settledOne();
                 if (filled) {
                     return;
@@ -660,9 +646,37 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
         }
     }
 
-    /** Makes the filler for one input. */
-    @FunctionalInterface
-    private interface FillerFactory<S, R> {
-        Filler<R> forInput(S input);
+    /**
+     * The completion callback of one input: reaches the order through the link while the order
+     * still wants completions, and fills a slot with the input itself or with its outcome.
+     */
+    private static final class Callback implements BiConsumer<Object, @Nullable Throwable> {
+        private final Link link;
+        private final Object input;
+        private final boolean handOutInput;
+
+        Callback(Link link, Object input, boolean handOutInput) {
+            this.link = link;
+            this.input = input;
+            this.handOutInput = handOutInput;
+        }
+
+        @Override
+        public void accept(@Nullable Object value, @Nullable Throwable failure) {
+            Order<?> o = link.order;
+            if (o != null) {
+                o.offer(this, value, failure);
+            }
+        }
+
+        /** Completes {@code slot} as this input's completion says; whether it completed it. */
+        @SuppressWarnings("unchecked")
+        boolean fill(CompletableFuture<?> slot, @Nullable Object value, @Nullable Throwable failure) {
+            CompletableFuture<Object> s = (CompletableFuture<Object>) slot;
+            if (handOutInput) {
+                return s.complete(input);
+            }
+            return failure == null ? s.complete(value) : s.completeExceptionally(Stages.unwrap(failure));
+        }
     }
 }
