@@ -31,9 +31,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *   completeOnly           baseline: only complete the N futures (no iteration), to subtract.
  *
  * Linear means the score divided by N (time per element) stays about the same from 10k to 1M.
+ * The futures are completed either in a shuffled order (each completion then touches objects
+ * scattered over the heap, so once N outgrows the CPU caches every element costs a few cache
+ * misses) or in the order they were created (sequential), which separates the algorithm's cost
+ * from the memory system's.
  *
  * Run (short settings, as used for docs/composition.md):
- *   java -jar benchmarks/target/benchmarks.jar 'task.AsCompletedBenchmark' -f 1 -wi 5 -i 10
+ *   java -jar benchmarks/target/benchmarks.jar 'task.AsCompletedBenchmark' -f 1 -wi 5 -i 15 -rf json
+ * (scores quoted as medians of the single shots: on a shared machine the mean is skewed by pauses)
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -46,6 +51,9 @@ public class AsCompletedBenchmark {
     @Param({"10000", "100000", "1000000"})
     public int n;
 
+    @Param({"shuffled", "sequential"})
+    public String completionOrder;
+
     int[] order;
     List<CompletableFuture<Integer>> futures;
 
@@ -55,7 +63,9 @@ public class AsCompletedBenchmark {
         for (int i = 0; i < n; i++) {
             idx.add(i);
         }
-        Collections.shuffle(idx, new Random(42));
+        if (completionOrder.equals("shuffled")) {
+            Collections.shuffle(idx, new Random(42));
+        }
         order = idx.stream().mapToInt(Integer::intValue).toArray();
     }
 
