@@ -11,4 +11,5 @@ module dev.weft.core {
     exports dev.weft.core;
     exports dev.weft.core.sync;
     exports dev.weft.core.task;
+    exports dev.weft.core.time;
 }

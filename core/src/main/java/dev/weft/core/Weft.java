@@ -1,15 +1,28 @@
 package dev.weft.core;
 
 import dev.weft.core.internal.Timers;
+import dev.weft.core.task.AsCompleted;
+import dev.weft.core.task.Gather;
+import dev.weft.core.task.Outcome;
+import dev.weft.core.task.Shield;
 import dev.weft.core.task.Task;
+import dev.weft.core.task.TaskGroup;
+import dev.weft.core.task.Wait;
+import dev.weft.core.time.Timeout;
+import dev.weft.core.time.WaitFor;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,13 +36,33 @@ import org.jspecify.annotations.Nullable;
  *   <caption>asyncio functions and their counterparts here</caption>
  *   <thead><tr><th>asyncio</th><th>Weft</th></tr></thead>
  *   <tbody>
- *     <tr><td>{@code await asyncio.sleep(d)}</td><td>{@link #sleep(Duration)} (blocking) or
- *         {@link #sleepAsync(Duration)}</td></tr>
+ *     <tr><td>{@code await asyncio.sleep(d)}, {@code asyncio.sleep(d, result)}</td>
+ *         <td>{@link #sleep(Duration)}, {@link #sleep(Duration, Object)} (blocking, interruptible) or
+ *         {@link #sleepAsync(Duration)}, {@link #sleepAsync(Duration, Object)}</td></tr>
  *     <tr><td>{@code asyncio.run(main())}</td><td>{@link #run(Callable)}</td></tr>
  *     <tr><td>{@code asyncio.create_task(coro, name=n)}</td><td>{@link #createTask(Callable)},
  *         {@link #createTask(String, Callable)} (both {@link Task#start(Callable)})</td></tr>
  *     <tr><td>{@code asyncio.current_task()}</td><td>{@link #currentTask()}
  *         ({@link Task#current()})</td></tr>
+ *     <tr><td>{@code asyncio.gather(*aws)}</td><td>{@link #gather(CompletionStage[])},
+ *         {@link #gather(Collection)} ({@link Gather#all(Collection)})</td></tr>
+ *     <tr><td>{@code asyncio.gather(*aws, return_exceptions=True)}</td>
+ *         <td>{@link #gatherSettled(Collection)} ({@link Gather#allSettled(Collection)})</td></tr>
+ *     <tr><td>{@code asyncio.wait(fs, timeout=t, return_when=w)}</td>
+ *         <td>{@link #wait(Collection, Wait.ReturnWhen)}, {@link #wait(Collection, Wait.ReturnWhen, Duration)}
+ *         ({@link Wait#await(Collection, Wait.ReturnWhen)})</td></tr>
+ *     <tr><td>{@code asyncio.as_completed(fs, timeout=t)}</td><td>{@link #asCompleted(Collection)},
+ *         {@link #asCompleted(Collection, Duration)} ({@link AsCompleted#of(Collection)})</td></tr>
+ *     <tr><td>{@code asyncio.shield(aw)}</td><td>{@link #shield(CompletionStage)}
+ *         ({@link Shield#shield(CompletionStage)})</td></tr>
+ *     <tr><td>{@code asyncio.wait_for(aw, timeout)}</td><td>{@link #waitFor(CompletionStage, Duration)}
+ *         ({@link WaitFor#waitFor(CompletionStage, Duration)})</td></tr>
+ *     <tr><td>{@code async with asyncio.timeout(d)}</td><td>{@link #timeout(Duration, Timeout.Body)}
+ *         ({@link Timeout#within(Duration, Timeout.Body)})</td></tr>
+ *     <tr><td>{@code async with asyncio.timeout_at(when)}</td><td>{@link #timeoutAt(long, Timeout.Body)}
+ *         ({@link Timeout#until(long, Timeout.Body)})</td></tr>
+ *     <tr><td>{@code async with asyncio.TaskGroup() as tg}</td><td>{@link #taskGroup()}
+ *         ({@link TaskGroup#open()}), or {@link TaskGroup#run(TaskGroup.Body)}</td></tr>
  *   </tbody>
  * </table>
  *
@@ -48,9 +81,10 @@ public final class Weft {
      * On a virtual thread the carrier thread is released for the whole wait. If the interrupt
      * status is set on entry, or the thread is interrupted while sleeping (which is what cancelling
      * the task that runs this code does), it throws
-     * {@link InterruptedException} and clears the status. A zero or negative delay returns at once
-     * (after the interrupt check). See the package's <a href="package-summary.html#timeouts">timeout
-     * rules</a>.
+     * {@link InterruptedException} and clears the status. A zero or negative delay does not
+     * sleep: after the interrupt check it only {@linkplain Thread#yield() yields} the processor
+     * (on a virtual thread, its carrier), as {@code asyncio.sleep(0)} lets other tasks run. See
+     * the package's <a href="package-summary.html#timeouts">timeout rules</a>.
      *
      * @param delay how long to sleep
      * @throws InterruptedException if interrupted before or during the sleep
@@ -63,6 +97,7 @@ public final class Weft {
         }
         long remaining = saturatedNanos(delay);
         if (remaining <= 0) {
+            Thread.yield();
             return;
         }
         long deadline = System.nanoTime() + remaining;
@@ -95,6 +130,45 @@ public final class Weft {
             return done;
         }
         Timers.schedule(done, nanos, () -> done.complete(null));
+        return done;
+    }
+
+    /**
+     * Blocks for at least {@code delay}, then returns {@code result}: the counterpart of
+     * {@code await asyncio.sleep(delay, result)}. As {@link #sleep(Duration)} otherwise.
+     *
+     * @param delay how long to sleep
+     * @param result the value to return
+     * @param <T> its type
+     * @return {@code result}
+     * @throws InterruptedException if interrupted before or during the sleep
+     * @throws NullPointerException if {@code delay} is null
+     */
+    public static <T extends @Nullable Object> T sleep(Duration delay, T result) throws InterruptedException {
+        sleep(delay);
+        return result;
+    }
+
+    /**
+     * Returns a future that completes with {@code result} once {@code delay} has elapsed: the
+     * asynchronous form of {@code asyncio.sleep(delay, result)}. As {@link #sleepAsync(Duration)}
+     * otherwise (cancelling the future withdraws its timer).
+     *
+     * @param delay how long to wait
+     * @param result the value to complete with
+     * @param <T> its type
+     * @return a future completed with {@code result} after {@code delay}
+     * @throws NullPointerException if {@code delay} is null
+     */
+    public static <T extends @Nullable Object> CompletableFuture<T> sleepAsync(Duration delay, T result) {
+        Objects.requireNonNull(delay, "delay");
+        long nanos = saturatedNanos(delay);
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (nanos <= 0) {
+            done.complete(result);
+            return done;
+        }
+        Timers.schedule(done, nanos, () -> done.complete(result));
         return done;
     }
 
@@ -202,6 +276,203 @@ public final class Weft {
      */
     public static @Nullable Task<?> currentTask() {
         return Task.current();
+    }
+
+    // ---- composition (thin delegations; the contracts are on the delegates) -----------------
+
+    /**
+     * Gathers the results of {@code inputs} in argument order: the counterpart of
+     * {@code asyncio.gather(*aws)}; the same as {@link Gather#all(CompletionStage[])}, whose
+     * documentation gives the failure policy (first failure fails the gather, the others keep
+     * running) and the cancellation direction (cancelling the gather cancels the inputs).
+     *
+     * @param inputs the futures to gather
+     * @param <T> the common type of their results
+     * @return a future of the results
+     * @throws NullPointerException if {@code inputs} or an element is null
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, through a list view that does not escape
+    public static <T extends @Nullable Object> CompletableFuture<List<T>> gather(CompletionStage<? extends T>... inputs) {
+        return Gather.all(Arrays.asList(Objects.requireNonNull(inputs, "inputs")));
+    }
+
+    /**
+     * Gathers the results of {@code inputs} in iteration order; the same as
+     * {@link Gather#all(Collection)}.
+     *
+     * @param inputs the futures to gather
+     * @param <T> the common type of their results
+     * @return a future of the results
+     * @throws NullPointerException if {@code inputs} or an element is null
+     */
+    public static <T extends @Nullable Object> CompletableFuture<List<T>> gather(
+            Collection<? extends CompletionStage<? extends T>> inputs) {
+        return Gather.all(inputs);
+    }
+
+    /**
+     * Gathers one {@link Outcome} per input once all have completed: the counterpart of
+     * {@code asyncio.gather(*aws, return_exceptions=True)}; the same as
+     * {@link Gather#allSettled(Collection)}.
+     *
+     * @param inputs the futures to gather
+     * @param <T> the common type of their results
+     * @return a future of the outcomes
+     * @throws NullPointerException if {@code inputs} or an element is null
+     */
+    public static <T extends @Nullable Object> CompletableFuture<List<Outcome<T>>> gatherSettled(
+            Collection<? extends CompletionStage<? extends T>> inputs) {
+        return Gather.allSettled(inputs);
+    }
+
+    /**
+     * Waits until {@code when} holds and returns the done and pending futures: the counterpart of
+     * {@code asyncio.wait(fs, return_when=when)}; the same as
+     * {@link Wait#await(Collection, Wait.ReturnWhen)} (which never cancels anything).
+     *
+     * @param futures the futures to wait for, at least one
+     * @param when when to return
+     * @param <F> the type of the futures
+     * @return the done and pending futures
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws NullPointerException if an argument or an element is null
+     */
+    public static <F extends CompletionStage<?>> Wait.Result<F> wait(Collection<? extends F> futures, Wait.ReturnWhen when)
+            throws InterruptedException {
+        return Wait.await(futures, when);
+    }
+
+    /**
+     * Waits until {@code when} holds or {@code timeout} elapses: the counterpart of
+     * {@code asyncio.wait(fs, timeout=t, return_when=when)}; the same as
+     * {@link Wait#await(Collection, Wait.ReturnWhen, Duration)}.
+     *
+     * @param futures the futures to wait for, at least one
+     * @param when when to return
+     * @param timeout the longest time to wait
+     * @param <F> the type of the futures
+     * @return the done and pending futures
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws NullPointerException if an argument or an element is null
+     */
+    public static <F extends CompletionStage<?>> Wait.Result<F> wait(
+            Collection<? extends F> futures, Wait.ReturnWhen when, Duration timeout) throws InterruptedException {
+        return Wait.await(futures, when, timeout);
+    }
+
+    /**
+     * Hands out {@code futures} in completion order: the counterpart of
+     * {@code asyncio.as_completed(fs)} (3.13 form, yielding the futures themselves); the same as
+     * {@link AsCompleted#of(Collection)}.
+     *
+     * @param futures the futures
+     * @param <F> their type
+     * @return the futures in completion order
+     * @throws NullPointerException if {@code futures} or an element is null
+     */
+    public static <F extends CompletionStage<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures) {
+        return AsCompleted.of(futures);
+    }
+
+    /**
+     * Hands out {@code futures} in completion order with an overall timeout: the counterpart of
+     * {@code asyncio.as_completed(fs, timeout=t)}; the same as
+     * {@link AsCompleted#of(Collection, Duration)}.
+     *
+     * @param futures the futures
+     * @param timeout the overall timeout
+     * @param <F> their type
+     * @return the futures in completion order
+     * @throws NullPointerException if an argument or an element is null
+     */
+    public static <F extends CompletionStage<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures, Duration timeout) {
+        return AsCompleted.of(futures, timeout);
+    }
+
+    /**
+     * Returns a future of {@code inner} that can be cancelled without cancelling {@code inner}:
+     * the counterpart of {@code asyncio.shield(aw)}; the same as
+     * {@link Shield#shield(CompletionStage)}.
+     *
+     * @param inner the work to protect
+     * @param <T> the type of its value
+     * @return the outer future
+     * @throws NullPointerException if {@code inner} is null
+     */
+    public static <T extends @Nullable Object> CompletableFuture<T> shield(CompletionStage<T> inner) {
+        return Shield.shield(inner);
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code future}, then cancels the work and waits until it
+     * has stopped: the counterpart of {@code asyncio.wait_for(aw, timeout)}; the same as
+     * {@link WaitFor#waitFor(CompletionStage, Duration)}.
+     *
+     * @param future the work
+     * @param timeout the longest time to wait before cancelling
+     * @param <T> the type of its value
+     * @return the value of the work
+     * @throws TimeoutException if the deadline passed and the work ended cancelled
+     * @throws ExecutionException holding the failure of the work
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T waitFor(CompletionStage<T> future, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return WaitFor.waitFor(future, timeout);
+    }
+
+    /**
+     * Runs {@code body} with a deadline {@code delay} from now: the counterpart of
+     * {@code async with asyncio.timeout(delay)}; the same as
+     * {@link Timeout#within(Duration, Timeout.Body)}.
+     *
+     * @param delay how long the body may run
+     * @param body the code, given its scope
+     * @param <T> the type of its result
+     * @param <X> the checked exception it may throw
+     * @return the body's result
+     * @throws X the body's failure
+     * @throws InterruptedException if the body was interrupted by something else than the scope
+     * @throws TimeoutException if the deadline passed and the body ended with a cancellation signal
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object, X extends Exception> T timeout(Duration delay, Timeout.Body<T, X> body)
+            throws X, InterruptedException, TimeoutException {
+        return Timeout.within(delay, body);
+    }
+
+    /**
+     * Runs {@code body} with the deadline {@code deadlineNanos} (in {@link System#nanoTime()}
+     * terms): the counterpart of {@code async with asyncio.timeout_at(when)}; the same as
+     * {@link Timeout#until(long, Timeout.Body)}.
+     *
+     * @param deadlineNanos when the body must have ended
+     * @param body the code, given its scope
+     * @param <T> the type of its result
+     * @param <X> the checked exception it may throw
+     * @return the body's result
+     * @throws X the body's failure
+     * @throws InterruptedException if the body was interrupted by something else than the scope
+     * @throws TimeoutException if the deadline passed and the body ended with a cancellation signal
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static <T extends @Nullable Object, X extends Exception> T timeoutAt(long deadlineNanos, Timeout.Body<T, X> body)
+            throws X, InterruptedException, TimeoutException {
+        return Timeout.until(deadlineNanos, body);
+    }
+
+    /**
+     * Opens a task group owned by the calling thread: the counterpart of
+     * {@code async with asyncio.TaskGroup() as tg}; the same as {@link TaskGroup#open()}.
+     *
+     * @return the open group, for try-with-resources
+     */
+    public static TaskGroup taskGroup() {
+        return TaskGroup.open();
     }
 
     static long saturatedNanos(Duration d) {

@@ -3,12 +3,21 @@ package dev.weft.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.core.task.AsCompleted;
+import dev.weft.core.task.Outcome;
 import dev.weft.core.task.Task;
+import dev.weft.core.task.TaskGroup;
+import dev.weft.core.task.Wait;
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +25,11 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Tests of the task functions of {@link Weft}: {@code run}, {@code createTask}, {@code currentTask}. */
+/**
+ * Tests of {@link Weft}: the task functions ({@code run}, {@code createTask}, {@code currentTask}),
+ * {@code sleep} and {@code sleepAsync}, and the composition entry points (thin delegations, checked
+ * here for wiring; their behaviour is tested with their delegates).
+ */
 @Timeout(20)
 class WeftTest {
 
@@ -168,5 +181,143 @@ class WeftTest {
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(task.join()).isEqualTo(5);
         assertThat(Weft.createTask("named", () -> 1).name()).isEqualTo("named");
+    }
+
+    // ---- sleep ---------------------------------------------------------------------------------------
+
+    @Test
+    void sleep_waitsAtLeastTheDelay() throws Exception {
+        long start = System.nanoTime();
+        Weft.sleep(Duration.ofMillis(20));
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+
+    @Test
+    void sleep_withResult_returnsIt() throws Exception {
+        assertThat(Weft.sleep(Duration.ofMillis(1), "result")).isEqualTo("result");
+    }
+
+    @Test
+    void sleep_zeroOrNegative_returnsAtOnce() throws Exception {
+        Weft.sleep(Duration.ZERO);
+        Weft.sleep(Duration.ofSeconds(-1));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void sleep_interruptedOnEntry_throwsAndClearsStatus() {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> Weft.sleep(Duration.ZERO)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void sleep_interruptedWhileSleeping_throwsAtOnce() throws Exception {
+        AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
+        Thread sleeper = Thread.ofVirtual().start(() -> {
+            try {
+                Weft.sleep(Duration.ofHours(1));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        awaitBlocked(sleeper);
+        sleeper.interrupt();
+        sleeper.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    void sleep_inACancelledTask_stopsTheTask() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Task<String> t = Weft.createTask(() -> {
+            sleeping.countDown();
+            Weft.sleep(Duration.ofHours(1));
+            return "woke";
+        });
+        assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+        t.cancel("stop sleeping");
+        assertThat(t.awaitStopped(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(t.isCancelled()).isTrue();
+    }
+
+    @Test
+    void sleepAsync_completesAfterTheDelayWithoutAThread() throws Exception {
+        long start = System.nanoTime();
+        CompletableFuture<@Nullable Void> f = Weft.sleepAsync(Duration.ofMillis(20));
+        assertThat(f.get(10, TimeUnit.SECONDS)).isNull();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+        assertThat(Weft.sleepAsync(Duration.ofMillis(1), "r").get(10, TimeUnit.SECONDS)).isEqualTo("r");
+    }
+
+    @Test
+    void sleepAsync_zero_isAlreadyComplete() {
+        assertThat(Weft.sleepAsync(Duration.ZERO)).isCompleted();
+        assertThat(Weft.sleepAsync(Duration.ofSeconds(-1), "r")).isCompletedWithValue("r");
+    }
+
+    private static void awaitBlocked(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime() - deadline).as("%s blocked in time", t).isNegative();
+            Thread.yield();
+        }
+    }
+
+    // ---- composition entry points ------------------------------------------------------------------
+
+    @Test
+    void gather_delegatesToGather() {
+        assertThat(Weft.gather(CompletableFuture.completedFuture(1), CompletableFuture.completedFuture(2)).join())
+                .containsExactly(1, 2);
+        assertThat(Weft.gather(List.of(CompletableFuture.completedFuture("a"))).join()).containsExactly("a");
+        List<Outcome<String>> settled = Weft.<String>gatherSettled(List.of(CompletableFuture.failedFuture(new IOException()))).join();
+        assertThat(settled).singleElement().isInstanceOf(Outcome.Failure.class);
+    }
+
+    @Test
+    void wait_delegatesToWait() throws Exception {
+        CompletableFuture<Integer> done = CompletableFuture.completedFuture(1);
+        CompletableFuture<Integer> pending = new CompletableFuture<>();
+        Wait.Result<CompletableFuture<Integer>> r = Weft.wait(List.of(done, pending), Wait.ReturnWhen.FIRST_COMPLETED);
+        assertThat(r).isEqualTo(new Wait.Result<>(Set.of(done), Set.of(pending)));
+        assertThat(Weft.wait(List.of(pending), Wait.ReturnWhen.ALL_COMPLETED, Duration.ZERO).pending()).containsExactly(pending);
+    }
+
+    @Test
+    void asCompleted_delegatesToAsCompleted() throws Exception {
+        CompletableFuture<Integer> a = CompletableFuture.completedFuture(1);
+        AsCompleted<CompletableFuture<Integer>> ac = Weft.asCompleted(List.of(a));
+        assertThat(ac.take()).isSameAs(a);
+        CompletableFuture<Integer> never = new CompletableFuture<>();
+        assertThatThrownBy(() -> Weft.asCompleted(List.of(never), Duration.ZERO).take()).isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void shieldAndWaitFor_delegate() throws Exception {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        CompletableFuture<String> outer = Weft.shield(inner);
+        assertThatThrownBy(() -> Weft.waitFor(outer, Duration.ofMillis(1))).isInstanceOf(TimeoutException.class);
+        assertThat(outer.isCancelled()).isTrue();
+        assertThat(inner.isDone()).isFalse();
+    }
+
+    @Test
+    void timeoutAndTimeoutAt_delegate() throws Exception {
+        String inTime = Weft.timeout(Duration.ofSeconds(10), scope -> "in time");
+        assertThat(inTime).isEqualTo("in time");
+        assertThatThrownBy(() -> Weft.timeoutAt(System.nanoTime(), scope -> {
+            new CountDownLatch(1).await();
+            return "never";
+        })).isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void taskGroup_opensAGroup() {
+        Task<Integer> t;
+        try (TaskGroup tg = Weft.taskGroup()) {
+            t = tg.start(() -> 3);
+        }
+        assertThat(t.join()).isEqualTo(3);
     }
 }

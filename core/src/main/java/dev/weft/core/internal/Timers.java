@@ -41,4 +41,18 @@ public final class Timers {
         ScheduledFuture<?> timer = TIMER.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
         owner.whenComplete((r, e) -> timer.cancel(false));
     }
+
+    /**
+     * Runs {@code action} on the timer thread after {@code delayNanos} (at once if
+     * {@code delayNanos <= 0}) and returns the handle that withdraws it; cancelling the handle
+     * removes the timer from the queue at once. The action may still run if it had already
+     * started, so it must check for itself whether it is still wanted.
+     *
+     * @param delayNanos the delay, in nanoseconds
+     * @param action a short action
+     * @return the handle of the timer
+     */
+    public static ScheduledFuture<?> schedule(long delayNanos, Runnable action) {
+        return TIMER.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
 }
