@@ -14,8 +14,8 @@ Usage:
 
 Each round runs one JMH fork per configuration (every combination of --param values) and takes
 the mean of its measurement iterations as that round's score. --metric selects a secondary result
-(for @Group benchmarks: 'p1c1:p1c1_take'; for aux counters: 'p1c1:polled'); without it, the
-primary score is used.
+(for @Group benchmarks: 'p1c1:p1c1_take'; for aux counters: 'p1c1:polled'; several, comma-separated);
+without it, the primary score of each benchmark method is used.
 """
 
 import argparse
@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 JAVA = os.environ.get("JAVA", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
 JAR = os.path.join(os.path.dirname(__file__), "..", "target", "benchmarks.jar")
@@ -42,7 +43,16 @@ def run_one(bench, params, jmh_opts, jvm, metric):
             cmd += ["-p", f"{k}={v}"]
     if jvm:
         cmd += ["-jvmArgsAppend", jvm]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # JMH refuses to start while another JMH run holds its machine-wide lock: wait for it.
+    while True:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode == 0:
+            break
+        if "Unable to acquire the JMH lock" in proc.stdout:
+            time.sleep(5)
+            continue
+        sys.stderr.write(proc.stdout[-4000:])
+        raise SystemExit(f"JMH failed: {' '.join(cmd)}")
     with open(out) as fh:
         data = json.load(fh)
     os.unlink(out)
@@ -50,10 +60,10 @@ def run_one(bench, params, jmh_opts, jvm, metric):
     for entry in data:
         name = entry["benchmark"].rsplit(".", 1)[1]
         if metric:
-            group, _, sec = metric.partition(":")
-            if name != group:
-                continue
-            scores[name] = entry["secondaryMetrics"][sec]["score"]
+            for m in metric.split(","):
+                group, _, sec = m.partition(":")
+                if name == group:
+                    scores[m] = entry["secondaryMetrics"][sec]["score"]
         else:
             scores[name] = entry["primaryMetric"]["score"]
     return scores
@@ -91,7 +101,7 @@ def main():
     for c in configs:
         for bench in sorted(results[c][0]):
             scores = [s[bench] for s in results[c]]
-            line = f"{bench:28s} {' '.join(f'{k}={v}' for k, v in c):50s} median {statistics.median(scores):>16,.0f}"
+            line = f"{bench:20s} {' '.join(f'{k}={v}' for k, v in c):50s} median {statistics.median(scores):>16,.0f}"
             line += f"  (min {min(scores):,.0f} max {max(scores):,.0f})"
             if base_key and dict(c).get(base_key) != base_val:
                 bc = tuple((k, base_val if k == base_key else v) for k, v in c)
