@@ -35,8 +35,11 @@ JAR = os.path.join(os.path.dirname(__file__), "..", "target", "benchmarks.jar")
 def run_one(bench, params, jmh_opts, jvm, metric):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = f.name
-    cmd = [JAVA, "-jar", JAR, bench, "-f", "1", "-rf", "json", "-rff", out] + jmh_opts.split()
+    jar = dict(params).get("jar", JAR)
+    cmd = [JAVA, "-jar", jar, bench, "-f", "1", "-rf", "json", "-rff", out] + jmh_opts.split()
     for k, v in params:
+        if k == "jar":
+            continue
         if k == "jvm":
             jvm = (jvm + " " + v).strip()
         else:
@@ -78,12 +81,17 @@ def main():
     ap.add_argument("--jmh", default="-wi 2 -w 1s -i 3 -r 1s")
     ap.add_argument("--jvm", default="")
     ap.add_argument("--metric", default=None)
+    ap.add_argument("--jar-variants", default=None,
+                    help="'|'-separated benchmark jars (builds of different versions), interleaved")
     ap.add_argument("--jvm-variants", default=None,
                     help="'|'-separated JVM argument sets, interleaved like a parameter named jvm")
     a = ap.parse_args()
 
     keys = [p.split("=", 1)[0] for p in a.param]
     values = [p.split("=", 1)[1].split(",") for p in a.param]
+    if a.jar_variants:
+        keys.append("jar")
+        values.append(a.jar_variants.split("|"))
     if a.jvm_variants:
         keys.append("jvm")
         values.append(a.jvm_variants.split("|"))
