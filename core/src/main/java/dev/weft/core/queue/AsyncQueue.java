@@ -67,14 +67,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Fairness and hand-off</h2>
  * Waiting getters are served in the order they started to wait, and so are waiting putters. The
- * order is strict, stricter than asyncio's: an element that arrives while getters wait is handed
- * to the longest-waiting getter (removed for it before it even wakes), and a slot freed while
- * putters wait is filled with the longest-waiting putter's element. A newcomer never overtakes a
- * waiter: while getters wait, an element that has just arrived is theirs, so {@code poll()} and
- * {@code getNowait()} see an empty queue; while putters wait, a slot that has just been freed is
- * theirs, so {@code offer} and {@code putNowait} see a full one. Elements of blocked putters enter
- * the queue in the order the putters blocked. asyncio instead only notifies a waiter, which
- * re-checks when it runs and may lose the element or slot to a newcomer (CPython issue gh-83055).
+ * order is strict, stricter than asyncio's: a put that finds getters waiting hands its element
+ * straight to the longest-waiting getter, and a get that frees a slot in a full queue moves the
+ * longest-waiting putter's element into the queue at once. A newcomer therefore never overtakes a
+ * waiter: while getters wait the queue is empty, so {@code poll()} and {@code getNowait()} find
+ * nothing; while putters wait it is full, so {@code offer} and {@code putNowait} find no room. The
+ * elements of blocked putters enter the queue in the order the putters blocked. asyncio instead
+ * only notifies a waiter, which re-checks when it runs and may lose the element or slot to a
+ * newcomer (CPython issue gh-83055).
  *
  * <h2>Tasks and join</h2>
  * As in asyncio, every element that enters the queue adds one unfinished task; {@link #taskDone()}
@@ -143,117 +143,81 @@ public final class AsyncQueue<E> {
      *
      * Overview
      *
-     * A two-lock bounded buffer: the "two-lock queue" of Michael and Scott (PODC 1996), as in
-     * java.util.concurrent.LinkedBlockingQueue, but over an array ring instead of linked nodes,
-     * with explicit FIFO lists of waiter nodes instead of Condition objects, and with elements and
-     * slots assigned to waiters under a lock (hand-off) instead of notify-and-recheck. Producers
-     * hold the put lock, consumers the take lock; they share only the atomic element count, so a
-     * producer and a consumer never wait for each other's lock. Stacks and heaps cannot be split
-     * that way (both ends are one structure): for them putLock and takeLock are the same lock and
-     * everything below holds with "both locks" meaning that one lock.
+     * A lock-based bounded buffer in the manner of ArrayBlockingQueue, with the Condition objects
+     * replaced by explicit FIFO lists of waiter nodes, and with direct hand-off to waiters in the
+     * manner of the dual queues (Scherer and Scott, "Nonblocking concurrent data structures with
+     * condition synchronization", DISC 2004) but under one lock instead of CAS. It deviates from
+     * CPython's asyncio.Queue, which only notifies a waiter and lets it re-check: here the element
+     * (or the slot) is assigned to a waiter under the lock, which makes wake-ups strictly FIFO and
+     * removes the "woken, then cancelled, so pass the baton on" step: a waiter either is still
+     * WAITING (and can withdraw without having consumed anything) or has been decided (and its
+     * outcome stands).
      *
-     * The deviation from CPython's asyncio.Queue: asyncio only notifies a waiter, which re-checks
-     * when it runs and may lose the element or slot to a newcomer (gh-83055), and must pass its
-     * wake-up on if it is cancelled after being notified. Here the element (or the slot) is assigned
-     * to the oldest waiter under the lock that guards that waiter list, and the waiter is decided
-     * (FULFILLED) in the same critical section. A waiter is therefore either still WAITING (and can
-     * withdraw without having consumed anything) or decided (and its outcome stands): there is no
-     * wake-up to pass on.
+     * One ReentrantLock guards everything: the store (ring, stack or heap), the three waiter lists,
+     * the unfinished-task count and the shutdown flag. Critical sections are short and never call
+     * user code except the priority comparator. Futures are completed and threads unparked after
+     * the lock is released.
      *
-     * State:
-     *   store.count       elements stored (atomic; + under putLock, - under takeLock)
-     *   store.unfinished  unfinished tasks (atomic; + by puts, - by taskDone, -n by shutdown(true))
-     *   getters           waiting gets       (guarded by takeLock)
-     *   putters           waiting puts       (guarded by putLock)
-     *   joiners           waiting joins      (guarded by joinLock)
-     *   shutdown          set once, under putLock and takeLock
+     * Diagram (a full bounded FIFO with two blocked putters; a waiter is a node in one list):
      *
-     * Diagram (a full bounded FIFO, capacity 4, with two blocked putters):
+     *     store:   [ a b c d ]  size == capacity == 4
+     *     putters: head -> P1(e) <-> P2(f) <- tail      (WAITING, item = the element to insert)
+     *     getters: (empty)
      *
-     *     ring:    [ a b c d ]  count == capacity == 4      takeIndex -> a, putIndex -> a's slot
-     *     putters: head -> P1(e) <-> P2(f) <- tail           (WAITING, item = the element to insert)
-     *
-     *   get():  (takeLock) removes a, count 4 -> 3; the count was full and putters wait, so
-     *           (putLock) P1 is unlinked, e is added, count 3 -> 4, P1 becomes FULFILLED;
+     *   get():  removes a; P1 is unlinked, e goes into the store, P1 becomes FULFILLED;
      *           after unlock P1's thread is unparked (or its future completed).
      *
-     * No barging. A put takes the fast path only if no putter waits, a get only if no getter
-     * waits; otherwise the newcomer joins the tail of the list. So a slot freed in a full queue,
-     * or an element added to an empty one, is reserved for the oldest waiter even before it has
-     * been assigned: offer() returns false and poll() returns null in that window.
-     *
-     * Who assigns. Every time the count leaves 0 (a put), or leaves capacity (a get), the thread
-     * that made that transition checks, after its atomic count update, whether getters (resp.
-     * putters) wait, and if so "transfers": under takeLock it hands stored elements to waiting
-     * getters while both exist (serveLocked); under putLock it moves waiting putters' elements
-     * into the store while there is room (admitLocked); and it repeats while either is possible.
-     * A waiter, after linking itself, re-reads the count and transfers itself if the condition it
-     * waited for already holds. The count update and the read of the list's size on one side, and
-     * the size update and the re-read of the count on the other, are volatile accesses (a Dekker
-     * pair), so at least one side sees the other: no waiter is left behind with work available.
-     *
-     * Invariants (whenever no transfer is in progress)
-     *   - Every linked waiter is WAITING; a WAITING waiter is linked in exactly one list.
-     *   - getters non-empty  =>  count == 0;  putters non-empty  =>  count == capacity.
-     *   - shutdown           =>  getters and putters are empty, and stay empty.
-     *   - unfinished >= 0; joiners non-empty => unfinished > 0 (transitions to 0 under joinLock).
-     *   - A waiter's status changes exactly once, from WAITING, under its list's lock.
+     * Invariants (whenever the lock is free)
+     *   - Every linked waiter is WAITING; every WAITING waiter is linked in exactly one list.
+     *   - getters non-empty  =>  store.size == 0.
+     *   - putters non-empty  =>  store.size == capacity (a bounded queue; an unbounded one has none).
+     *   - shutdown           =>  getters and putters are empty.
+     *   - unfinished >= 0; joiners non-empty => unfinished > 0.
+     *   - A waiter's status changes exactly once, from WAITING, under the lock.
      *
      * Non-invariants
-     *   - During a transfer, count > 0 with getters waiting (or count < capacity with putters
-     *     waiting) is normal: the element or slot is reserved for them (see No barging).
-     *   - A decided waiter may not have been woken yet, and its future may not be complete yet:
-     *     that happens after unlock. A canceller that finds such a waiter completes the future
-     *     itself with the decided outcome (settle(), idempotent).
+     *   - A decided waiter (FULFILLED, SHUT_DOWN, FAILED) may not have been woken yet, and its
+     *     future may not be complete yet: that happens after unlock. A canceller that finds such a
+     *     waiter completes the future itself (settle(), idempotent).
      *   - A woken thread may receive a stale unpark later (a decision raced with its timeout); all
      *     park loops re-check, so this is only a spurious wake-up for some later park.
      *
-     * Linearization points
-     *   - put: the count increment after store.add (under putLock). A blocked put linearizes
-     *     when a transfer adds its element.
-     *   - get: store.remove and the count decrement (under takeLock). A blocked get linearizes
-     *     when a transfer hands it an element.
-     *   - withdraw (cancel, timeout, interrupt): the WAITING -> CANCELLED change.
-     *   - taskDone/join: the unfinished 1 -> 0 transition (under joinLock) releases every joiner.
-     *   - shutdown: setting the flag under both locks; all waiters are decided then.
+     * Linearization points (all under the lock)
+     *   - put: the store.add, or the hand-off (getter status set to FULFILLED); a blocked put
+     *     linearizes when a get moves its element into the store.
+     *   - get: the store.remove; a blocked get linearizes at the put that hands it the element.
+     *   - withdraw (cancel, timeout, interrupt): the WAITING -> CANCELLED status change.
+     *   - taskDone/join: the decrement to zero releases every joiner at once.
+     *   - shutdown: setting the flag; all waiters are decided in the same critical section.
      *
      * Memory ordering
-     *   - count: volatile reads, atomic getAndAdd (full fence). The add of an element happens
-     *     before the increment that publishes it; a get reads the count before reading the slot.
-     *   - unfinished: volatile reads, atomic getAndAdd / compareAndSet.
-     *   - WaitList.size: volatile (written under the list's lock); the other side of the Dekker
-     *     pair above, and lock-free reads by waitingGetters() and friends.
-     *   - shutdown: volatile (written under both locks, read under one of them or none).
-     *   - ring indexes, array slots, lists' links, Waiter.item/failure/prev/next: plain, guarded
-     *     by the lock of their side.
-     *   - Waiter.status: written with release under the list's lock after item/failure; read with
-     *     acquire by the waiting thread without the lock (then it may read item/failure), or
-     *     plainly under the lock. Hand-off therefore costs the woken thread no lock acquisition.
-     *   - Store fields are padded (StoreFields) so that count, unfinished and the two ring indexes
-     *     sit on their own cache lines, away from the read-mostly array reference.
+     *   - store, lists, unfinished, shutdown, Waiter.prev/next/item/failure: plain, guarded by lock.
+     *   - Waiter.status: written with release under the lock after item/failure; read with acquire
+     *     by the waiting thread without the lock (then it may read item/failure), or plainly under
+     *     the lock. Hand-off therefore costs the waiting thread no lock acquisition.
      *
      * Blocking and cancellation
      *   - A blocking waiter links its node, unlocks, then loops: read status; if decided, done;
-     *     if interrupted or timed out, give up; else park. Giving up takes the list's lock and
-     *     withdraws the node if still WAITING (unlinked at once, O(1) in a doubly linked list);
-     *     otherwise the decision stands and the method completes normally, re-asserting the
-     *     interrupt.
+     *     if interrupted or timed out, give up; else park. Giving up takes the lock and withdraws
+     *     the node if still WAITING (unlinked at once: O(1) in a doubly linked list); otherwise the
+     *     decision stands and the method completes normally, re-asserting the interrupt.
      *   - An asynchronous waiter is its own future (Waiter extends CompletableFuture). Every public
      *     way to complete it from outside (cancel, complete, completeExceptionally, and through them
      *     orTimeout and completeOnTimeout) first tries to withdraw the node; if the node was already
      *     decided, the attempt completes the future with the decided outcome instead and fails.
      *     obtrude* and completeAsync, which would bypass that check, are unsupported.
      *
-     * Lock order: putLock before takeLock (shutdown, growing the ring); joinLock is never held
-     * with another. Transfers take one lock at a time.
-     *
      * Progress
-     *   Blocking (lock-based). Operations that do not wait hold one lock for O(1) work (ring,
-     *   stack) or O(log n) comparisons (heap), plus amortized growth. A transfer loop helps other
-     *   threads and ends when no waiter can be served.
+     *   Blocking (lock-based). Operations that do not wait hold the lock for O(1) (FIFO, LIFO) or
+     *   O(log n) comparisons (priority), plus amortized growth.
      *
      * Revision notes
-     *   0.1: first version (one lock); then two locks for the ring.
+     *   0.1: first version. A two-lock variant was built and measured (a put lock and a take lock
+     *   over the ring, as in LinkedBlockingQueue, with an atomic count and padded counters): it
+     *   cost about 35 ns per uncontended put+get against 28 ns here, tied under contention with
+     *   platform threads on a 2-core machine, and was about 20% slower with one virtual-thread
+     *   producer and consumer. It was not adopted; it may pay off on machines with many cores
+     *   where producers and consumers really run in parallel.
      */
 
     /** The order in which a queue returns its elements. */
@@ -269,47 +233,48 @@ public final class AsyncQueue<E> {
     /** The largest capacity a bounded queue may have, and the most elements any queue holds: 2<sup>30</sup>. */
     public static final int MAX_CAPACITY = Store.MAX_ELEMENTS;
 
-    // Waiter status values. A status changes once, from WAITING, with its list's lock held.
+    // Waiter status values. A status changes once, from WAITING, with the lock held.
     /** Linked in a list, waiting; must be 0 (the default of a new node). */
     static final int WAITING = 0;
-    /** Getter: element handed over (in item). Putter: element added. Joiner: released. */
+    /** Getter: element handed over (in item). Putter: element accepted. Joiner: released. */
     static final int FULFILLED = 1;
     /** Withdrawn by its owner: cancel, timeout or interrupt. */
     static final int CANCELLED = 2;
     /** Rejected by shutdown. */
     static final int SHUT_DOWN = 3;
-    /** The store's comparator threw for this request (cause in failure). */
+    /** Putter whose element the store refused (the comparator threw; cause in failure). */
     static final int FAILED = 4;
+
+    /**
+     * How many times a waiter yields its processor, re-checking its status, before it parks. On a
+     * busy machine a yield often lets the thread that will decide the waiter run first, which
+     * saves the park and its unpark (about +45% throughput for one blocked producer and consumer
+     * on platform threads, +10% on virtual threads, on a 2-core machine; see docs/queue.md). On
+     * an idle core a yield returns at once, so the cost is a few hundred nanoseconds per wait.
+     */
+    private static final int YIELDS_BEFORE_PARK = 2;
 
     /** Added to a status returned by awaitDecision when the thread was interrupted; must not overlap the statuses. */
     private static final int INTERRUPTED_BIT = 1 << 8;
 
+    private final ReentrantLock lock = new ReentrantLock();
     private final Store<E> store;
     /** Most elements the store may hold: maxsize, or MAX_CAPACITY when unbounded. */
     private final int capacity;
     /** As reported by maxsize(): the capacity, or 0 when unbounded. */
     private final int maxsize;
-    /** Guards the producer side: store.add, the ring's putIndex, putters. */
-    private final ReentrantLock putLock;
-    /** Guards the consumer side: store.remove, the ring's takeIndex, getters. Same as putLock unless FIFO. */
-    private final ReentrantLock takeLock;
-    /** Guards joiners and every transition of unfinished to zero. */
-    private final ReentrantLock joinLock = new ReentrantLock();
-    private final WaitList getters;
-    private final WaitList putters;
-    private final WaitList joiners;
-    /** Whether shutdown was called; written under both locks. */
-    private volatile boolean shutdown;
+    private final WaitList getters = new WaitList();
+    private final WaitList putters = new WaitList();
+    private final WaitList joiners = new WaitList();
+    /** Elements put and not yet marked done by taskDone; guarded by lock. */
+    private long unfinished;
+    /** Whether shutdown was called; guarded by lock. */
+    private boolean shutdown;
 
     private AsyncQueue(Store<E> store, int maxsize) {
         this.store = store;
         this.maxsize = maxsize;
         this.capacity = maxsize == 0 ? MAX_CAPACITY : maxsize;
-        this.putLock = new ReentrantLock();
-        this.takeLock = store instanceof Store.Ring ? new ReentrantLock() : putLock;
-        this.getters = new WaitList(takeLock);
-        this.putters = new WaitList(putLock);
-        this.joiners = new WaitList(joinLock);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -379,10 +344,11 @@ public final class AsyncQueue<E> {
      * Creates a priority queue, smallest element first by {@code comparator}, that holds at most
      * {@code capacity} elements.
      *
-     * <p>The comparator runs with the queue's lock held, in the thread that puts or gets (or in a
-     * thread that hands elements to waiting getters or putters): it must be fast and must not use
-     * this queue. If it throws, the put or get it was called for fails with the same exception
-     * (a waiting one completes exceptionally with it) and the queue is unchanged.
+     * <p>The comparator runs with the queue's lock held, in the thread that puts or gets (or, for
+     * the element of a waiting putter, in the thread of the get that makes room for it): it must be
+     * fast and must not use this queue. If it throws, the put or get it was called for fails with
+     * the same exception (a waiting put completes exceptionally with it) and the queue is
+     * unchanged.
      *
      * @param capacity the most elements the queue holds, from 1 to {@link #MAX_CAPACITY}
      * @param comparator the order, smallest first
@@ -438,14 +404,13 @@ public final class AsyncQueue<E> {
      * Inserts {@code e}, waiting while the queue is full: {@code await queue.put(e)}.
      *
      * <h4>Blocking and cancellation</h4>
-     * Blocks only while the queue is bounded and full (or other putters are already waiting).
-     * Wakes when a get makes room for this element (waiting putters are served in arrival order,
-     * and the element is inserted for this put before it wakes), when the queue is shut down, or
-     * when interrupted; spurious wake-ups are absorbed. If the interrupt status is set on entry,
-     * or the thread is interrupted while waiting, it throws {@link InterruptedException} with the
-     * status cleared and the element not inserted. If the element had already been inserted when
-     * the interrupt arrived, it returns normally with the interrupt status set. See the
-     * {@linkplain dev.weft.core##cancellation cancellation rules}.
+     * Blocks only while the queue is bounded and full. Wakes when a get makes room for this
+     * element (waiting putters are served in arrival order, and the element is inserted by that
+     * get), when the queue is shut down, or when interrupted; spurious wake-ups are absorbed. If
+     * the interrupt status is set on entry, or the thread is interrupted while waiting, it throws
+     * {@link InterruptedException} with the status cleared and the element not inserted. If the
+     * element had already been inserted when the interrupt arrived, it returns normally with the
+     * interrupt status set. See the {@linkplain dev.weft.core##cancellation cancellation rules}.
      *
      * <h4>Related</h4>
      * {@link #put(Object, long, TimeUnit)} gives up after a timeout, {@link #putAsync(Object)}
@@ -461,29 +426,30 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        final ReentrantLock putLock = this.putLock;
-        int prev = -1;
-        Waiter<@Nullable Void> w = null;
-        @Nullable Waiter<?> admitted = null;
-        putLock.lock();
+        final ReentrantLock lock = this.lock;
+        Waiter<?> woken;
+        Waiter<@Nullable Void> w;
+        lock.lock();
         try {
             if (shutdown) {
                 throw shutDownException();
             }
-            if (putters.head == null && store.getCount() < capacity) {
-                prev = enqueueLocked(e);
+            if (store.size < capacity) {
+                woken = insertLocked(e);
+                w = null;
             } else {
+                woken = null;
                 w = newWaiter(putters, e, Thread.currentThread());
-                admitted = recheckPutterLocked();
             }
         } finally {
-            putLock.unlock();
+            lock.unlock();
         }
         if (w == null) {
-            afterInsert(prev);
+            if (woken != null) {
+                woken.wake();
+            }
             return;
         }
-        afterPutterLinked(admitted);
         putOutcome(w, awaitDecision(w, false, 0L));
     }
 
@@ -510,31 +476,32 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        final ReentrantLock putLock = this.putLock;
-        int prev = -1;
-        Waiter<@Nullable Void> w = null;
-        @Nullable Waiter<?> admitted = null;
-        putLock.lock();
+        final ReentrantLock lock = this.lock;
+        Waiter<?> woken;
+        Waiter<@Nullable Void> w;
+        lock.lock();
         try {
             if (shutdown) {
                 throw shutDownException();
             }
-            if (putters.head == null && store.getCount() < capacity) {
-                prev = enqueueLocked(e);
+            if (store.size < capacity) {
+                woken = insertLocked(e);
+                w = null;
             } else if (nanos <= 0L) {
                 return false;
             } else {
+                woken = null;
                 w = newWaiter(putters, e, Thread.currentThread());
-                admitted = recheckPutterLocked();
             }
         } finally {
-            putLock.unlock();
+            lock.unlock();
         }
         if (w == null) {
-            afterInsert(prev);
+            if (woken != null) {
+                woken.wake();
+            }
             return true;
         }
-        afterPutterLinked(admitted);
         return putOutcome(w, awaitDecision(w, true, nanos));
     }
 
@@ -561,41 +528,39 @@ public final class AsyncQueue<E> {
      */
     public CompletableFuture<@Nullable Void> putAsync(E e) {
         Objects.requireNonNull(e, "element");
-        final ReentrantLock putLock = this.putLock;
-        int prev = -1;
+        final ReentrantLock lock = this.lock;
+        Waiter<?> woken = null;
         Waiter<@Nullable Void> w = null;
-        @Nullable Waiter<?> admitted = null;
         boolean rejected = false;
-        putLock.lock();
+        lock.lock();
         try {
             if (shutdown) {
                 rejected = true;
-            } else if (putters.head == null && store.getCount() < capacity) {
-                prev = enqueueLocked(e);
+            } else if (store.size < capacity) {
+                woken = insertLocked(e);
             } else {
                 w = newWaiter(putters, e, null);
-                admitted = recheckPutterLocked();
             }
         } finally {
-            putLock.unlock();
+            lock.unlock();
+        }
+        if (w != null) {
+            return w;
         }
         if (rejected) {
             return CompletableFuture.failedFuture(shutDownException());
         }
-        if (w == null) {
-            afterInsert(prev);
-            return CompletableFuture.completedFuture(null);
+        if (woken != null) {
+            woken.wake();
         }
-        afterPutterLinked(admitted);
-        return w;
+        return CompletableFuture.completedFuture(null);
     }
 
     /**
      * Inserts {@code e} if there is room at once: {@code queue.put_nowait(e)}.
      *
      * <p>Never blocks and never waits for the lock longer than other operations hold it. The
-     * queue is checked for shutdown before it is checked for room, as in asyncio. While putters
-     * are waiting, a slot that has just been freed is theirs, so the queue counts as full.
+     * queue is checked for shutdown before it is checked for room, as in asyncio.
      *
      * @param e the element
      * @throws QueueShutDownException if the queue is shut down (full or not)
@@ -619,21 +584,23 @@ public final class AsyncQueue<E> {
      */
     public boolean offer(E e) {
         Objects.requireNonNull(e, "element");
-        final ReentrantLock putLock = this.putLock;
-        int prev;
-        putLock.lock();
+        final ReentrantLock lock = this.lock;
+        Waiter<?> woken;
+        lock.lock();
         try {
             if (shutdown) {
                 throw shutDownException();
             }
-            if (putters.head != null || store.getCount() >= capacity) {
+            if (store.size >= capacity) {
                 return false;
             }
-            prev = enqueueLocked(e);
+            woken = insertLocked(e);
         } finally {
-            putLock.unlock();
+            lock.unlock();
         }
-        afterInsert(prev);
+        if (woken != null) {
+            woken.wake();
+        }
         return true;
     }
 
@@ -646,12 +613,11 @@ public final class AsyncQueue<E> {
      * {@code await queue.get()}.
      *
      * <h4>Blocking and cancellation</h4>
-     * Blocks while the queue is empty (or other getters are already waiting). Wakes when a put
-     * supplies an element for this getter (waiting getters are served in arrival order, and the
-     * element is removed for this get before it wakes), when the queue is shut down, or when
-     * interrupted; spurious wake-ups are absorbed. If the interrupt status is set on entry, or the
-     * thread is interrupted while waiting, it throws {@link InterruptedException} with the status
-     * cleared and no element taken. If an element had already been handed to this getter when the
+     * Blocks while the queue is empty. Wakes when a put hands this getter an element (waiting
+     * getters are served in arrival order), when the queue is shut down, or when interrupted;
+     * spurious wake-ups are absorbed. If the interrupt status is set on entry, or the thread is
+     * interrupted while waiting, it throws {@link InterruptedException} with the status cleared
+     * and no element taken. If an element had already been handed to this getter when the
      * interrupt arrived, it returns that element with the interrupt status set, so the element is
      * never lost. See the {@linkplain dev.weft.core##cancellation cancellation rules}.
      *
@@ -667,33 +633,34 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        final ReentrantLock takeLock = this.takeLock;
-        E x = null;
-        int prev = -1;
-        Waiter<E> w = null;
-        @Nullable Waiter<?> served = null;
-        takeLock.lock();
+        final ReentrantLock lock = this.lock;
+        E x;
+        Waiter<?> woken;
+        Waiter<E> w;
+        lock.lock();
         try {
-            int n = store.getCount();
-            if (n > 0 && getters.head == null) {
-                x = store.remove(n);
-                prev = store.getAndAddCount(-1);
+            if (store.size > 0) {
+                x = store.remove();
+                woken = putters.head == null ? null : admitPuttersLocked();
+                w = null;
             } else if (shutdown) {
                 throw shutDownException();
             } else {
+                x = null;
+                woken = null;
                 w = newWaiter(getters, null, Thread.currentThread());
-                served = recheckGetterLocked();
             }
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
         if (w == null) {
-            afterRemove(prev);
-            return Objects.requireNonNull(x);
+            if (woken != null) {
+                wakeAll(woken);
+            }
+            return x;
         }
-        afterGetterLinked(served);
         E got = getOutcome(w, awaitDecision(w, false, 0L));
-        // untimed waits end only with an element or an exception
+        // assert got != null; untimed waits end only with an element or an exception
         return Objects.requireNonNull(got);
     }
 
@@ -719,43 +686,43 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        final ReentrantLock takeLock = this.takeLock;
-        E x = null;
-        int prev = -1;
-        Waiter<E> w = null;
-        @Nullable Waiter<?> served = null;
-        takeLock.lock();
+        final ReentrantLock lock = this.lock;
+        E x;
+        Waiter<?> woken;
+        Waiter<E> w;
+        lock.lock();
         try {
-            int n = store.getCount();
-            if (n > 0 && getters.head == null) {
-                x = store.remove(n);
-                prev = store.getAndAddCount(-1);
+            if (store.size > 0) {
+                x = store.remove();
+                woken = putters.head == null ? null : admitPuttersLocked();
+                w = null;
             } else if (shutdown) {
                 throw shutDownException();
             } else if (nanos <= 0L) {
                 return null;
             } else {
+                x = null;
+                woken = null;
                 w = newWaiter(getters, null, Thread.currentThread());
-                served = recheckGetterLocked();
             }
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
         if (w == null) {
-            afterRemove(prev);
+            if (woken != null) {
+                wakeAll(woken);
+            }
             return x;
         }
-        afterGetterLinked(served);
         return getOutcome(w, awaitDecision(w, true, nanos));
     }
 
     /**
      * Removes the next element without blocking a thread; the returned future completes with it.
      *
-     * <p>If the queue holds an element (and no other getter is waiting), it is removed before this
-     * method returns and the future is already complete. Otherwise the request waits in line with
-     * the other getters and the future is completed, in the thread of the put that supplies the
-     * element, once it has one.
+     * <p>If the queue holds an element, it is removed before this method returns and the future is
+     * already complete. Otherwise the request waits in line with the other getters and the future
+     * is completed, in the thread of the put that supplies the element, once it has one.
      *
      * <h4>Blocking and cancellation</h4>
      * Never blocks. The future completes with the element, or exceptionally with
@@ -770,44 +737,41 @@ public final class AsyncQueue<E> {
      * @return a future completed with the element
      */
     public CompletableFuture<E> getAsync() {
-        final ReentrantLock takeLock = this.takeLock;
+        final ReentrantLock lock = this.lock;
         E x = null;
-        int prev = -1;
+        Waiter<?> woken = null;
         Waiter<E> w = null;
-        @Nullable Waiter<?> served = null;
         boolean rejected = false;
-        takeLock.lock();
+        lock.lock();
         try {
-            int n = store.getCount();
-            if (n > 0 && getters.head == null) {
-                x = store.remove(n);
-                prev = store.getAndAddCount(-1);
+            if (store.size > 0) {
+                x = store.remove();
+                woken = putters.head == null ? null : admitPuttersLocked();
             } else if (shutdown) {
                 rejected = true;
             } else {
                 w = newWaiter(getters, null, null);
-                served = recheckGetterLocked();
             }
         } finally {
-            takeLock.unlock();
+            lock.unlock();
+        }
+        if (w != null) {
+            return w;
         }
         if (rejected) {
             return CompletableFuture.failedFuture(shutDownException());
         }
-        if (w == null) {
-            afterRemove(prev);
-            return CompletableFuture.completedFuture(Objects.requireNonNull(x));
+        if (woken != null) {
+            wakeAll(woken);
         }
-        afterGetterLinked(served);
-        return w;
+        return CompletableFuture.completedFuture(Objects.requireNonNull(x));
     }
 
     /**
      * Removes and returns the next element if there is one at once: {@code queue.get_nowait()}.
      *
      * <p>Never blocks. The queue is checked for elements before it is checked for shutdown, as in
-     * asyncio, so a gracefully shut-down queue can still be drained. While getters are waiting, an
-     * element that has just arrived is theirs, so the queue counts as empty.
+     * asyncio, so a gracefully shut-down queue can still be drained.
      *
      * @return the element
      * @throws QueueEmptyException if the queue is empty and not shut down
@@ -829,24 +793,25 @@ public final class AsyncQueue<E> {
      * @throws QueueShutDownException if the queue is empty and shut down
      */
     public @Nullable E poll() {
-        final ReentrantLock takeLock = this.takeLock;
+        final ReentrantLock lock = this.lock;
         E x;
-        int prev;
-        takeLock.lock();
+        Waiter<?> woken;
+        lock.lock();
         try {
-            int n = store.getCount();
-            if (n == 0 || getters.head != null) {
+            if (store.size == 0) {
                 if (shutdown) {
                     throw shutDownException();
                 }
                 return null;
             }
-            x = store.remove(n);
-            prev = store.getAndAddCount(-1);
+            x = store.remove();
+            woken = putters.head == null ? null : admitPuttersLocked();
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
-        afterRemove(prev);
+        if (woken != null) {
+            wakeAll(woken);
+        }
         return x;
     }
 
@@ -866,49 +831,25 @@ public final class AsyncQueue<E> {
      *     elements were put): {@code ValueError} in Python
      */
     public void taskDone() {
-        final Store<E> store = this.store;
-        for (;;) {
-            long n = store.getUnfinished();
-            if (n <= 0L) {
-                throw tooManyTaskDone();
-            }
-            if (n == 1L) {
-                taskDoneToZero();
-                return;
-            }
-            if (store.casUnfinished(n, n - 1L)) {
-                return;
-            }
-        }
-    }
-
-    /** taskDone when the count may reach zero: the transition happens under joinLock. */
-    private void taskDoneToZero() {
-        final Store<E> store = this.store;
-        @Nullable Waiter<?> released = null;
-        joinLock.lock();
+        final ReentrantLock lock = this.lock;
+        Waiter<?> released = null;
+        lock.lock();
         try {
-            for (;;) {
-                long n = store.getUnfinished();
-                if (n <= 0L) {
-                    throw tooManyTaskDone();
-                }
-                if (store.casUnfinished(n, n - 1L)) {
-                    if (n == 1L && joiners.head != null) {
-                        released = joiners.detachAll(FULFILLED);
-                    }
-                    break;
-                }
+            long n = unfinished;
+            if (n <= 0L) {
+                throw new IllegalStateException(
+                        "taskDone() called more times than elements were put: no unfinished task is left");
+            }
+            unfinished = --n;
+            if (n == 0L && joiners.head != null) {
+                released = joiners.detachAll(FULFILLED);
             }
         } finally {
-            joinLock.unlock();
+            lock.unlock();
         }
-        wakeAll(released);
-    }
-
-    private static IllegalStateException tooManyTaskDone() {
-        return new IllegalStateException(
-                "taskDone() called more times than elements were put: no unfinished task is left");
+        if (released != null) {
+            wakeAll(released);
+        }
     }
 
     /**
@@ -929,19 +870,16 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (store.getUnfinished() == 0L) {
-            return;
-        }
         Waiter<@Nullable Void> w;
-        final ReentrantLock joinLock = this.joinLock;
-        joinLock.lock();
+        final ReentrantLock lock = this.lock;
+        lock.lock();
         try {
-            if (store.getUnfinished() == 0L) {
+            if (unfinished == 0L) {
                 return;
             }
             w = newWaiter(joiners, null, Thread.currentThread());
         } finally {
-            joinLock.unlock();
+            lock.unlock();
         }
         putOutcome(w, awaitDecision(w, false, 0L));
     }
@@ -965,14 +903,11 @@ public final class AsyncQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (store.getUnfinished() == 0L) {
-            return true;
-        }
         Waiter<@Nullable Void> w;
-        final ReentrantLock joinLock = this.joinLock;
-        joinLock.lock();
+        final ReentrantLock lock = this.lock;
+        lock.lock();
         try {
-            if (store.getUnfinished() == 0L) {
+            if (unfinished == 0L) {
                 return true;
             }
             if (nanos <= 0L) {
@@ -980,7 +915,7 @@ public final class AsyncQueue<E> {
             }
             w = newWaiter(joiners, null, Thread.currentThread());
         } finally {
-            joinLock.unlock();
+            lock.unlock();
         }
         return putOutcome(w, awaitDecision(w, true, nanos));
     }
@@ -995,16 +930,14 @@ public final class AsyncQueue<E> {
      * @return a future completed with {@code null} when the count of unfinished tasks is zero
      */
     public CompletableFuture<@Nullable Void> joinAsync() {
-        if (store.getUnfinished() != 0L) {
-            final ReentrantLock joinLock = this.joinLock;
-            joinLock.lock();
-            try {
-                if (store.getUnfinished() != 0L) {
-                    return newWaiter(joiners, null, null);
-                }
-            } finally {
-                joinLock.unlock();
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            if (unfinished != 0L) {
+                return newWaiter(joiners, null, null);
             }
+        } finally {
+            lock.unlock();
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -1032,9 +965,8 @@ public final class AsyncQueue<E> {
      *       elements already taken still count until {@link #taskDone()} is called for them.
      *       Gets fail at once.</li>
      *   <li>Every blocked putter and getter, blocking or asynchronous, wakes with
-     *       {@code QueueShutDownException}. (A getter waits only while the queue is empty, so in a
-     *       graceful shutdown there is nothing it could still drain; an element that arrived just
-     *       before the shutdown is handed to it first.)</li>
+     *       {@code QueueShutDownException}. (A blocked getter implies an empty queue, so there is
+     *       nothing it could still drain.)</li>
      *   <li>{@link #taskDone()} and {@link #join()} keep working.</li>
      * </ul>
      * Calling it again is allowed; an immediate call after a graceful one drops what is left.
@@ -1043,57 +975,31 @@ public final class AsyncQueue<E> {
      * @param immediate whether to drop the elements left in the queue
      */
     public void shutdown(boolean immediate) {
-        final ReentrantLock putLock = this.putLock;
-        final ReentrantLock takeLock = this.takeLock;
-        final Store<E> store = this.store;
-        @Nullable Waiter<?> served = null;
-        @Nullable Waiter<?> rejectedGetters;
-        @Nullable Waiter<?> rejectedPutters;
-        int dropped = 0;
-        putLock.lock();
+        final ReentrantLock lock = this.lock;
+        Waiter<?> rejectedGetters;
+        Waiter<?> rejectedPutters;
+        Waiter<?> released = null;
+        lock.lock();
         try {
-            takeLock.lock();
-            try {
-                shutdown = true;
-                if (immediate) {
-                    dropped = store.getCount();
-                    if (dropped > 0) {
-                        store.clear();
-                        store.getAndAddCount(-dropped);
-                    }
-                } else {
-                    served = serveLocked(null); // elements that arrived for waiting getters
+            shutdown = true;
+            if (immediate) {
+                int dropped = store.size;
+                if (dropped > 0) {
+                    store.clear();
+                    unfinished = Math.max(0L, unfinished - dropped);
                 }
-                rejectedGetters = getters.detachAll(SHUT_DOWN);
-                rejectedPutters = putters.detachAll(SHUT_DOWN);
-            } finally {
-                takeLock.unlock();
+                if (unfinished == 0L) {
+                    released = joiners.detachAll(FULFILLED);
+                }
             }
+            rejectedGetters = getters.detachAll(SHUT_DOWN);
+            rejectedPutters = putters.detachAll(SHUT_DOWN);
         } finally {
-            putLock.unlock();
+            lock.unlock();
         }
-        @Nullable Waiter<?> released = immediate ? dropUnfinished(dropped) : null;
-        wakeAll(served);
         wakeAll(rejectedGetters);
         wakeAll(rejectedPutters);
         wakeAll(released);
-    }
-
-    /** Immediate shutdown: unfinished -= dropped (not below 0); releases joiners if it is 0. */
-    private @Nullable Waiter<?> dropUnfinished(int dropped) {
-        final Store<E> store = this.store;
-        joinLock.lock();
-        try {
-            for (;;) {
-                long n = store.getUnfinished();
-                long left = Math.max(0L, n - dropped);
-                if (store.casUnfinished(n, left)) {
-                    return left == 0L && joiners.head != null ? joiners.detachAll(FULFILLED) : null;
-                }
-            }
-        } finally {
-            joinLock.unlock();
-        }
     }
 
     /**
@@ -1102,7 +1008,13 @@ public final class AsyncQueue<E> {
      * @return {@code true} once the queue is shut down
      */
     public boolean isShutdown() {
-        return shutdown;
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            return shutdown;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1112,14 +1024,19 @@ public final class AsyncQueue<E> {
     /**
      * Returns the number of elements in the queue: {@code queue.qsize()}.
      *
-     * <p>A snapshot: with other threads at work it may be stale by the time the caller looks at
-     * it. It includes an element that has arrived for a waiting getter but not yet been handed
-     * over (a moment's state), and never an element handed straight to a getter.
+     * <p>The count is exact at the moment it is read; with other threads at work it may be stale
+     * by the time the caller looks at it. Elements handed straight to a waiting getter never count.
      *
      * @return the number of elements
      */
     public int qsize() {
-        return store.getCount();
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            return store.size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -1129,17 +1046,17 @@ public final class AsyncQueue<E> {
      * @return {@code qsize() == 0}
      */
     public boolean isEmpty() {
-        return store.getCount() == 0;
+        return qsize() == 0;
     }
 
     /**
      * Returns whether the queue is bounded and holds {@link #maxsize()} elements:
      * {@code queue.full()}. An unbounded queue is never full. A snapshot, as {@link #qsize()}.
      *
-     * @return whether the queue is at its capacity now
+     * @return whether a put would have to wait now
      */
     public boolean isFull() {
-        return maxsize > 0 && store.getCount() >= maxsize;
+        return maxsize > 0 && qsize() >= maxsize;
     }
 
     /**
@@ -1167,7 +1084,13 @@ public final class AsyncQueue<E> {
      * @return the count of unfinished tasks
      */
     public long unfinishedTasks() {
-        return store.getUnfinished();
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            return unfinished;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -1178,7 +1101,7 @@ public final class AsyncQueue<E> {
      * @return the number of waiting getters
      */
     public int waitingGetters() {
-        return getters.size;
+        return waiterCount(getters);
     }
 
     /**
@@ -1188,7 +1111,7 @@ public final class AsyncQueue<E> {
      * @return the number of waiting putters
      */
     public int waitingPutters() {
-        return putters.size;
+        return waiterCount(putters);
     }
 
     /**
@@ -1198,7 +1121,17 @@ public final class AsyncQueue<E> {
      * @return the number of waiting joiners
      */
     public int waitingJoiners() {
-        return joiners.size;
+        return waiterCount(joiners);
+    }
+
+    private int waiterCount(WaitList list) {
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            return list.size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -1206,45 +1139,46 @@ public final class AsyncQueue<E> {
      * {@code AsyncQueue[FIFO maxsize=10 qsize=0 getters=2 tasks=3 shutdown]}: the order, the
      * capacity ({@code 0} if unbounded), the number of elements, the waiting getters, putters and
      * joiners and the unfinished tasks when there are any, and {@code shutdown} once shut down.
-     * The parts are read one after the other, not as one atomic snapshot.
      *
      * @return the description
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(64).append("AsyncQueue[").append(store.order())
-                .append(" maxsize=").append(maxsize).append(" qsize=").append(store.getCount());
-        int g = getters.size;
-        int p = putters.size;
-        long tasks = store.getUnfinished();
-        int j = joiners.size;
-        if (g > 0) {
-            sb.append(" getters=").append(g);
-        }
-        if (p > 0) {
-            sb.append(" putters=").append(p);
-        }
-        if (tasks > 0L) {
-            sb.append(" tasks=").append(tasks);
-        }
-        if (j > 0) {
-            sb.append(" joiners=").append(j);
-        }
-        if (shutdown) {
-            sb.append(" shutdown");
+        StringBuilder sb = new StringBuilder(64).append("AsyncQueue[").append(store.order());
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try {
+            sb.append(" maxsize=").append(maxsize).append(" qsize=").append(store.size);
+            if (getters.size > 0) {
+                sb.append(" getters=").append(getters.size);
+            }
+            if (putters.size > 0) {
+                sb.append(" putters=").append(putters.size);
+            }
+            if (unfinished > 0L) {
+                sb.append(" tasks=").append(unfinished);
+            }
+            if (joiners.size > 0) {
+                sb.append(" joiners=").append(joiners.size);
+            }
+            if (shutdown) {
+                sb.append(" shutdown");
+            }
+        } finally {
+            lock.unlock();
         }
         return sb.append(']').toString();
     }
 
     // ------------------------------------------------------------------------------------------
-    // Internals: insertion, removal and transfers
+    // Internals
     // ------------------------------------------------------------------------------------------
 
     private static QueueShutDownException shutDownException() {
         return new QueueShutDownException("queue is shut down");
     }
 
-    /** Creates a waiter and links it at the tail of {@code list}; the list's lock held. */
+    /** Creates a waiter and links it at the tail of {@code list}; lock held. */
     private <T> Waiter<T> newWaiter(WaitList list, @Nullable E item, @Nullable Thread thread) {
         Waiter<T> w = new Waiter<>(list, item, thread);
         list.linkLast(w);
@@ -1252,185 +1186,59 @@ public final class AsyncQueue<E> {
     }
 
     /**
-     * Adds {@code e} to the store and publishes it; putLock held, room checked. Returns the count
-     * before the add.
-     *
-     * @throws RuntimeException from a heap's comparator (nothing changed then)
-     * @throws IllegalStateException if an unbounded store reached its size limit
+     * Inserts {@code e}, handing it to the longest-waiting getter if there is one; lock held and
+     * room checked. Returns the getter to wake after unlocking, or null.
      */
-    private int enqueueLocked(E e) {
-        // assert putLock.isHeldByCurrentThread() && store.getCount() < capacity;
-        final Store<E> store = this.store;
-        int n = store.getCount(); // consumers may lower it meanwhile, nobody else raises it
-        if (store.mustGrow(n)) {
-            growLocked();
-            n = store.getCount();
+    private @Nullable Waiter<?> insertLocked(E e) {
+        // assert lock.isHeldByCurrentThread() && !shutdown && store.size < capacity;
+        Waiter<?> g = getters.head;
+        if (g == null) {
+            store.add(e); // may throw (comparator, storage limit): nothing changed then
+            unfinished++;
+            return null;
         }
-        store.add(e, n);
-        store.getAndAddUnfinished(1L); // before the element can be taken and marked done
-        return store.getAndAddCount(1); // publishes the element
-    }
-
-    /** Grows the store's array; putLock held. */
-    private void growLocked() {
-        final ReentrantLock takeLock = this.takeLock;
-        takeLock.lock(); // putLock -> takeLock; a no-op re-entry when they are the same lock
-        try {
-            int n = store.getCount();
-            if (store.mustGrow(n)) {
-                store.grow(n);
-            }
-        } finally {
-            takeLock.unlock();
-        }
-    }
-
-    /** After an add: if the queue was empty and getters wait, hand elements to them. */
-    private void afterInsert(int prev) {
-        if (prev == 0 && getters.size != 0) {
-            transfer(true);
-        }
-    }
-
-    /** After a remove: if the queue was full and putters wait, let them in. */
-    private void afterRemove(int prev) {
-        if (prev == capacity && putters.size != 0) {
-            transfer(false);
-        }
+        // assert store.size == 0;
+        getters.unlink(g);
+        g.item = e;
+        unfinished++;
+        g.setStatusRelease(FULFILLED);
+        return g;
     }
 
     /**
-     * A getter has just linked itself (takeLock held): if elements are already there (they came
-     * after our count check, or are reserved for getters ahead of us), serve now. The Dekker pair
-     * with afterInsert: we wrote getters.size, now we read the count.
+     * A get has just freed a slot of a full queue: move the longest-waiting putter's element into
+     * the store. Returns the chain (linked by next) of putters to wake after unlocking: the one
+     * admitted, preceded by any whose element the store refused.
      */
-    private @Nullable Waiter<?> recheckGetterLocked() {
-        return store.getCount() > 0 ? serveLocked(null) : null;
-    }
-
-    /** A putter has just linked itself (putLock held): the mirror of recheckGetterLocked. */
-    private @Nullable Waiter<?> recheckPutterLocked() {
-        return store.getCount() < capacity ? admitLocked(null) : null;
-    }
-
-    /** After linking a getter and unlocking: wake whom the re-check served, then go on transferring. */
-    private void afterGetterLinked(@Nullable Waiter<?> served) {
-        if (served != null) {
-            wakeAll(served);
-            if (putters.size != 0 && store.getCount() < capacity) {
-                transfer(false);
-            }
-        }
-    }
-
-    /** After linking a putter and unlocking: wake whom the re-check admitted, then go on transferring. */
-    private void afterPutterLinked(@Nullable Waiter<?> admitted) {
-        if (admitted != null) {
-            wakeAll(admitted);
-            if (getters.size != 0 && store.getCount() > 0) {
-                transfer(true);
-            }
-        }
-    }
-
-    /**
-     * Serves waiting getters and admits waiting putters, alternately, while either is possible.
-     * Takes one lock at a time; wakes the decided waiters with no lock held.
-     *
-     * @param serveFirst whether to start by serving getters (else by admitting putters)
-     */
-    private void transfer(boolean serveFirst) {
-        boolean serve = serveFirst;
-        boolean admit = !serveFirst;
-        final Store<E> store = this.store;
-        while (serve || admit) {
-            if (serve) {
-                serve = false;
-                @Nullable Waiter<?> chain;
-                takeLock.lock();
-                try {
-                    chain = serveLocked(null);
-                } finally {
-                    takeLock.unlock();
-                }
-                if (chain != null) {
-                    wakeAll(chain);
-                    admit = putters.size != 0 && store.getCount() < capacity;
-                }
-            }
-            if (admit) {
-                admit = false;
-                @Nullable Waiter<?> chain;
-                putLock.lock();
-                try {
-                    chain = admitLocked(null);
-                } finally {
-                    putLock.unlock();
-                }
-                if (chain != null) {
-                    wakeAll(chain);
-                    serve = getters.size != 0 && store.getCount() > 0;
-                }
-            }
-        }
-    }
-
-    /**
-     * Hands stored elements to waiting getters, oldest getter first, while both exist; takeLock
-     * held. Returns {@code chain} extended with the decided getters (linked by next).
-     */
-    private @Nullable Waiter<?> serveLocked(@Nullable Waiter<?> chain) {
-        final Store<E> store = this.store;
-        Waiter<?> g;
-        int n;
-        while ((g = getters.head) != null && (n = store.getCount()) > 0) {
-            getters.unlink(g);
-            try {
-                g.item = store.remove(n);
-            } catch (RuntimeException | Error refused) {
-                // Only a heap's comparator gets here: this get fails as if it had called it.
-                g.failure = refused;
-                g.setStatusRelease(FAILED);
-                g.next = chain;
-                chain = g;
-                continue;
-            }
-            store.getAndAddCount(-1);
-            g.setStatusRelease(FULFILLED);
-            g.next = chain;
-            chain = g;
-        }
-        return chain;
-    }
-
-    /**
-     * Moves waiting putters' elements into the store, oldest putter first, while there is room;
-     * putLock held. Returns {@code chain} extended with the decided putters (linked by next).
-     */
-    private @Nullable Waiter<?> admitLocked(@Nullable Waiter<?> chain) {
+    private @Nullable Waiter<?> admitPuttersLocked() {
+        // assert lock.isHeldByCurrentThread() && store.size == capacity - 1;
+        Waiter<?> chain = null;
         Waiter<?> p;
-        while ((p = putters.head) != null && store.getCount() < capacity) {
+        while ((p = putters.head) != null) {
             putters.unlink(p);
             E item = p.item;
+            // assert item != null; a waiting putter holds its element
             p.item = null;
             try {
-                enqueueLocked(Objects.requireNonNull(item)); // a waiting putter holds its element
+                store.add(Objects.requireNonNull(item));
             } catch (RuntimeException | Error refused) {
-                // A heap's comparator (or the storage limit): this put fails as if it had called it.
+                // Only a priority comparator can get here; the putter fails as if it had called it.
                 p.failure = refused;
                 p.setStatusRelease(FAILED);
                 p.next = chain;
                 chain = p;
                 continue;
             }
+            unfinished++;
             p.setStatusRelease(FULFILLED);
             p.next = chain;
             chain = p;
+            break;
         }
         return chain;
     }
 
-    /** Wakes every waiter of a chain linked by next; no lock held. */
+    /** Wakes every waiter of a chain linked by next; lock not held. */
     private void wakeAll(@Nullable Waiter<?> chain) {
         Waiter<?> w = chain;
         while (w != null) {
@@ -1441,10 +1249,6 @@ public final class AsyncQueue<E> {
         }
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Internals: waiting
-    // ------------------------------------------------------------------------------------------
-
     /**
      * Waits until {@code w} is decided, the thread is interrupted, or the timeout elapses; in the
      * last two cases withdraws {@code w} unless it was decided meanwhile. Returns the final status,
@@ -1454,6 +1258,11 @@ public final class AsyncQueue<E> {
         final long deadline = timed ? System.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         int s;
+        // Let other threads run (often the one that will decide us) before paying for a park
+        // and the unpark that must follow it.
+        for (int i = YIELDS_BEFORE_PARK; i > 0 && w.getStatusAcquire() == WAITING; i--) {
+            Thread.yield();
+        }
         while ((s = w.getStatusAcquire()) == WAITING) {
             if (Thread.interrupted()) {
                 interrupted = true;
@@ -1477,7 +1286,7 @@ public final class AsyncQueue<E> {
 
     /** Moves {@code w} from WAITING to CANCELLED and unlinks it; false if it was decided already. */
     private boolean tryWithdraw(Waiter<?> w) {
-        final ReentrantLock lock = w.list.lock;
+        final ReentrantLock lock = this.lock;
         lock.lock();
         try {
             if (w.getStatusPlain() != WAITING) {
@@ -1494,14 +1303,6 @@ public final class AsyncQueue<E> {
 
     private static void selfInterrupt() {
         Thread.currentThread().interrupt();
-    }
-
-    private RuntimeException rethrowFailure(Waiter<?> w) {
-        Throwable failure = Objects.requireNonNull(w.failure);
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        throw (Error) failure; // serveLocked and admitLocked record only these two kinds
     }
 
     /** Reports a blocking put's or join's outcome: true done, false timed out; or throws. */
@@ -1522,7 +1323,13 @@ public final class AsyncQueue<E> {
                 return true;
             }
             case SHUT_DOWN -> throw shutDownException();
-            case FAILED -> throw rethrowFailure(w);
+            case FAILED -> {
+                Throwable failure = Objects.requireNonNull(w.failure);
+                if (failure instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw (Error) failure; // admitPuttersLocked records only these two kinds
+            }
             default -> throw new AssertionError("unexpected waiter status " + status);
         }
     }
@@ -1545,23 +1352,15 @@ public final class AsyncQueue<E> {
                 return w.item;
             }
             case SHUT_DOWN -> throw shutDownException();
-            case FAILED -> throw rethrowFailure(w);
             default -> throw new AssertionError("unexpected waiter status " + status);
         }
     }
 
-    /** A FIFO list of waiters, doubly linked for O(1) unlinking; guarded by {@link #lock}. */
+    /** A FIFO list of waiters, doubly linked for O(1) unlinking; guarded by the queue's lock. */
     private final class WaitList {
-        /** The lock that guards this list and the decisions about its waiters. */
-        final ReentrantLock lock;
         @Nullable Waiter<?> head;
         @Nullable Waiter<?> tail;
-        /** Number of linked waiters; written under the lock, read without it (see Memory ordering). */
-        volatile int size;
-
-        WaitList(ReentrantLock lock) {
-            this.lock = lock;
-        }
+        int size;
 
         void linkLast(Waiter<?> w) {
             Waiter<?> t = tail;
@@ -1572,7 +1371,7 @@ public final class AsyncQueue<E> {
                 t.next = w;
             }
             tail = w;
-            size = size + 1; // volatile write: the waiter's side of the Dekker pair
+            size++;
         }
 
         void unlink(Waiter<?> w) {
@@ -1590,7 +1389,7 @@ public final class AsyncQueue<E> {
             }
             w.prev = null;
             w.next = null;
-            size = size - 1;
+            size--;
         }
 
         /** Empties the list, deciding every waiter with {@code status}; returns the chain, linked by next. */
@@ -1620,11 +1419,11 @@ public final class AsyncQueue<E> {
         final WaitList list;
         /** The waiting thread, or null for an asynchronous waiter; fixed. */
         final @Nullable Thread thread;
-        /** Putter: its element until admitted. Getter: the element handed over. Guarded by list.lock. */
+        /** Putter: its element until admitted. Getter: the element handed over. Guarded by lock. */
         @Nullable E item;
-        /** FAILED: the comparator's exception. Written under list.lock before the status. */
+        /** FAILED putter: why its element was refused. Written under lock before the status. */
         @Nullable Throwable failure;
-        /** Links in the list while WAITING; next also chains decided waiters for waking. */
+        /** Links in the list while WAITING; next also chains decided waiters for waking. Lock. */
         @Nullable Waiter<?> prev;
         @Nullable Waiter<?> next;
         /** One of WAITING, FULFILLED, CANCELLED, SHUT_DOWN, FAILED; see the VarHandle accessors. */
@@ -1649,13 +1448,13 @@ public final class AsyncQueue<E> {
             STATUS.setRelease(this, s);
         }
 
-        /** Tells the waiter about its decided status; no lock held. */
+        /** Tells the waiter about its decided status; lock not held. */
         void wake() {
             Thread t = thread;
-            if (t == null) {
-                settle();
-            } else if (t != Thread.currentThread()) { // a waiter served by its own re-check
+            if (t != null) {
                 LockSupport.unpark(t);
+            } else {
+                settle();
             }
         }
 

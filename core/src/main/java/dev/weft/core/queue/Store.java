@@ -1,32 +1,23 @@
 package dev.weft.core.queue;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The element storage behind an {@link AsyncQueue}, with the queue's two counters: a FIFO ring, a
- * LIFO stack or a binary heap.
+ * The element storage behind an {@link AsyncQueue}: a FIFO ring, a LIFO stack or a binary heap.
  *
- * <p>Locking, by the caller: {@link #add} runs under the queue's put lock, {@link #remove} under
- * its take lock, {@link #grow} and {@link #clear} under both. Only the ring has two distinct locks
- * (its producers and consumers touch different ends); for the stack and the heap both names refer
- * to one lock. {@link #count} is changed only under one of the locks, with atomic updates so that
- * the two sides of a ring can read it without the other's lock; {@link #unfinished} is changed by
- * puts (under the put lock) and by {@code taskDone} (without a lock, by compare-and-set).
+ * <p>Not thread-safe: every method is called with the queue's lock held. Capacity is the queue's
+ * business; a store grows its array (doubling, never shrinking) when it runs out of room and
+ * refuses to grow beyond {@link #MAX_ELEMENTS}. No method allocates except when growing, so a
+ * store that has reached its working size adds and removes without allocation.
  *
- * <p>Capacity is the queue's business. The array grows by doubling when it has no free slot,
- * never shrinks, and never grows beyond {@link #MAX_ELEMENTS}; so a store that has reached its
- * working size adds and removes without allocating.
- *
- * <p>Failure atomicity: if {@link #add} or {@link #remove} throws (only a heap's comparator can),
- * the store is unchanged.
+ * <p>Failure atomicity: if {@link #add(Object)} or {@link #remove()} throws (a comparator that
+ * throws, an array that cannot grow), the store is unchanged.
  *
  * @param <E> the element type
  */
-abstract class Store<E> extends StoreFields.UnfinishedPad {
+abstract sealed class Store<E> permits Store.Ring, Store.Stack, Store.Heap {
 
     /** The most elements a store holds: the largest power of two an array can have. */
     static final int MAX_ELEMENTS = 1 << 30;
@@ -34,37 +25,39 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
     /** Array length of a store created for an unbounded queue, or a large bounded one. */
     static final int INITIAL_LENGTH = 16;
 
+    /** Number of stored elements; read and written with the queue's lock held. */
+    int size;
+
+    /** Elements, {@code null} in unused slots so that removed elements can be collected. */
+    Object[] items;
+
     Store(int maxElements) {
         // assert maxElements >= 1 && maxElements <= MAX_ELEMENTS;
         items = new Object[initialLength(maxElements)];
     }
 
     /**
-     * Adds {@code e}. Put lock held; {@code n} is the count read under it (exact for a stack or a
-     * heap, an upper bound for a ring, whose consumers may remove meanwhile); the array has a free
-     * slot ({@code !mustGrow(n)}).
+     * Adds {@code e}; the caller has checked the queue's capacity.
+     *
+     * @throws IllegalStateException if the store already holds {@link #MAX_ELEMENTS} elements
      */
-    abstract void add(E e, int n);
+    abstract void add(E e);
 
-    /**
-     * Removes and returns the next element in the store's order. Take lock held; {@code n >= 1} is
-     * the count read under it (exact for a stack or a heap, a lower bound for a ring).
-     */
-    abstract E remove(int n);
+    /** Removes and returns the next element in the store's order; {@code size > 0}. */
+    abstract E remove();
 
-    /** Re-lays the {@code n} elements into an array twice as long; both locks held, {@code n == count}. */
-    abstract void grow(int n);
-
-    /** Removes every element; both locks held. */
-    abstract void clear();
-
-    /** The order, for {@code order()} and {@code toString}. */
-    abstract AsyncQueue.Order order();
-
-    /** Whether {@code n} elements fill the array, so that an add must grow it first. */
-    final boolean mustGrow(int n) {
-        return n >= items.length;
+    /** Removes every element. */
+    final void clear() {
+        Arrays.fill(items, null);
+        size = 0;
+        cleared();
     }
+
+    /** Hook for subclasses with extra indexes to reset. */
+    void cleared() {}
+
+    /** Name of the order, for {@code toString}. */
+    abstract AsyncQueue.Order order();
 
     /** A power of two, at least {@code min(maxElements, INITIAL_LENGTH)} and at most {@code MAX_ELEMENTS}. */
     static int initialLength(int maxElements) {
@@ -77,124 +70,60 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
         int length = items.length;
         if (length >= MAX_ELEMENTS) {
             throw new IllegalStateException(
-                    "AsyncQueue storage limit reached: at most " + MAX_ELEMENTS + " elements");
+                    "AsyncQueue storage limit reached: at most " + MAX_ELEMENTS + " elements, holding " + size);
         }
         return length << 1;
     }
 
-    // Counter accessors (JDK naming: the access mode is in the name).
+    /** First in, first out: a power-of-two ring, the oldest element at {@code head}. */
+    static final class Ring<E> extends Store<E> {
 
-    final int getCount() {
-        return count; // volatile read
-    }
-
-    /** Atomically adds {@code delta} to the count; returns the previous value. A full fence. */
-    final int getAndAddCount(int delta) {
-        return (int) COUNT.getAndAdd(this, delta);
-    }
-
-    final long getUnfinished() {
-        return unfinished; // volatile read
-    }
-
-    /** Atomically adds {@code delta} to the unfinished count; returns the previous value. */
-    final long getAndAddUnfinished(long delta) {
-        return (long) UNFINISHED.getAndAdd(this, delta);
-    }
-
-    final boolean casUnfinished(long expected, long value) {
-        return UNFINISHED.compareAndSet(this, expected, value);
-    }
-
-    // ------------------------------------------------------------------------------------------
-
-    /** The ring's producer index (the counters' padding precedes it). */
-    abstract static class RingProducerFields<E> extends Store<E> {
-        /** Slot of the next add; guarded by the put lock. */
-        int putIndex;
-
-        RingProducerFields(int maxElements) {
-            super(maxElements);
-        }
-    }
-
-    /** Padding between the ring's producer index and its consumer index. */
-    abstract static class RingMidPad<E> extends RingProducerFields<E> {
-        long p40, p41, p42, p43, p44, p45, p46, p47, p48, p49, p4a, p4b, p4c, p4d, p4e, p4f;
-
-        RingMidPad(int maxElements) {
-            super(maxElements);
-        }
-    }
-
-    /** The ring's consumer index. */
-    abstract static class RingConsumerFields<E> extends RingMidPad<E> {
-        /** Slot of the next remove; guarded by the take lock. */
-        int takeIndex;
-
-        RingConsumerFields(int maxElements) {
-            super(maxElements);
-        }
-    }
-
-    /** Padding after the ring's consumer index. */
-    abstract static class RingTailPad<E> extends RingConsumerFields<E> {
-        long p50, p51, p52, p53, p54, p55, p56, p57, p58, p59, p5a, p5b, p5c, p5d, p5e, p5f;
-
-        RingTailPad(int maxElements) {
-            super(maxElements);
-        }
-    }
-
-    /**
-     * First in, first out: a power-of-two ring. Producers (put lock) write at {@code putIndex},
-     * consumers (take lock) read at {@code takeIndex}; the slot contents are published by the
-     * atomic count update that follows the write and read after the count read that precedes it.
-     */
-    static final class Ring<E> extends RingTailPad<E> {
+        /** Index of the oldest element. */
+        private int head;
 
         Ring(int maxElements) {
             super(maxElements);
         }
 
         @Override
-        void add(E e, int n) {
-            final Object[] a = items;
-            final int p = putIndex;
-            a[p] = e;
-            putIndex = (p + 1) & (a.length - 1);
+        void add(E e) {
+            Object[] a = items;
+            int n = size;
+            if (n == a.length) {
+                a = grow();
+            }
+            a[(head + n) & (a.length - 1)] = e;
+            size = n + 1;
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        E remove(int n) {
+        E remove() {
+            // assert size > 0;
             final Object[] a = items;
-            final int t = takeIndex;
-            E e = (E) a[t];
-            a[t] = null;
-            takeIndex = (t + 1) & (a.length - 1);
+            final int h = head;
+            E e = (E) a[h];
+            a[h] = null;
+            head = (h + 1) & (a.length - 1);
+            size--;
             return e;
         }
 
-        @Override
-        void grow(int n) {
-            final Object[] old = items;
+        private Object[] grow() {
+            Object[] old = items;
             Object[] a = new Object[grownLength()];
-            // The ring is full (n == length): unroll it so that the oldest element is at 0.
-            final int t = takeIndex;
-            int firstPart = old.length - t;
-            System.arraycopy(old, t, a, 0, firstPart);
-            System.arraycopy(old, 0, a, firstPart, t);
-            takeIndex = 0;
-            putIndex = n;
+            // The ring is full (size == length): unroll it so that the oldest element is at 0.
+            int firstPart = old.length - head;
+            System.arraycopy(old, head, a, 0, firstPart);
+            System.arraycopy(old, 0, a, firstPart, head);
+            head = 0;
             items = a;
+            return a;
         }
 
         @Override
-        void clear() {
-            Arrays.fill(items, null);
-            putIndex = 0;
-            takeIndex = 0;
+        void cleared() {
+            head = 0;
         }
 
         @Override
@@ -203,7 +132,7 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
         }
     }
 
-    /** Last in, first out: an array stack, the newest element at {@code n - 1}. */
+    /** Last in, first out: an array stack, the newest element at {@code size - 1}. */
     static final class Stack<E> extends Store<E> {
 
         Stack(int maxElements) {
@@ -211,27 +140,25 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
         }
 
         @Override
-        void add(E e, int n) {
-            items[n] = e;
+        void add(E e) {
+            Object[] a = items;
+            int n = size;
+            if (n == a.length) {
+                a = items = Arrays.copyOf(a, grownLength());
+            }
+            a[n] = e;
+            size = n + 1;
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        E remove(int n) {
+        E remove() {
+            // assert size > 0;
             final Object[] a = items;
-            E e = (E) a[n - 1];
-            a[n - 1] = null;
+            int n = --size;
+            E e = (E) a[n];
+            a[n] = null;
             return e;
-        }
-
-        @Override
-        void grow(int n) {
-            items = Arrays.copyOf(items, grownLength());
-        }
-
-        @Override
-        void clear() {
-            Arrays.fill(items, null);
         }
 
         @Override
@@ -260,13 +187,17 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
 
         @SuppressWarnings("unchecked")
         private int compare(Object a, Object b) {
-            @Nullable Comparator<? super E> c = comparator;
+            Comparator<? super E> c = comparator;
             return c != null ? c.compare((E) a, (E) b) : ((Comparable<Object>) a).compareTo(b);
         }
 
         @Override
-        void add(E e, int n) {
-            final Object[] a = items;
+        void add(E e) {
+            Object[] a = items;
+            int n = size;
+            if (n == a.length) {
+                a = Arrays.copyOf(a, grownLength()); // installed below, once the comparisons succeeded
+            }
             // Phase 1: find the slot, comparing only.
             int k = n;
             while (k > 0) {
@@ -284,13 +215,16 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
                 j = parent;
             }
             a[k] = e;
+            items = a;
+            size = n + 1;
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        E remove(int n) {
+        E remove() {
+            // assert size > 0;
             final Object[] a = items;
-            final int last = n - 1;
+            final int last = size - 1;
             E top = (E) a[0];
             Object x = a[last];
             // Phase 1: sift x down from the root over the first `last` slots, recording the path
@@ -324,36 +258,13 @@ abstract class Store<E> extends StoreFields.UnfinishedPad {
             }
             a[j] = x;
             a[last] = null;
+            size = last;
             return top;
-        }
-
-        @Override
-        void grow(int n) {
-            items = Arrays.copyOf(items, grownLength());
-        }
-
-        @Override
-        void clear() {
-            Arrays.fill(items, null);
         }
 
         @Override
         AsyncQueue.Order order() {
             return AsyncQueue.Order.PRIORITY;
-        }
-    }
-
-    // VarHandle mechanics
-    private static final VarHandle COUNT;
-    private static final VarHandle UNFINISHED;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            COUNT = l.findVarHandle(StoreFields.CountField.class, "count", int.class);
-            UNFINISHED = l.findVarHandle(StoreFields.UnfinishedField.class, "unfinished", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 }
