@@ -197,7 +197,8 @@ public final class AsyncQueue<E> {
      *     the lock. Hand-off therefore costs the waiting thread no lock acquisition.
      *
      * Blocking and cancellation
-     *   - A blocking waiter links its node, unlocks, then loops: read status; if decided, done;
+     *   - A blocking waiter links its node, unlocks, yields a couple of times if it is a platform
+     *     thread (YIELDS_BEFORE_PARK), then loops: read status; if decided, done;
      *     if interrupted or timed out, give up; else park. Giving up takes the lock and withdraws
      *     the node if still WAITING (unlinked at once: O(1) in a doubly linked list); otherwise the
      *     decision stands and the method completes normally, re-asserting the interrupt.
@@ -246,11 +247,12 @@ public final class AsyncQueue<E> {
     static final int FAILED = 4;
 
     /**
-     * How many times a waiter yields its processor, re-checking its status, before it parks. On a
-     * busy machine a yield often lets the thread that will decide the waiter run first, which
-     * saves the park and its unpark (about +45% throughput for one blocked producer and consumer
-     * on platform threads, +10% on virtual threads, on a 2-core machine; see docs/queue.md). On
-     * an idle core a yield returns at once, so the cost is a few hundred nanoseconds per wait.
+     * How many times a waiting platform thread yields its processor, re-checking its status,
+     * before it parks. On a busy machine a yield often lets the thread that will decide the waiter
+     * run first, which saves the park and its unpark: about +45% throughput for one producer and
+     * one consumer on platform threads on a 2-core machine (docs/queue.md). On an idle core a yield
+     * returns at once, so the cost is a few hundred nanoseconds per wait. Virtual threads park at
+     * once: for them yielding made no measurable difference.
      */
     private static final int YIELDS_BEFORE_PARK = 2;
 
@@ -1258,10 +1260,12 @@ public final class AsyncQueue<E> {
         final long deadline = timed ? System.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         int s;
-        // Let other threads run (often the one that will decide us) before paying for a park
-        // and the unpark that must follow it.
-        for (int i = YIELDS_BEFORE_PARK; i > 0 && w.getStatusAcquire() == WAITING; i--) {
-            Thread.yield();
+        // A platform thread lets other threads run (often the one that will decide it) before
+        // paying for a park and the unpark that must follow it.
+        if (!Thread.currentThread().isVirtual()) {
+            for (int i = YIELDS_BEFORE_PARK; i > 0 && w.getStatusAcquire() == WAITING; i--) {
+                Thread.yield();
+            }
         }
         while ((s = w.getStatusAcquire()) == WAITING) {
             if (Thread.interrupted()) {
