@@ -326,6 +326,68 @@ class AsyncQueueTest {
         assertThat(List.of(q.getNowait(), q.getNowait())).containsExactly(2, 3);
     }
 
+    @Test
+    void priority_comparatorRefusesBlockedPuttersElement_thatPutThrowsIt() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.priority(2, (a, b) -> {
+            if (a < 0 || b < 0) {
+                throw new IllegalArgumentException("negative");
+            }
+            return Integer.compare(a, b);
+        });
+        q.putNowait(5);
+        q.putNowait(6);
+        CompletableFuture<Void> blocked = inThread(() -> {
+            q.put(-1);
+            return null;
+        });
+        awaitCondition(() -> q.waitingPutters() == 1);
+        assertThat(q.getNowait()).isEqualTo(5); // makes room; adding -1 to [6] compares and fails
+        assertThatThrownBy(() -> await(blocked)).isInstanceOf(IllegalArgumentException.class).hasMessage("negative");
+        assertThat(q.waitingPutters()).isZero();
+        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.unfinishedTasks()).isEqualTo(2);
+        assertThat(q.getNowait()).isEqualTo(6);
+    }
+
+    @Test
+    void lifoAndPriority_concurrentProducersAndConsumers_conserveElements() throws Exception {
+        for (AsyncQueue<Integer> q : List.of(AsyncQueue.<Integer>lifo(4), AsyncQueue.<Integer>priority(4),
+                AsyncQueue.<Integer>unboundedLifo(), AsyncQueue.<Integer>unboundedFifo())) {
+            int perProducer = 5_000;
+            List<CompletableFuture<Long>> consumers = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                consumers.add(inThread(() -> {
+                    long sum = 0;
+                    for (int i = 0; i < perProducer; i++) {
+                        sum += q.get();
+                    }
+                    return sum;
+                }));
+            }
+            List<CompletableFuture<Void>> producers = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                int base = p * perProducer;
+                producers.add(inThread(() -> {
+                    for (int i = 1; i <= perProducer; i++) {
+                        q.put(base + i);
+                    }
+                    return null;
+                }));
+            }
+            long total = 0;
+            for (CompletableFuture<Long> c : consumers) {
+                total += await(c);
+            }
+            for (CompletableFuture<Void> p : producers) {
+                await(p);
+            }
+            long n = 2L * perProducer;
+            assertThat(total).as("%s", q).isEqualTo(n * (n + 1) / 2);
+            assertThat(q.qsize()).isZero();
+            assertThat(q.unfinishedTasks()).isEqualTo(n);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // Immediate forms
     // ------------------------------------------------------------------------------------------
