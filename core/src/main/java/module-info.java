@@ -9,6 +9,7 @@ module dev.weft.core {
     requires static transitive org.jspecify;
 
     exports dev.weft.core;
+    exports dev.weft.core.queue;
     exports dev.weft.core.sync;
     exports dev.weft.core.task;
     exports dev.weft.core.time;

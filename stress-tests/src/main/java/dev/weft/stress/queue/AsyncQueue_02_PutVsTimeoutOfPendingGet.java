@@ -1,0 +1,55 @@
+/*
+ * Goal: the same as AsyncQueue_01 for the path that CompletableFuture.orTimeout takes: the pending
+ * get's future is completed exceptionally (a TimeoutException) while an element arrives. The
+ * element is delivered XOR stays queued.
+ *
+ * Run: mvn -B -ntp -pl stress-tests -am verify -DskipTests \
+ *        -Dweft.jcstress.args="-m quick -t AsyncQueue_02_PutVsTimeoutOfPendingGet"
+ *
+ * Observed (-m quick, 2 CPUs shared with other work, JDK 25):
+ *   RESULT    EXPECT        DESCRIPTION
+ *   0, 1, 0   ACCEPTABLE    put handed the element over, timeout failed
+ *   1, -1, 1  ACCEPTABLE    timeout withdrew the get, element stayed queued
+ */
+package dev.weft.stress.queue;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.weft.core.queue.AsyncQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+/** Put vs exceptional completion of a pending getAsync: r1 = timeout took effect, r2 = value (-1 failed), r3 = qsize. */
+@JCStressTest
+@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "put handed 1 over first; the timeout then failed and the future holds 1")
+@Outcome(id = "1, -1, 1", expect = ACCEPTABLE, desc = "the timeout withdrew the get first; the put then stored 1 in the queue")
+@Outcome(expect = FORBIDDEN, desc = "element lost or duplicated, or completion result contradicts the future")
+@State
+public class AsyncQueue_02_PutVsTimeoutOfPendingGet {
+
+    final AsyncQueue<Integer> q = AsyncQueue.unboundedFifo();
+    final CompletableFuture<Integer> pending = q.getAsync();
+
+    @Actor
+    public void putter() {
+        q.putNowait(1);
+    }
+
+    @Actor
+    public void timer(III_Result r) {
+        r.r1 = pending.completeExceptionally(new TimeoutException()) ? 1 : 0;
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+        r.r2 = pending.isCompletedExceptionally() ? -1 : pending.getNow(-2);
+        r.r3 = q.qsize();
+    }
+}

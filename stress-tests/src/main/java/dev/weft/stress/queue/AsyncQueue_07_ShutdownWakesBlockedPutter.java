@@ -1,0 +1,56 @@
+/*
+ * Goal: shutdown always wakes a putter blocked on a full queue (it throws QueueShutDownException);
+ * a put that starts after the shutdown fails at once. No lost wake-up.
+ *
+ * Run: mvn -B -ntp -pl stress-tests -am verify -DskipTests \
+ *        -Dweft.jcstress.args="-m quick -t AsyncQueue_07_ShutdownWakesBlockedPutter"
+ *
+ * Observed (-m quick, 2 CPUs shared with other work, JDK 25):
+ *   RESULT       EXPECT        DESCRIPTION
+ *   TERMINATED   ACCEPTABLE    the putter woke and ended
+ */
+package dev.weft.stress.queue;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.weft.core.queue.AsyncQueue;
+import dev.weft.core.queue.QueueShutDownException;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
+import org.openjdk.jcstress.annotations.State;
+
+/** A blocking put on a full queue vs shutdown: the put must end. */
+@JCStressTest(Mode.Termination)
+@Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "shutdown woke the blocked put (or the put saw the shutdown on entry); it threw QueueShutDownException")
+@Outcome(id = "STALE", expect = FORBIDDEN, desc = "the put stayed blocked after shutdown: lost wake-up")
+@Outcome(expect = FORBIDDEN, desc = "anything else")
+@State
+public class AsyncQueue_07_ShutdownWakesBlockedPutter {
+
+    final AsyncQueue<Integer> q = AsyncQueue.fifo(1);
+
+    public AsyncQueue_07_ShutdownWakesBlockedPutter() {
+        q.putNowait(0);
+    }
+
+    @Actor
+    public void putter() {
+        try {
+            q.put(1);
+            throw new IllegalStateException("put succeeded on a full queue nobody drains");
+        } catch (QueueShutDownException expected) {
+            // woken by shutdown
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Signal
+    public void shutdown() {
+        q.shutdown(false);
+    }
+}
