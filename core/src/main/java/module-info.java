@@ -9,4 +9,5 @@ module dev.weft.core {
     requires static transitive org.jspecify;
 
     exports dev.weft.core;
+    exports dev.weft.core.sync;
 }
