@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Behaviours of {@link BoundedSemaphore}, after CPython's {@code test_locks} bounded cases. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BoundedSemaphoreTest {
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Behaviours of {@link Condition}, after CPython's {@code test_locks.ConditionTests}. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConditionTest {
 
     /** Acquires the lock and starts an asynchronous wait, which releases it. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Behaviours of {@link Lock}, after CPython's {@code test_locks.LockTests}. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LockTest {
 
     // ---- basics (test_lock, test_repr, test_release_not_acquired, test_release_no_waiters)

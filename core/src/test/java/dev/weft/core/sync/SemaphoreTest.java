@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Behaviours of {@link Semaphore}, after CPython's {@code test_locks.SemaphoreTests}. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SemaphoreTest {
 
     // ---- construction and queries (test_initial_value_zero, test_repr, test_semaphore)
