@@ -83,20 +83,23 @@ final class FifoPermits {
      *    then reads status; the releaser writes status then reads parked. Sequential consistency
      *    of volatiles guarantees that at least one of them sees the other's write, so the
      *    releaser skips unpark only when the waiter is certain to see GRANTED before parking.
-     *  - head, tail, prev, next, waiterCount writes: under queueLock. head is also read racily by
-     *    a waiter to decide whether to spin (a heuristic; a stale value only costs a park).
+     *  - head, tail, prev, next, waiterCount: written under queueLock; waiterCount is volatile
+     *    so that queueLength() can read an estimate without the lock.
+     *  - Waiter.spin: plain; written and read by the waiting thread only.
      *
      * Blocking and cancellation.
-     *  A blocked thread parks until its status leaves WAITING. It spins briefly first when it is
-     *  at the head of the queue on a multi-core machine, since a hand-off to the head is the next
-     *  thing that happens under contention and a park/unpark pair costs microseconds. To give up
-     *  (interrupt, timeout, or completion of a future waiter by anyone but the releaser) a waiter
-     *  takes queueLock and, if its status is still WAITING, marks it CANCELLED and unlinks it,
-     *  then serves the new head if the permits now cover it. If the status is already GRANTED, the
-     *  give-up loses: a thread keeps the permits (interrupts are re-asserted, timeouts report
-     *  success); for a future waiter the releaser's complete(null) fails and the releaser gives
-     *  the permits back, which serves the next waiter. Exactly one party owns a granted permit.
-     *  Futures are completed and threads unparked after queueLock is released.
+     *  A blocked thread parks until its status leaves WAITING. A platform thread among the first
+     *  NCPU - 1 waiters (a virtual thread: only the head, since spinning holds its carrier) first
+     *  spins for up to SPIN_FOR_GRANT_NANOS: under contention a hand-off to a spinning waiter costs
+     *  a few cache-line transfers, to a parked one a wake-up of several microseconds, and waiters
+     *  further back cannot all be running anyway. To give up (interrupt, timeout, or completion of
+     *  a future waiter by anyone but the releaser) a waiter takes queueLock and, if its status is
+     *  still WAITING, marks it CANCELLED and unlinks it, then serves the new head if the permits
+     *  now cover it. If the status is already GRANTED, the give-up loses: a thread keeps the
+     *  permits (interrupts are re-asserted, timeouts report success); for a future waiter the
+     *  releaser's complete(null) fails and the releaser gives the permits back, which serves the
+     *  next waiter. Exactly one party owns a granted permit. Futures are completed and threads
+     *  unparked after queueLock is released.
      *
      * Progress.
      *  Fast paths are lock-free (a CAS loop). Slow paths take queueLock, a ReentrantLock held
@@ -112,14 +115,17 @@ final class FifoPermits {
     /** Low bit of {@link #state}: the queue is non-empty. */
     private static final long QUEUED = 1L;
 
-    /** Whether brief spinning can help: a waiter on a single core only delays the releaser. */
-    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
+    /** Number of CPUs; spinning only helps waiters that can run at the same time as the holder. */
+    private static final int NCPU = Runtime.getRuntime().availableProcessors();
 
     /**
-     * Spins of a waiter at the head of the queue before it parks. A hand-off of a short critical
-     * section takes a few hundred nanoseconds; a park/unpark pair takes several microseconds.
+     * How long a queued platform thread spins, watching for its grant, before it parks. A
+     * hand-off to a spinning waiter takes a few hundred nanoseconds; to a parked one, the
+     * unpark plus the scheduler's wake-up latency, several to tens of microseconds. 10 us covers
+     * a queue of a few dozen short hand-offs and is about one park/unpark round trip, so a waiter
+     * that spins in vain wastes at most about what parking at once would have cost.
      */
-    private static final int HEAD_SPINS = MULTI_CORE ? 256 : 0;
+    private static final long SPIN_FOR_GRANT_NANOS = 10_000L;
 
     // Waiter status values.
     /** Queued, neither granted nor given up. Must be the initial value. */
@@ -141,6 +147,7 @@ final class FifoPermits {
         final @Nullable CompletableFuture<@Nullable Void> future; // null for a thread waiter
         volatile int status;                             // WAITING -> GRANTED | CANCELLED, under queueLock
         volatile boolean parked;                         // written by the waiting thread only
+        boolean spin;                                    // set by the waiting thread when it queues
         @Nullable Waiter prev;                           // under queueLock
         @Nullable Waiter next;                           // under queueLock; reused for the granted chain
 
@@ -155,7 +162,7 @@ final class FifoPermits {
     private volatile long state;
 
     private final ReentrantLock queueLock = new ReentrantLock();
-    private @Nullable Waiter head;        // under queueLock (racy reads: spin heuristic only)
+    private @Nullable Waiter head;        // under queueLock
     private @Nullable Waiter tail;        // under queueLock
     private volatile int waiterCount;     // written under queueLock; read as an estimate
 
@@ -292,7 +299,15 @@ final class FifoPermits {
                     t.next = w;
                 }
                 tail = w;
-                waiterCount = waiterCount + 1;
+                int position = waiterCount + 1;
+                waiterCount = position;
+                Thread thread = w.thread;
+                if (thread != null) {
+                    // Spin only where it can pay: while the waiters ahead of us and the holder can
+                    // all be running, and, for a virtual thread (which would hold its carrier),
+                    // only at the head.
+                    w.spin = NCPU > 1 && (thread.isVirtual() ? position == 1 : position < NCPU);
+                }
                 return w;
             }
         } finally {
@@ -312,21 +327,16 @@ final class FifoPermits {
         if (w == null) {
             return true;
         }
+        if (w.spin) {
+            spinForGrant(w, mode == TIMED, deadline);
+        }
         boolean deferredInterrupt = false;
-        // NOTE: racy read of head (guarded by queueLock); a stale answer only changes whether we
-        // spin before the first park.
-        int spins = head == w ? HEAD_SPINS : 0;
         for (;;) {
             if (w.status == GRANTED) {
                 if (deferredInterrupt) {
                     Thread.currentThread().interrupt();
                 }
                 return true;
-            }
-            if (spins > 0) {
-                --spins;
-                Thread.onSpinWait();
-                continue;
             }
             long remaining = 0L;
             if (mode == TIMED) {
@@ -357,6 +367,28 @@ final class FifoPermits {
                     // and leave the interrupt for the caller to see.
                     Thread.currentThread().interrupt();
                     return true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Watches {@code w}'s status for up to {@link #SPIN_FOR_GRANT_NANOS} (and, if {@code timed},
+     * not past {@code deadline}); returns early on a grant or an interrupt, which the caller then
+     * handles.
+     */
+    private static void spinForGrant(Waiter w, boolean timed, long deadline) {
+        final long start = System.nanoTime();
+        final Thread self = Thread.currentThread();
+        int i = 0;
+        while (w.status == WAITING) {
+            Thread.onSpinWait();
+            if ((++i & 63) == 0) {   // every 64 spins: a few microseconds at most
+                long now = System.nanoTime();
+                if (now - start >= SPIN_FOR_GRANT_NANOS
+                        || (timed && now - deadline >= 0L)
+                        || self.isInterrupted()) {
+                    return;
                 }
             }
         }
