@@ -85,14 +85,20 @@ final class FifoPermits {
      *    releaser skips unpark only when the waiter is certain to see GRANTED before parking.
      *  - head, tail, prev, next, waiterCount: written under queueLock; waiterCount is volatile
      *    so that queueLength() can read an estimate without the lock.
-     *  - Waiter.spin: plain; written and read by the waiting thread only.
+     *  - Waiter.spin: plain; written by the waiting thread when it queues (under queueLock), read
+     *    by it and, racily, by wakeAhead (a heuristic).
+     *  - lastGrantNanos, grantIntervalNanos: plain, written under queueLock; wake reads the
+     *    interval racily (a stale value only changes whether waiters are woken early).
      *
      * Blocking and cancellation.
      *  A blocked thread parks until its status leaves WAITING. A platform thread among the first
      *  NCPU - 1 waiters (a virtual thread: only the head, since spinning holds its carrier) first
      *  spins for up to SPIN_FOR_GRANT_NANOS: under contention a hand-off to a spinning waiter costs
      *  a few cache-line transfers, to a parked one a wake-up of several microseconds, and waiters
-     *  further back cannot all be running anyway. To give up (interrupt, timeout, or completion of
+     *  further back cannot all be running anyway. While grants come less than
+     *  WAKE_AHEAD_MAX_INTERVAL_NANOS apart, a releaser also unparks the parked spin-eligible
+     *  waiters behind the new head, so that a queue of short holds does not settle into a convoy
+     *  in which every hand-off waits for a wake-up. To give up (interrupt, timeout, or completion of
      *  a future waiter by anyone but the releaser) a waiter takes queueLock and, if its status is
      *  still WAITING, marks it CANCELLED and unlinks it, then serves the new head if the permits
      *  now cover it. If the status is already GRANTED, the give-up loses: a thread keeps the
@@ -126,6 +132,13 @@ final class FifoPermits {
      * that spins in vain wastes at most about what parking at once would have cost.
      */
     private static final long SPIN_FOR_GRANT_NANOS = 10_000L;
+
+    /**
+     * Grants closer together than this make a release wake the spin-eligible waiters behind the
+     * new head ({@link #wakeAhead()}). A convoy of parked waiters hands over every 10 to 50 us
+     * (one wake-up each); holds longer than 100 us gain nothing from waiters spinning early.
+     */
+    private static final long WAKE_AHEAD_MAX_INTERVAL_NANOS = 100_000L;
 
     // Waiter status values.
     /** Queued, neither granted nor given up. Must be the initial value. */
@@ -165,6 +178,8 @@ final class FifoPermits {
     private @Nullable Waiter head;        // under queueLock
     private @Nullable Waiter tail;        // under queueLock
     private volatile int waiterCount;     // written under queueLock; read as an estimate
+    private long lastGrantNanos;          // under queueLock: when serveLocked last granted with waiters left
+    private long grantIntervalNanos = Long.MAX_VALUE; // under queueLock; read racily by wake (heuristic)
 
     FifoPermits(long initialPermits) {
         // assert initialPermits >= 0;
@@ -368,6 +383,10 @@ final class FifoPermits {
                     Thread.currentThread().interrupt();
                     return true;
                 }
+            } else if (w.spin) {
+                // Woken ahead of our turn (see wakeAhead) or spuriously: watch for the grant
+                // again before parking.
+                spinForGrant(w, mode == TIMED, deadline);
             }
         }
     }
@@ -540,6 +559,11 @@ final class FifoPermits {
             h.prev = null;
             setState((avail << 1) | QUEUED);
         }
+        if (first != null && h != null) {
+            long now = System.nanoTime();
+            grantIntervalNanos = now - lastGrantNanos;
+            lastGrantNanos = now;
+        }
         return first;
     }
 
@@ -572,6 +596,33 @@ final class FifoPermits {
             // These permits were taken from the pool by the grant, so giving them back cannot
             // break any bound: the check is disabled.
             chain = giveBack == 0L ? null : releaseCollect(giveBack, 0L, Long.MAX_VALUE);
+        }
+        if (grantIntervalNanos < WAKE_AHEAD_MAX_INTERVAL_NANOS) {
+            wakeAhead();
+        }
+    }
+
+    /**
+     * While the permits change hands quickly, unparks the spin-eligible waiters near the head of
+     * the queue, so that each is spinning, not parked, when its grant comes.
+     *
+     * <p>Without this, one parked waiter turns a queue of short holds into a convoy: its wake-up
+     * takes longer than the spin budget of everyone behind it, so they park too, and from then on
+     * every hand-off waits for a wake-up. Waking the next few waiters at each grant breaks the
+     * convoy within one pass over the queue. The grant interval test keeps locks held for long
+     * from waking waiters only to have them spin and park again.
+     */
+    private void wakeAhead() {
+        // NOTE: racy traversal of queue links guarded by queueLock. Links may be cut or stale; the
+        // walk then stops early or unparks a thread that no longer waits here, which park's
+        // contract allows (every park loop re-checks its condition). It never changes state.
+        Waiter w = head;
+        for (int i = 1; w != null && i < NCPU; i++) {
+            Thread t = w.thread;
+            if (t != null && w.spin && w.parked && w.status == WAITING) {
+                LockSupport.unpark(t);
+            }
+            w = w.next;
         }
     }
 
