@@ -22,11 +22,11 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Semaphore_01_CancelVsRelease
  *
- * Observed (-m quick: all compilation modes and forks summed; 2 shared CPUs, x86_64, Linux,
- * Temurin 25.0.3):
+ * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
+ * Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *       0, 1, 0, 0     6,610,218   89.29%  Acceptable
- *       1, 0, 1, 0       792,787   10.71%  Acceptable
+ *       0, 1, 0, 0    10,721,068   91.28%  Acceptable
+ *       1, 0, 1, 0     1,024,109    8.72%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "0, 1, 0, 0", expect = ACCEPTABLE, desc = "The release granted the first request before the cancel: cancel failed, the first holds the permit.")

@@ -27,12 +27,12 @@ import org.openjdk.jcstress.infra.results.III_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Semaphore_02_InterruptVsRelease
  *
- * Observed (-m quick: all compilation modes and forks summed; 2 shared CPUs, x86_64, Linux,
- * Temurin 25.0.3):
+ * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
+ * Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *          0, 0, 1        33,833    0.42%  Acceptable
- *          1, 0, 0     4,747,770   58.74%  Acceptable
- *          1, 1, 0     3,300,470   40.84%  Acceptable
+ *          0, 0, 1       138,678    1.58%  Acceptable
+ *          1, 0, 0     5,086,340   57.98%  Acceptable
+ *          1, 1, 0     3,547,562   40.44%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "Acquired and finished before the interrupter looked: no interrupt sent.")
