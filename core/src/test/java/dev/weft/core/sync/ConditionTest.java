@@ -1,0 +1,614 @@
+package dev.weft.core.sync;
+
+import static dev.weft.core.sync.SyncTesting.awaitParked;
+import static dev.weft.core.sync.SyncTesting.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.core.sync.SyncTesting.Worker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Behaviours of {@link Condition}, after CPython's {@code test_locks.ConditionTests}. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ConditionTest {
+
+    /** Acquires the lock and starts an asynchronous wait, which releases it. */
+    private static CompletableFuture<@Nullable Void> listen(Condition cond) throws InterruptedException {
+        cond.acquire();
+        return cond.awaitAsync();
+    }
+
+    // ---- the lock must be held (test_wait_unacquired, test_notify_unacquired)
+
+    @Test
+    void await_withoutTheLock_throwsIllegalMonitorState() {
+        Condition cond = new Condition();
+
+        assertThatThrownBy(cond::await)
+                .isInstanceOf(IllegalMonitorStateException.class)
+                .hasMessageContaining("cannot wait on un-acquired lock");
+        assertThatThrownBy(cond::awaitAsync).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(cond.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void signal_withoutTheLock_throwsIllegalMonitorState() {
+        Condition cond = new Condition();
+
+        assertThatThrownBy(cond::signal)
+                .isInstanceOf(IllegalMonitorStateException.class)
+                .hasMessageContaining("cannot notify on un-acquired lock");
+        assertThatThrownBy(cond::signalAll).isInstanceOf(IllegalMonitorStateException.class);
+        assertThatThrownBy(() -> cond.signal(2)).isInstanceOf(IllegalMonitorStateException.class);
+    }
+
+    @Test
+    void signal_negativeCount_throwsIllegalArgument() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+
+        assertThatThrownBy(() -> cond.signal(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    }
+
+    @Test
+    void lockMethods_delegateToTheBoundLock() throws InterruptedException {
+        Lock lock = new Lock();
+        Condition cond = new Condition(lock);
+
+        cond.acquire();
+        assertThat(lock.isLocked()).isTrue();
+        assertThat(cond.isLocked()).isTrue();
+        cond.release();
+        assertThat(lock.isLocked()).isFalse();
+        assertThat(cond.acquireAsync()).isCompleted();
+        assertThat(lock.isLocked()).isTrue();
+        assertThat(cond.getLock()).isSameAs(lock);
+        assertThat(cond).hasToString("Condition[waiters=0, Lock[locked, waiters=0]]");
+    }
+
+    // ---- waking (test_wait, test_notify, test_notify_all)
+
+    @Test
+    void signal_wakesInFifoOrder_andWaitersReturnOnlyAfterTheSignallerReleases() throws InterruptedException {
+        Condition cond = new Condition();
+        List<Integer> woken = new ArrayList<>();
+        CompletableFuture<@Nullable Void> w1 = listen(cond).thenRun(() -> woken.add(1));
+        CompletableFuture<@Nullable Void> w2 = listen(cond).thenRun(() -> woken.add(2));
+        CompletableFuture<@Nullable Void> w3 = listen(cond).thenRun(() -> woken.add(3));
+        assertThat(cond.getWaitQueueLength()).isEqualTo(3);
+        assertThat(cond.isLocked()).as("each wait released the lock").isFalse();
+
+        cond.acquire();
+        cond.signal();
+        assertThat(woken).as("the signaller still holds the lock").isEmpty();
+        cond.release();
+        assertThat(woken).containsExactly(1);
+        assertThat(cond.isLocked()).as("w1 holds the lock again").isTrue();
+
+        cond.release();  // w1's section ends
+        cond.acquire();
+        cond.signal(2);
+        cond.release();
+        assertThat(woken).containsExactly(1, 2);
+        cond.release();  // w2's section ends; the lock passes to w3
+        assertThat(woken).containsExactly(1, 2, 3);
+        assertThat(w1).isCompleted();
+        assertThat(w2).isCompleted();
+        assertThat(w3).isCompleted();
+        assertThat(cond.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void signalAll_wakesEveryWaiter() throws InterruptedException {
+        Condition cond = new Condition();
+        AtomicInteger woken = new AtomicInteger();
+        for (int i = 0; i < 4; i++) {
+            listen(cond).thenRun(() -> {
+                woken.incrementAndGet();
+                cond.release();
+            });
+        }
+
+        cond.acquire();
+        cond.signalAll();
+        cond.release();
+
+        assertThat(woken).hasValue(4);
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void signal_withNoWaiters_isNotRemembered() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        CompletableFuture<@Nullable Void> w = listen(cond);
+
+        assertThat(w).isNotDone();
+        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+    }
+
+    @Test
+    void await_blockingThread_returnsHoldingTheLockAfterSignal() throws Exception {
+        Condition cond = new Condition();
+        Worker<Boolean> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.await();
+                return cond.isLocked();
+            } finally {
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThat(waiter.get()).isTrue();
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void conditionsSharingOneLock_areIndependent() throws InterruptedException {
+        Lock lock = new Lock();
+        Condition a = lock.newCondition();
+        Condition b = new Condition(lock);
+        CompletableFuture<@Nullable Void> onA = listen(a);
+        CompletableFuture<@Nullable Void> onB = listen(b);
+
+        lock.acquire();
+        b.signal();
+        lock.release();
+
+        assertThat(onB).isCompleted();
+        assertThat(onA).isNotDone();
+        lock.release();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    // ---- interrupts (test_wait_cancel, test_wait_cancel_contested, test_wait_cancel_after_notify)
+
+    @Test
+    void await_interruptedBeforeSignal_reacquiresTheLockThenThrows() throws Exception {
+        Condition cond = new Condition();
+        Worker<String> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.await();
+                return "returned";
+            } catch (InterruptedException e) {
+                return "interrupted, locked=" + cond.isLocked() + ", flag=" + Thread.currentThread().isInterrupted();
+            } finally {
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        awaitParked(waiter.thread);
+
+        waiter.thread.interrupt();
+
+        assertThat(waiter.get()).isEqualTo("interrupted, locked=true, flag=false");
+        assertThat(cond.hasWaiters()).isFalse();
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void await_interruptedWhileTheLockIsContested_waitsForTheLockBeforeThrowing() throws Exception {
+        Condition cond = new Condition();
+        AtomicBoolean returned = new AtomicBoolean();
+        Worker<Boolean> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.await();
+                return false;
+            } catch (InterruptedException e) {
+                return true;
+            } finally {
+                returned.set(true);
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        cond.acquire();                 // contest the lock
+        waiter.thread.interrupt();
+        eventually("the waiter queues for the lock", () -> cond.getLock() instanceof Lock l && l.getQueueLength() == 1);
+        assertThat(returned).as("cannot leave without the lock").isFalse();
+
+        cond.release();
+
+        assertThat(waiter.get()).isTrue();
+    }
+
+    @Test
+    void await_interruptedAfterSignal_returnsNormallyWithTheInterruptSet() throws Exception {
+        Condition cond = new Condition();
+        Worker<String> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.await();
+                return "returned, flag=" + Thread.interrupted();
+            } catch (InterruptedException e) {
+                return "interrupted";
+            } finally {
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+
+        cond.acquire();
+        cond.signal();                  // chosen first
+        waiter.thread.interrupt();      // then interrupted, while it cannot have the lock yet
+        cond.release();
+
+        assertThat(waiter.get()).isEqualTo("returned, flag=true");
+    }
+
+    @Test
+    void await_interruptedOnEntry_throwsWithTheLockStillHeld() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+        Thread.currentThread().interrupt();
+
+        assertThatThrownBy(cond::await).isInstanceOf(InterruptedException.class);
+
+        assertThat(cond.isLocked()).isTrue();
+        assertThat(cond.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void awaitUninterruptibly_interrupted_keepsWaitingUntilSignalled() throws Exception {
+        Condition cond = new Condition();
+        Worker<Boolean> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.awaitUninterruptibly();
+                return Thread.interrupted();
+            } finally {
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        awaitParked(waiter.thread);
+        waiter.thread.interrupt();
+        awaitParked(waiter.thread);
+        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThat(waiter.get()).isTrue();
+    }
+
+    // ---- timeouts (test_wait_for_timeout, test_timeout_in_block)
+
+    @Test
+    void await_withTimeout_returnsFalseWithTheLockHeld() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+
+        assertThat(cond.await(Duration.ofMillis(20))).isFalse();
+        assertThat(cond.isLocked()).isTrue();
+        assertThat(cond.await(1, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(cond.awaitNanos(-5)).isLessThanOrEqualTo(0L);
+        assertThat(cond.awaitUntil(new Date(System.currentTimeMillis() - 1000))).isFalse();
+
+        assertThat(cond.isLocked()).isTrue();
+        assertThat(cond.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void awaitNanos_signalledInTime_returnsPositive() throws Exception {
+        Condition cond = new Condition();
+        Worker<Long> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                return cond.awaitNanos(TimeUnit.SECONDS.toNanos(20));
+            } finally {
+                cond.release();
+            }
+        });
+        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThat(waiter.get()).isPositive();
+    }
+
+    @Test
+    void timedOutWaiter_doesNotConsumeALaterSignal() throws Exception {
+        Condition cond = new Condition();
+        cond.acquire();
+        assertThat(cond.await(Duration.ofMillis(1))).isFalse();
+        cond.release();
+        CompletableFuture<@Nullable Void> later = listen(cond);
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThat(later).isCompleted();
+    }
+
+    // ---- predicates (test_wait_for, test_wait_for_unacquired)
+
+    @Test
+    void waitFor_trueAtOnce_returnsWithoutNeedingTheLock() throws InterruptedException {
+        Condition cond = new Condition();
+
+        cond.waitFor(() -> true);
+        assertThat(cond.waitFor(() -> true, Duration.ZERO)).isTrue();
+        assertThat(cond.waitForAsync(() -> true)).isCompleted();
+
+        assertThat(cond.isLocked()).isFalse();
+        assertThatThrownBy(() -> cond.waitFor(() -> false)).isInstanceOf(IllegalMonitorStateException.class);
+    }
+
+    @Test
+    void waitFor_loopsUntilThePredicateHolds() throws Exception {
+        Condition cond = new Condition();
+        int[] state = {0};
+        AtomicInteger evaluations = new AtomicInteger();
+        Worker<Integer> waiter = Worker.start("waiter", () -> {
+            cond.acquire();
+            try {
+                cond.waitFor(() -> {
+                    evaluations.incrementAndGet();
+                    return state[0] == 2;
+                });
+                return state[0];
+            } finally {
+                cond.release();
+            }
+        });
+        for (int step = 1; step <= 2; step++) {
+            int expectedEvaluations = step;
+            eventually("waiting", () -> cond.getWaitQueueLength() == 1 && evaluations.get() == expectedEvaluations);
+            cond.acquire();
+            state[0] = step;
+            cond.signalAll();
+            cond.release();
+        }
+
+        assertThat(waiter.get()).isEqualTo(2);
+        assertThat(evaluations).hasValue(3);
+    }
+
+    @Test
+    void waitFor_withTimeout_returnsFalseIfThePredicateStaysFalse() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+
+        assertThat(cond.waitFor(() -> false, Duration.ofMillis(20))).isFalse();
+        assertThat(cond.isLocked()).isTrue();
+    }
+
+    @Test
+    void waitForAsync_completesHoldingTheLockOnceThePredicateHolds() throws InterruptedException {
+        Condition cond = new Condition();
+        int[] state = {0};
+        cond.acquire();
+        CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> state[0] >= 2);
+        assertThat(cond.isLocked()).isFalse();
+
+        for (int step = 1; step <= 2; step++) {
+            cond.acquire();
+            state[0] = step;
+            cond.signal();
+            cond.release();
+        }
+
+        assertThat(w).isCompleted();
+        assertThat(cond.isLocked()).as("held for w").isTrue();
+        assertThat(cond.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void waitForAsync_predicateThrows_releasesTheLockAndFails() throws InterruptedException {
+        Condition cond = new Condition();
+        AtomicInteger calls = new AtomicInteger();
+        cond.acquire();
+        CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> {
+            if (calls.incrementAndGet() > 1) {
+                throw new IllegalStateException("boom");
+            }
+            return false;
+        });
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThatThrownBy(w::join).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void waitForAsync_cancelled_withdrawsTheWait() throws InterruptedException {
+        Condition cond = new Condition();
+        cond.acquire();
+        CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> false);
+
+        w.cancel(false);
+
+        eventually("withdrawn", () -> !cond.hasWaiters());
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    // ---- asynchronous cancellation and lost wake-ups (test_cancelled_wakeup, gh-112202)
+
+    @Test
+    void awaitAsync_cancelledBeforeSignal_leavesNoWaiterAndHoldsNothing() throws InterruptedException {
+        Condition cond = new Condition();
+        CompletableFuture<@Nullable Void> w = listen(cond);
+
+        assertThat(w.cancel(false)).isTrue();
+
+        assertThat(cond.hasWaiters()).isFalse();
+        assertThat(cond.isLocked()).isFalse();
+        assertThatThrownBy(w::join).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void awaitAsync_cancelledAfterSignal_passesTheSignalToTheNextWaiter() throws InterruptedException {
+        Condition cond = new Condition();
+        CompletableFuture<@Nullable Void> w1 = listen(cond);
+        CompletableFuture<@Nullable Void> w2 = listen(cond);
+
+        cond.acquire();
+        cond.signal();                       // chooses w1, which queues for the lock
+        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+        assertThat(w1.cancel(false)).isTrue();
+        cond.release();
+
+        assertThat(w2).as("the signal was passed on, not lost").isCompleted();
+        assertThat(cond.isLocked()).as("held for w2").isTrue();
+        cond.release();
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void signal_byANonHolderWhileTheLockIsHeld_isAccepted() throws Exception {
+        Lock lock = new Lock();
+        Condition cond = lock.newCondition();
+        CompletableFuture<@Nullable Void> w = listen(cond);
+        lock.acquire();
+
+        // A signal by a non-holder succeeds while someone holds the lock (asyncio's rule).
+        Worker<Boolean> signaller = Worker.start("signaller", () -> {
+            cond.signal();
+            return true;
+        });
+        assertThat(signaller.get()).isTrue();
+        assertThat(w).isNotDone();
+        lock.release();
+
+        assertThat(w).isCompleted();
+    }
+
+    @Test
+    void awaitAsync_timedOutViaOrTimeout_withdrawsTheWait() throws InterruptedException {
+        Condition cond = new Condition();
+        CompletableFuture<@Nullable Void> w = listen(cond).orTimeout(5, TimeUnit.MILLISECONDS);
+
+        assertThatThrownBy(w::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        eventually("withdrawn", () -> !cond.hasWaiters());
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void signal_racingWithCancelOfTheFirstWaiter_alwaysWakesSomebody() throws Exception {
+        for (int round = 0; round < 1_000; round++) {
+            Condition cond = new Condition();
+            CompletableFuture<@Nullable Void> w1 = listen(cond);
+            CompletableFuture<@Nullable Void> w2 = listen(cond);
+            Worker<Boolean> canceller = Worker.start("canceller", () -> w1.cancel(false));
+            cond.acquire();
+            cond.signal();
+            cond.release();
+            boolean cancelled = canceller.get();
+
+            eventually("the signal lands", () -> w1.isDone() && (!cancelled || w2.isDone()));
+            if (cancelled) {
+                assertThat(w2).as("round %d: w1 withdrawn or passed the signal on", round).isCompleted();
+            } else {
+                assertThat(w1).isCompleted();
+                assertThat(w2).isNotDone();
+            }
+            assertThat(cond.isLocked()).as("round %d: exactly one holder", round).isTrue();
+            cond.release();
+            assertThat(cond.isLocked()).isFalse();
+        }
+    }
+
+    // ---- the write lock of a ReadWriteLock
+
+    @Test
+    void condition_onAWriteLock_worksLikeOnALock() throws InterruptedException {
+        ReadWriteLock rw = new ReadWriteLock();
+        Condition cond = rw.writeLock().newCondition();
+        rw.writeLock().acquire();
+        CompletableFuture<@Nullable Void> w = cond.awaitAsync();
+        assertThat(rw.isWriteLocked()).isFalse();
+
+        rw.writeLock().acquire();
+        cond.signal();
+        rw.writeLock().release();
+
+        assertThat(w).isCompleted();
+        assertThat(rw.isWriteLocked()).isTrue();
+        assertThat(cond.getLock()).isSameAs(rw.writeLock());
+    }
+
+    // ---- load: a bounded buffer
+
+    @Test
+    void boundedBuffer_manyProducersAndConsumers_losesNoWakeUp() throws Exception {
+        Condition notEmpty = new Condition();
+        Condition notFull = new Condition((Lock) notEmpty.getLock());
+        Deque<Integer> buffer = new ArrayDeque<>();
+        int capacity = 2;
+        int producers = 4;
+        int perProducer = 500;
+        AtomicInteger consumedSum = new AtomicInteger();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                futures.add(executor.submit(() -> {
+                    for (int i = 1; i <= perProducer; i++) {
+                        notFull.acquire();
+                        try {
+                            notFull.waitFor(() -> buffer.size() < capacity);
+                            buffer.add(i);
+                            notEmpty.signal();
+                        } finally {
+                            notFull.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int c = 0; c < producers; c++) {
+                futures.add(executor.submit(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        notEmpty.acquire();
+                        try {
+                            notEmpty.waitFor(() -> !buffer.isEmpty());
+                            consumedSum.addAndGet(buffer.poll());
+                            notFull.signal();
+                        } finally {
+                            notEmpty.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        assertThat(consumedSum.get()).isEqualTo(producers * perProducer * (perProducer + 1) / 2);
+        assertThat(buffer).isEmpty();
+    }
+}
