@@ -197,12 +197,15 @@ public final class TypedQueue<T> {
 
     /**
      * Takes the next value from a virtual thread; see {@link IpcQueue#getAsync()}. A decoding
-     * failure completes the future exceptionally with {@link MessageCodecException}.
+     * failure completes the future exceptionally with {@link MessageCodecException}. Cancelling
+     * this future (or completing it from outside) withdraws the underlying take as
+     * {@link IpcQueue#getAsync()} describes; if the message was already handed over, the
+     * cancellation fails and this future completes with the decoded value.
      *
      * @return the future
      */
     public CompletableFuture<T> getAsync() {
-        return queue.getAsync().thenApply(this::decode);
+        return LinkedFuture.map(queue.getAsync(), this::decode);
     }
 
     private ByteBuffer encode(T value) {
