@@ -1065,12 +1065,12 @@ public final class QueueRing {
             long t = getTailVolatile();
             if ((int) (t & mask) == index && lapOf(t) == lap + 1) {
                 if (memory.casLong(off, mine, slotWord(lap + 1, FULL, 0))) {
-                    casTail(t, t + 1);
-                    if (syncOnCommit) {
-                        memory.force(off, stride);
-                    }
                     if (CrashPoints.ENABLED) {
                         CrashPoints.reach("queue.redeliver.committed");
+                    }
+                    casTail(t, t + 1); // others help if this process dies first
+                    if (syncOnCommit) {
+                        memory.force(off, stride);
                     }
                     memory.getAndAddLong(REDELIVERIES_OFFSET, 1);
                     signal(NOT_EMPTY_OFFSET);
