@@ -627,7 +627,7 @@ public final class QueueRing {
             }
             freeClaimed(pos);
         }
-        signal(JOIN_WORD_OFFSET);
+        signalAll(JOIN_WORD_OFFSET);
     }
 
     private boolean addToOwnRecord(long delta) {
@@ -668,8 +668,31 @@ public final class QueueRing {
         waiter.await(memory, offset, v, until, waited);
     }
 
-    /** Wakes the sleepers of an event count if its sleeper flag is set. */
+    /**
+     * Wakes one sleeper of an event count if its sleeper flag is set (producers on notFull, consumers
+     * on notEmpty: one freed slot or one message is work for one waiter, so waking all would only
+     * make the others sleep again). The word gets a new sequence number with {@code W} kept, so a
+     * sleeper that published {@code W} but has not gone to sleep yet does not sleep on the old value;
+     * if the wake found nobody asleep, {@code W} is cleared (a sleeper racing with that re-publishes
+     * it, because the value it was about to sleep on changed).
+     */
     private void signal(int offset) {
+        while (true) {
+            int v = memory.getIntVolatile(offset);
+            if ((v & W) == 0) {
+                return;
+            }
+            if (memory.casInt(offset, v, v + 2)) {
+                if (waiter.wake(memory, offset, 1) == 0) {
+                    memory.casInt(offset, v + 2, (v + 4) & ~W);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Wakes every sleeper of an event count if its sleeper flag is set (joiners: each re-checks). */
+    private void signalAll(int offset) {
         while (true) {
             int v = memory.getIntVolatile(offset);
             if ((v & W) == 0) {
@@ -769,7 +792,7 @@ public final class QueueRing {
                 }
                 if (memory.casLong(off, rec, rec - 1)) {
                     if (recordCount(rec) == 1) {
-                        signal(JOIN_WORD_OFFSET);
+                        signalAll(JOIN_WORD_OFFSET);
                     }
                     return;
                 }
@@ -907,7 +930,7 @@ public final class QueueRing {
             if (any) {
                 signal(NOT_EMPTY_OFFSET);
                 signal(NOT_FULL_OFFSET);
-                signal(JOIN_WORD_OFFSET);
+                signalAll(JOIN_WORD_OFFSET);
             }
             return any;
         } catch (RuntimeException e) {
@@ -1006,7 +1029,7 @@ public final class QueueRing {
             memory.casLong(off, slotWord(lap, WRITING, token), slotWord(lap, FULL, 0));
             memory.getAndAddLong(TOMBSTONES_OFFSET, 1);
             signal(NOT_EMPTY_OFFSET);
-            signal(JOIN_WORD_OFFSET);
+            signalAll(JOIN_WORD_OFFSET);
             return true;
         }
         if (st == READING) {
@@ -1057,7 +1080,7 @@ public final class QueueRing {
                     memory.getAndAddLong(DISCARDED_OFFSET, 1);
                 }
                 signal(NOT_FULL_OFFSET);
-                signal(JOIN_WORD_OFFSET);
+                signalAll(JOIN_WORD_OFFSET);
             }
             return true;
         }
