@@ -67,12 +67,13 @@ import java.nio.file.Path;
  *   <li>{@code WRITING(L, dead)}: the put never returned. A recoverer takes the slot over (CAS to
  *       its own token), writes the length {@link #TOMBSTONE} and commits {@code FULL(L)};
  *       consumers skip it. No partial payload is ever delivered.</li>
- *   <li>{@code READING(L, dead)}: the take never returned. A recoverer takes the slot over and
- *       puts the message back: in place (to {@code FULL(L + 1)}) when the slot is the producers'
- *       next position, otherwise by copying it into a freshly claimed slot, committing that, and
- *       only then freeing the old one. A recoverer that dies half-way is recovered in turn; if it
- *       dies after committing the copy but before freeing the old slot, the message is delivered
- *       twice (the documented double failure).</li>
+ *   <li>{@code READING(L, dead)}: the take never returned. A recoverer takes the slot over (CAS to
+ *       its own token) and puts the message back in the same slot, at the slot's next position
+ *       {@code p + capacity}: it commits {@code FULL(L + 1)} with one CAS once the tail has reached
+ *       that position, first committing the positions between the tail and it as skip markers if
+ *       needed (a message must never sit ahead of the tail). The payload never moves and the slot
+ *       has no intermediate state, so a recoverer killed at any point leaves either its own
+ *       {@code READING} (recovered again) or the redelivered message: exactly once.</li>
  *   <li>Every other state is consistent at every instant: a dead process leaves at most stale
  *       {@code W} bits (spurious wakes) and unadvanced {@code head}/{@code tail} hints.</li>
  * </ul>

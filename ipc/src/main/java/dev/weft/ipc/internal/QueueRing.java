@@ -98,9 +98,8 @@ public final class QueueRing {
      *   fences). Payload and length: plain, published by the commit CAS and acquired by the
      *   consumer's volatile read and CAS of the FULL word. A waker's read of W follows its commit CAS
      *   and a sleeper's re-check follows its CAS of W: the Dekker pair that prevents lost wake-ups.
-     *   Statistics: getAndAdd, read volatile. The joiner's consistency check reads redeliveries
-     *   before and after its scan; a redelivery increments it after committing the copy and before
-     *   freeing the old slot, so a scan that could have missed a moving message sees a change.
+     *   Statistics: getAndAdd, read volatile. A message never moves between slots (a redelivery
+     *   reuses its slot), so a joiner that scans the slots and then the records cannot miss one.
      *
      * Blocking and cancellation
      *   Producers wait on notFull, consumers on notEmpty, joiners on joinWord, all through the
@@ -119,9 +118,12 @@ public final class QueueRing {
      * Revision notes
      *   Deviations from the reference design: commits are CAS (not stores) from the owner's exact
      *   word, so a process that was declared dead (its domain closed under it) fails its commit
-     *   instead of overwriting a recovered slot; join counts come from the ring and per-participant
-     *   records instead of a shared counter, so no kill point can leave join waiting forever; all
-     *   recovery runs in one janitor thread per process (blocked threads only wait).
+     *   instead of overwriting a recovered slot; a dead consumer's message is always redelivered in
+     *   its own slot (padding the positions up to it with skip markers when the tail is behind), never
+     *   copied, so redelivery is exactly once even when the recoverer dies too; join counts come from
+     *   the ring and per-participant records instead of a shared counter, so no kill point can leave
+     *   join waiting forever; all recovery runs in one janitor thread per process (blocked threads only
+     *   wait); waiters are woken one at a time (wake-one event counts), except joiners.
      */
 
     /** The hook of an asynchronous operation: entered just before the commit, refused if cancelled. */

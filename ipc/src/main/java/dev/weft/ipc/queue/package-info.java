@@ -23,9 +23,11 @@
  *   <li><b>A killed consumer:</b> a message it had taken but not yet returned to its application
  *       is delivered again, to another consumer, within about two liveness slices (or dropped and
  *       counted, if the queue was created with
- *       {@link dev.weft.ipc.queue.QueueSpec.Builder#redeliverOnConsumerDeath(boolean)} false).
- *       Only if the process that redelivers it is itself killed at the wrong instant can the
- *       message be delivered twice (a double failure).</li>
+ *       {@link dev.weft.ipc.queue.QueueSpec.Builder#redeliverOnConsumerDeath(boolean)} false), exactly
+ *       once even if the process that redelivers it is killed too. A consumer killed after its take
+ *       completed, but before its application used the message, has consumed it: as with any queue,
+ *       processing is at-most-once past that point (a joinable queue's {@code join()} stops waiting
+ *       for it, see {@link dev.weft.ipc.queue.IpcJoinableQueue}).</li>
  *   <li><b>Never against the living:</b> a process that is alive, however long it is stopped or
  *       slow, is never robbed of a slot: death is proved with the domain's OS file locks, never
  *       inferred from time. A stopped producer or consumer can hold up the queue at its position
