@@ -3,4 +3,9 @@
  */
 module dev.weft.ipc {
     requires static transitive org.jspecify;
+
+    exports dev.weft.ipc;
+    exports dev.weft.ipc.lock;
+    exports dev.weft.ipc.event;
+    exports dev.weft.ipc.queue;
 }

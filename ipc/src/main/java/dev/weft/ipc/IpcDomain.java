@@ -3,11 +3,14 @@ package dev.weft.ipc;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.MappedDomain;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.queue.IpcJoinableQueue;
+import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.queue.QueueSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A namespace of objects shared by every process on the host: locks and events by name.
+ * A namespace of objects shared by every process on the host: locks, events and queues by name.
  *
  * <p>The shared-memory implementation is a directory, by default under {@code /dev/shm} (a tmpfs:
  * memory, not disk), holding one small file per object plus a participant registry. The first
@@ -23,9 +26,9 @@ import java.nio.file.Path;
  * after releasing its locks.
  *
  * <p>Opening the same directory twice in one JVM shares one registration and one mapping per
- * object. Objects returned by {@link #lock(String)} and {@link #event(String)} are thread-safe and
- * may be kept for the life of the domain; after {@code close()} their operations throw
- * {@link IllegalStateException} (except {@link IpcLock#release()}).
+ * object. Objects returned by {@link #lock(String)}, {@link #event(String)} and the queue methods
+ * are thread-safe and may be kept for the life of the domain; after {@code close()} their
+ * operations throw {@link IllegalStateException} (except {@link IpcLock#release()}).
  *
  * <p>This interface is the contract; other back-ends (for example a distributed one) can implement
  * it with the same object contracts.
@@ -102,6 +105,63 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcEvent event(String name) throws IOException;
+
+    /**
+     * The queue named {@code name}, created empty with capacity {@code capacity} and maximum message
+     * size {@code maxMessageSize} if it does not exist yet: {@code queue(name, QueueSpec.of(capacity,
+     * maxMessageSize))}.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param capacity messages, a power of two
+     * @param maxMessageSize bytes
+     * @return the queue (the same handle for the same name in this domain handle, until closed)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft queue of this layout,
+     *     or a queue with other parameters (the message names the first difference)
+     * @throws IllegalArgumentException if a parameter is out of range
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcQueue queue(String name, int capacity, int maxMessageSize) throws IOException;
+
+    /**
+     * The queue named {@code name}, created empty with {@code spec} if it does not exist yet; an
+     * existing queue must have been created with an equal spec, and as a plain (not joinable) queue.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param spec the creation parameters
+     * @return the queue
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if the file is not a plain Weft queue with this spec
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcQueue queue(String name, QueueSpec spec) throws IOException;
+
+    /**
+     * The joinable queue named {@code name} ({@code multiprocessing.JoinableQueue}), created empty
+     * if it does not exist yet: {@code joinableQueue(name, QueueSpec.of(capacity, maxMessageSize))}.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param capacity messages, a power of two
+     * @param maxMessageSize bytes
+     * @return the queue
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if the file is not a joinable Weft queue with these parameters
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcJoinableQueue joinableQueue(String name, int capacity, int maxMessageSize) throws IOException;
+
+    /**
+     * The joinable queue named {@code name}, created empty with {@code spec} if it does not exist
+     * yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param spec the creation parameters
+     * @return the queue
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if the file is not a joinable Weft queue with this spec
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcJoinableQueue joinableQueue(String name, QueueSpec spec) throws IOException;
 
     /**
      * Where the domain lives.

@@ -1,13 +1,16 @@
 /**
  * Cross-process primitives on memory-mapped files: Weft's counterparts of Python's
- * {@code multiprocessing.Lock} ({@link dev.weft.ipc.lock.IpcLock}) and {@code Event}
- * ({@link dev.weft.ipc.event.IpcEvent}), opened by name from an {@link dev.weft.ipc.IpcDomain}.
+ * {@code multiprocessing.Lock} ({@link dev.weft.ipc.lock.IpcLock}), {@code Event}
+ * ({@link dev.weft.ipc.event.IpcEvent}), {@code Queue} ({@link dev.weft.ipc.queue.IpcQueue}) and
+ * {@code JoinableQueue} ({@link dev.weft.ipc.queue.IpcJoinableQueue}), opened by name from an
+ * {@link dev.weft.ipc.IpcDomain}.
  *
  * <h2>Guarantees shared by every object</h2>
  * <ul>
  *   <li><b>Crash safety:</b> a process killed at any instruction never leaves the others waiting
  *       forever. A lock held by a dead process is recovered by the next acquirer, which is told;
- *       a killed waiter never blocks a setter.</li>
+ *       a killed waiter never blocks a setter; a queue slot claimed by a dead producer is skipped
+ *       and one claimed by a dead consumer is delivered again.</li>
  *   <li><b>Never against the living:</b> death is proved with an OS file lock that the kernel
  *       drops at process exit (zombies and PID reuse included), never inferred from a timeout. A
  *       stopped or slow process keeps what it holds.</li>

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Layout of the header that starts every Weft ipc file (lock, event, registry).
+ * Layout of the header that starts every Weft ipc file (lock, event, registry, queue).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *  +---------------------------------------------------------------+
  *  |        layout version (major &lt;&lt; 16 | minor), written last       |  8
  *  +---------------------------------------------------------------+
- *  |                 kind (1 lock, 2 event, 3 registry)            | 12
+ *  |           kind (1 lock, 2 event, 3 registry, 4 queue)         | 12
  *  +---------------------------------------------------------------+
  *  |                       file length (bytes)                     | 16
  *  +---------------------------------------------------------------+
@@ -56,6 +56,7 @@ public final class HeaderDescriptor {
     public static final int KIND_LOCK = 1;
     public static final int KIND_EVENT = 2;
     public static final int KIND_REGISTRY = 3;
+    public static final int KIND_QUEUE = 4;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -104,6 +105,7 @@ public final class HeaderDescriptor {
             case KIND_LOCK -> "lock";
             case KIND_EVENT -> "event";
             case KIND_REGISTRY -> "registry";
+            case KIND_QUEUE -> "queue";
             default -> "unknown kind " + kind;
         };
     }

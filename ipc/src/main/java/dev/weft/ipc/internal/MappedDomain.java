@@ -5,6 +5,9 @@ import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.queue.IpcJoinableQueue;
+import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.queue.QueueSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared-memory {@link IpcDomain}: a directory of mapped files plus this JVM's registration.
@@ -37,6 +41,7 @@ public final class MappedDomain implements IpcDomain {
     private final DomainGuard guard;
     private final Map<String, MappedLock> locks = new ConcurrentHashMap<>();
     private final Map<String, MappedEvent> events = new ConcurrentHashMap<>();
+    private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, IpcOptions options) {
@@ -129,6 +134,51 @@ public final class MappedDomain implements IpcDomain {
     }
 
     @Override
+    public IpcQueue queue(String name, int capacity, int maxMessageSize) throws IOException {
+        return queueImpl(name, QueueSpec.of(capacity, maxMessageSize), false);
+    }
+
+    @Override
+    public IpcQueue queue(String name, QueueSpec spec) throws IOException {
+        return queueImpl(name, spec, false);
+    }
+
+    @Override
+    public IpcJoinableQueue joinableQueue(String name, int capacity, int maxMessageSize) throws IOException {
+        return (IpcJoinableQueue) queueImpl(name, QueueSpec.of(capacity, maxMessageSize), true);
+    }
+
+    @Override
+    public IpcJoinableQueue joinableQueue(String name, QueueSpec spec) throws IOException {
+        return (IpcJoinableQueue) queueImpl(name, spec, true);
+    }
+
+    /** The queue named {@code name}, with the implementation type (tests, benchmarks). */
+    public MappedQueue queueImpl(String name, QueueSpec spec, boolean joinable) throws IOException {
+        SharedFiles.checkName(name);
+        Objects.requireNonNull(spec, "spec");
+        guard.check();
+        objectsLock.lock();
+        try {
+            QueueRing ring = runtime.queueRing(name, spec, joinable, waiter, sliceNanos);
+            MappedQueue queue = queues.get(name);
+            if (queue != null && !queue.isClosed() && queue.ring == ring) {
+                return queue;
+            }
+            Path file = runtime.directory.resolve(queueFileName(name));
+            queue = joinable ? new MappedJoinableQueue(name, ring, guard, file) : new MappedQueue(name, ring, guard, file);
+            queues.put(name, queue);
+            return queue;
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    static String queueFileName(String name) {
+        return "queue." + name;
+    }
+
+    @Override
     public Path directory() {
         return runtime.directory;
     }
@@ -156,8 +206,12 @@ public final class MappedDomain implements IpcDomain {
                 return;
             }
             guard.close();
+            for (MappedQueue queue : queues.values()) {
+                queue.ring.wakeAllWaiters(); // blocked threads of this handle see the closed guard
+            }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.directory);
+                runtime.stopJanitor();
                 runtime.registry.close();
             }
         } finally {
@@ -177,13 +231,59 @@ public final class MappedDomain implements IpcDomain {
         final Registry registry;
         final IpcOptions creationOptions;
         final Map<String, SharedMemory> mappings = new ConcurrentHashMap<>();
+        final Map<String, QueueRing> rings = new ConcurrentHashMap<>();
         final ReentrantLock mappingLock = new ReentrantLock();
         int references; // guarded by RUNTIMES_LOCK
+        private @Nullable QueueJanitor janitor; // guarded by mappingLock
 
         Runtime(Path directory, Registry registry, IpcOptions creationOptions) {
             this.directory = directory;
             this.registry = registry;
             this.creationOptions = creationOptions;
+        }
+
+        /**
+         * This process's ring for the queue {@code name}, creating or attaching the file; checks the
+         * file against the spec on every call (a cached ring included).
+         */
+        QueueRing queueRing(String name, QueueSpec spec, boolean joinable, Waiter waiter, long sliceNanos)
+                throws IOException {
+            String fileName = queueFileName(name);
+            Path file = directory.resolve(fileName);
+            int records = QueueDescriptor.DEFAULT_RECORDS;
+            mappingLock.lock();
+            try {
+                QueueRing ring = rings.get(fileName);
+                if (ring != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    QueueDescriptor.check(file, ring.memory(), spec, joinable, records);
+                    return ring;
+                }
+                int length = QueueDescriptor.checkFileLength(spec, records);
+                SharedMemory memory = SharedFiles.createOrAttachSized(directory, fileName, HeaderDescriptor.KIND_QUEUE,
+                        name, creationOptions.filePermissions(), true, length, QueueDescriptor.prefixLength(),
+                        prefix -> QueueDescriptor.writeParameters(prefix, spec, joinable, records),
+                        (f, m) -> QueueDescriptor.check(f, m, spec, joinable, records));
+                ring = QueueRing.attach(name, memory, registry, waiter, sliceNanos);
+                rings.put(fileName, ring);
+                if (janitor == null) {
+                    janitor = new QueueJanitor(directory.getFileName() + "", creationOptions.livenessSlice().toNanos());
+                }
+                janitor.add(ring);
+                return ring;
+            } finally {
+                mappingLock.unlock();
+            }
+        }
+
+        void stopJanitor() {
+            mappingLock.lock();
+            try {
+                if (janitor != null) {
+                    janitor.stop();
+                }
+            } finally {
+                mappingLock.unlock();
+            }
         }
 
         SharedMemory mapping(String fileName, int kind, int length, String objectName) throws IOException {

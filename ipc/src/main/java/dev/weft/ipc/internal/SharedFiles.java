@@ -107,6 +107,103 @@ public final class SharedFiles {
         }
     }
 
+    /** Writes the kind-specific start of a new file's image, after the header. */
+    @FunctionalInterface
+    interface BodyWriter {
+        void write(ByteBuffer prefix);
+    }
+
+    /** Checks the kind-specific part of a mapped file against what the caller asked for. */
+    @FunctionalInterface
+    interface BodyChecker {
+        void check(Path file, SharedMemory memory) throws IpcFormatException;
+    }
+
+    /**
+     * Maps the file {@code fileName} in {@code dir}, whose length depends on its parameters,
+     * creating it if absent.
+     *
+     * <p>Creation writes the header and {@code prefixLength} bytes of body prepared by
+     * {@code writer}, then zeros up to {@code length}, in chunks (the whole image is never held in
+     * memory), and publishes the file with the same {@code link(2)} protocol as
+     * {@link #createOrAttach}. Attaching maps the file at its actual size (which the header must
+     * record), checks the header (parameter 0) and then lets {@code checker} compare the
+     * parameters, so that a mismatch is reported by name ("capacity expected 1024 but was 64")
+     * rather than as a length difference.
+     *
+     * @param create whether to create the file when it does not exist ({@code false}: attach only)
+     * @return the mapping, checked
+     * @throws java.nio.file.NoSuchFileException if absent and {@code create} is false
+     */
+    static SharedMemory createOrAttachSized(Path dir, String fileName, int kind, String objectName,
+            Set<PosixFilePermission> permissions, boolean create, int length, int prefixLength, BodyWriter writer,
+            BodyChecker checker) throws IOException {
+        Path file = dir.resolve(fileName);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                SharedMemory memory = attachSized(file, kind, objectName);
+                checker.check(file, memory);
+                return memory;
+            } catch (NoSuchFileException absent) {
+                if (!create || attempt > 3) {
+                    throw absent;
+                }
+                ByteBuffer prefix = ByteBuffer.allocate(prefixLength).order(ByteOrder.nativeOrder());
+                writer.write(prefix);
+                HeaderDescriptor.write(prefix, kind, length, 0, objectName);
+                publish(dir, file, prefix, length, permissions);
+            }
+        }
+    }
+
+    private static SharedMemory attachSized(Path file, int kind, String objectName) throws IOException {
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attrs.isRegularFile()) {
+            throw new IpcFormatException(file, "expected a regular file but found a "
+                    + (attrs.isSymbolicLink() ? "symbolic link" : attrs.isDirectory() ? "directory" : "special file"));
+        }
+        long size = attrs.size();
+        if (size < HeaderDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE) {
+            throw new IpcFormatException(file, "file length expected between " + HeaderDescriptor.HEADER_LENGTH
+                    + " and " + Integer.MAX_VALUE + " bytes but was " + size);
+        }
+        SharedMemory memory = SharedMemory.map(file, (int) size);
+        HeaderDescriptor.check(file, memory, kind, (int) size, 0, objectName);
+        return memory;
+    }
+
+    /** Writes {@code prefix} then zeros up to {@code length} under a temporary name, then links it to {@code file}. */
+    private static void publish(Path dir, Path file, ByteBuffer prefix, int length, Set<PosixFilePermission> permissions)
+            throws IOException {
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
+                    Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    attributes(dir, permissions))) {
+                prefix.clear();
+                while (prefix.hasRemaining()) {
+                    ch.write(prefix);
+                }
+                ByteBuffer zeros = ByteBuffer.allocate(Math.min(1 << 20, Math.max(1, length - prefix.capacity())));
+                long written = prefix.capacity();
+                while (written < length) {
+                    zeros.clear();
+                    zeros.limit((int) Math.min(zeros.capacity(), length - written));
+                    written += ch.write(zeros);
+                }
+            }
+            applyPermissions(tmp, permissions);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException lost) {
+                // another process published first: attach to its file
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     private static SharedMemory attach(Path file, int kind, int length, int parameter, String objectName)
             throws IOException {
         BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

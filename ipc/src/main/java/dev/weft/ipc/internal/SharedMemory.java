@@ -179,6 +179,10 @@ public final class SharedMemory {
         LONG.set(buffer, offset, value);
     }
 
+    public void setLongVolatile(int offset, long value) {
+        LONG.setVolatile(buffer, offset, value);
+    }
+
     public void setLongRelease(int offset, long value) {
         LONG.setRelease(buffer, offset, value);
     }
@@ -191,9 +195,62 @@ public final class SharedMemory {
         return (long) LONG.getAndAdd(buffer, offset, delta);
     }
 
+    public long getAndSetLong(int offset, long value) {
+        return (long) LONG.getAndSet(buffer, offset, value);
+    }
+
     /** Reads {@code dst.length} bytes at {@code offset} (plain). */
     public void getBytes(int offset, byte[] dst) {
         buffer.get(offset, dst);
+    }
+
+    /** Reads {@code length} bytes at {@code offset} into {@code dst[dstOffset ...]} (plain). */
+    public void getBytes(int offset, byte[] dst, int dstOffset, int length) {
+        buffer.get(offset, dst, dstOffset, length);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code dst} at its position, and advances
+     * the position by {@code length} (plain).
+     */
+    public void getBytes(int offset, ByteBuffer dst, int length) {
+        int position = dst.position();
+        dst.put(position, buffer, offset, length);
+        dst.position(position + length);
+    }
+
+    /** Writes {@code src[srcOffset ... srcOffset + length)} at {@code offset} (plain). */
+    public void putBytes(int offset, byte[] src, int srcOffset, int length) {
+        buffer.put(offset, src, srcOffset, length);
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code src}, starting at index {@code srcIndex}, at
+     * {@code offset} (plain); the position of {@code src} is not changed.
+     */
+    public void putBytes(int offset, ByteBuffer src, int srcIndex, int length) {
+        buffer.put(offset, src, srcIndex, length);
+    }
+
+    /** Copies {@code length} bytes from {@code from} to {@code to} in this mapping; the ranges must not overlap. */
+    public void copyBytes(int from, int to, int length) {
+        buffer.put(to, buffer, from, length);
+    }
+
+    /**
+     * A read-only view of {@code length} bytes at {@code offset}, native order (for decoding
+     * without a copy while the range cannot change).
+     */
+    public ByteBuffer readOnlyView(int offset, int length) {
+        return buffer.slice(offset, length).asReadOnlyBuffer();
+    }
+
+    /**
+     * Writes the range back to the file's storage ({@code msync}): a no-op on tmpfs, a disk write
+     * on a disk-backed file.
+     */
+    public void force(int offset, int length) {
+        buffer.force(offset, length);
     }
 
     @Override

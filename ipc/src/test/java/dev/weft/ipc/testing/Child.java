@@ -35,13 +35,25 @@ public final class Child implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder transcript = new StringBuilder();
     private final String label;
+    private final Thread pumpThread;
 
     private Child(Process process, long pid, String label) {
         this.process = process;
         this.pid = pid;
         this.label = label;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread.ofPlatform().daemon().name("child-out-" + label).start(() -> pump(process));
+        this.pumpThread = Thread.ofPlatform().daemon().name("child-out-" + label).start(() -> pump(process));
+    }
+
+    /**
+     * After the child has died: waits until everything it printed has been read, and returns the
+     * lines not consumed yet.
+     */
+    public List<String> linesAfterExit() throws InterruptedException {
+        pumpThread.join(TimeUnit.SECONDS.toMillis(LINE_TIMEOUT_SECONDS));
+        List<String> rest = new ArrayList<>();
+        lines.drainTo(rest);
+        return rest;
     }
 
     private void pump(Process p) {
@@ -59,13 +71,21 @@ public final class Child implements AutoCloseable {
 
     /** The java command line of a child: JVM options, class path, main class and arguments. */
     public static List<String> javaCommand(Path domainDir, String crashPoints, List<String> commands) {
+        return javaCommand(domainDir, crashPoints, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), commands);
+    }
+
+    /**
+     * As {@link #javaCommand(Path, String, List)}, with {@code jvmOptions} (compiler and GC choice)
+     * instead of the defaults ({@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}: quick start-up).
+     */
+    public static List<String> javaCommand(Path domainDir, String crashPoints, List<String> jvmOptions,
+            List<String> commands) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("-Xshare:auto");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmOptions);
         cmd.add("-XX:-UsePerfData");
         cmd.add("-Xmx64m");
         WaitBackend backend = IpcTesting.expectedBackend();
@@ -85,7 +105,13 @@ public final class Child implements AutoCloseable {
 
     /** Starts a child on {@code domainDir} with the named crash points armed ("" for none). */
     public static Child start(String label, Path domainDir, String crashPoints, String... commands) throws IOException {
-        Process p = new ProcessBuilder(javaCommand(domainDir, crashPoints, List.of(commands)))
+        return startWith(label, domainDir, crashPoints, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), commands);
+    }
+
+    /** As {@link #start}, with the given JVM options instead of the quick-start defaults. */
+    public static Child startWith(String label, Path domainDir, String crashPoints, List<String> jvmOptions,
+            String... commands) throws IOException {
+        Process p = new ProcessBuilder(javaCommand(domainDir, crashPoints, jvmOptions, List.of(commands)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Child c = new Child(p, p.pid(), label);

@@ -2,6 +2,7 @@ package dev.weft.ipc.testing;
 
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.event.IpcEvent;
+import dev.weft.ipc.internal.CrashPoints;
 import dev.weft.ipc.internal.SharedMemory;
 import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.lock.LockResult;
@@ -29,7 +30,19 @@ import java.util.concurrent.locks.LockSupport;
  * pingpong E_PING E_PONG N                         -> PONGED N (answer N pings: await ping, clear, set pong)
  * hold                                             -> HOLDING, then parks forever
  * exit                                             -> exits 0
+ * qopen Q CAP MAX plain|joinable                   -> OPENED (the queue commands below need it)
+ * qput Q P SEQ SIZE | qoffer Q P SEQ SIZE MS       -> PUT P SEQ | FULL elapsedMs
+ * qproduce Q P N SIZE                              -> PRODUCED P N (sequence numbers 0 .. N-1)
+ * qtake Q | qpoll Q MS                             -> GOT P SEQ | NONE elapsedMs (message verified)
+ * qconsume Q FILE                                  -> CONSUMING, then CONSUMED n at a poison pill;
+ *                                                     FILE gets (producer, seq) int pairs in order
+ * qchaos Q P SEED                                  -> random puts (PUT P SEQ after each return) and
+ *                                                     takes (GOT P SEQ after each return), forever
+ * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
+ * bg COMMAND...                                    -> runs COMMAND on a new thread (answers later)
+ * resume POINT                                     -> RESUMED (a crash point armed "pause")
  * </pre>
+ * A queue command that fails answers {@code ERROR <exception class> <message>}.
  */
 public final class ChildMain {
 
@@ -49,7 +62,7 @@ public final class ChildMain {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(line);
         System.out.flush();
     }
@@ -88,6 +101,28 @@ public final class ChildMain {
                 say("HOLDING");
                 while (true) {
                     LockSupport.park();
+                }
+            }
+            case "bg" -> {
+                String rest = command.substring(3);
+                Thread.ofPlatform().name("bg " + rest).start(() -> {
+                    try {
+                        run(domain, rest);
+                    } catch (Exception e) {
+                        say("ERROR " + e.getClass().getSimpleName() + " " + e.getMessage());
+                    }
+                });
+            }
+            case "resume" -> {
+                CrashPoints.resume(w[1]);
+                say("RESUMED");
+            }
+            case "qopen", "qput", "qoffer", "qproduce", "qtake", "qpoll", "qconsume", "qchaos", "qtaskdone", "qjoin",
+                    "qstats", "qshutdown" -> {
+                try {
+                    say(QueueCommands.run(domain, w));
+                } catch (RuntimeException | java.io.IOException e) {
+                    say("ERROR " + e.getClass().getSimpleName() + " " + e.getMessage());
                 }
             }
             case "exit" -> {
