@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.Map;
@@ -225,13 +226,17 @@ public final class MappedDomain implements IpcDomain {
                 + runtime.registry.index() + (guard.isClosed() ? ", closed" : "") + "]";
     }
 
+    /** A ring and the identity of the file it maps. */
+    private record MappedRing(QueueRing ring, @Nullable Object fileKey) {}
+
     /** What one JVM shares for one domain directory. */
     private static final class Runtime {
         final Path directory;
         final Registry registry;
         final IpcOptions creationOptions;
         final Map<String, SharedMemory> mappings = new ConcurrentHashMap<>();
-        final Map<String, QueueRing> rings = new ConcurrentHashMap<>();
+        /** This process's rings by file name, with the identity (inode) of the file each one maps. */
+        final Map<String, MappedRing> rings = new ConcurrentHashMap<>();
         final ReentrantLock mappingLock = new ReentrantLock();
         int references; // guarded by RUNTIMES_LOCK
         private @Nullable QueueJanitor janitor; // guarded by mappingLock
@@ -253,18 +258,20 @@ public final class MappedDomain implements IpcDomain {
             int records = QueueDescriptor.DEFAULT_RECORDS;
             mappingLock.lock();
             try {
-                QueueRing ring = rings.get(fileName);
-                if (ring != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    QueueDescriptor.check(file, ring.memory(), spec, joinable, records);
-                    return ring;
+                MappedRing cached = rings.get(fileName);
+                if (cached != null && Objects.equals(cached.fileKey(), fileKey(file))) {
+                    QueueDescriptor.check(file, cached.ring().memory(), spec, joinable, records);
+                    return cached.ring();
                 }
+                // Not mapped yet, or the name was unlinked (and perhaps created again) since: map
+                // what the name refers to now; handles on the old queue keep their mapping.
                 int length = QueueDescriptor.checkFileLength(spec, records);
                 SharedMemory memory = SharedFiles.createOrAttachSized(directory, fileName, HeaderDescriptor.KIND_QUEUE,
                         name, creationOptions.filePermissions(), true, length, QueueDescriptor.prefixLength(),
                         prefix -> QueueDescriptor.writeParameters(prefix, spec, joinable, records),
                         (f, m) -> QueueDescriptor.check(f, m, spec, joinable, records));
-                ring = QueueRing.attach(name, memory, registry, waiter, sliceNanos);
-                rings.put(fileName, ring);
+                QueueRing ring = QueueRing.attach(name, memory, registry, waiter, sliceNanos);
+                rings.put(fileName, new MappedRing(ring, fileKey(file)));
                 if (janitor == null) {
                     janitor = new QueueJanitor(directory.getFileName() + "", creationOptions.livenessSlice().toNanos());
                 }
@@ -272,6 +279,14 @@ public final class MappedDomain implements IpcDomain {
                 return ring;
             } finally {
                 mappingLock.unlock();
+            }
+        }
+
+        private static @Nullable Object fileKey(Path file) {
+            try {
+                return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            } catch (IOException e) {
+                return null; // gone
             }
         }
 

@@ -125,13 +125,27 @@ public final class MappedEvent implements IpcEvent {
         return awaitNanos(true, unit.toNanos(timeout));
     }
 
+    /**
+     * As {@link #await()}, but counting a set that happened after {@code observedWord} was read
+     * (with {@link #word()}), even if it happened before this call: for tests that must fix the
+     * start of a wait before a concurrent pulse.
+     */
+    public void awaitSince(int observedWord) throws InterruptedException {
+        awaitFrom(true, observedWord, false, 0L);
+    }
+
     private boolean awaitNanos(boolean timed, long nanos) throws InterruptedException {
+        return awaitFrom(false, 0, timed, nanos);
+    }
+
+    /** Waits from {@code observedWord} if {@code observed}, else from the word read now. */
+    private boolean awaitFrom(boolean observed, int observedWord, boolean timed, long nanos) throws InterruptedException {
         guard.check();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        int first = getWordVolatile();
-        if ((first & SET) != 0) {
+        int first = observed ? observedWord : getWordVolatile();
+        if ((first & SET) != 0 || (observed && (getWordVolatile() & SET) != 0)) {
             return true;
         }
         if (timed && nanos <= 0) {

@@ -45,6 +45,7 @@ import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -162,7 +163,9 @@ public final class QueueRing {
     /** Slots this participant holds as READING and must still put back (the tail was blocked). */
     private final ConcurrentLinkedQueue<Long> pending = new ConcurrentLinkedQueue<>();
 
-    // Janitor-only state (one janitor thread per process).
+    /** Serialises janitor passes on this ring (the janitor thread, a caller of {@link #janitorPass()}). */
+    private final ReentrantLock janitorLock = new ReentrantLock();
+    // Janitor-only state, guarded by janitorLock.
     private long lastHead = -1;
     private long lastHeadWord;
     private long lastTail = -1;
@@ -915,6 +918,7 @@ public final class QueueRing {
      * @return whether anything was recovered
      */
     public boolean janitorPass() {
+        janitorLock.lock();
         try {
             boolean any = retryPending();
             int hw = highWater();
@@ -938,6 +942,8 @@ public final class QueueRing {
         } catch (RuntimeException e) {
             lastJanitorError = e;
             return false;
+        } finally {
+            janitorLock.unlock();
         }
     }
 

@@ -630,6 +630,34 @@ class IpcQueueTest {
         assertThat(string(domain.queue("q", 4, 16).take())).isEqualTo("persisted");
     }
 
+    @Test
+    void syncOnCommit_putsAndTakesAsUsual() throws Exception {
+        IpcQueue q = domain.queue("q", QueueSpec.builder().capacity(4).maxMessageSize(16).syncOnCommit(true).build());
+        q.put(bytes("durable"));
+        assertThat(string(q.take())).isEqualTo("durable");
+        assertThatThrownBy(() -> domain.queue("q", 4, 16)).isInstanceOf(IpcFormatException.class)
+                .hasMessageContaining("syncOnCommit expected false but was true");
+    }
+
+    @Test
+    void nameReplacedByAnotherQueueFile_nextOpenMapsTheNewFile_oldHandleKeepsTheOld() throws Exception {
+        IpcQueue old = domain.queue("q", 4, 16);
+        old.put(bytes("old"));
+        // Another process unlinks the queue and a new one appears under the same name (here: a
+        // queue built in another domain directory, copied in place).
+        Path otherDir = IpcTesting.newDomainDir("queue-test-other");
+        try (IpcDomain other = IpcTesting.open(otherDir)) {
+            other.queue("q", 4, 16).put(bytes("new"));
+        }
+        Files.delete(dir.resolve("queue.q"));
+        Files.copy(otherDir.resolve("queue.q"), dir.resolve("queue.q"));
+        IpcTesting.deleteTree(otherDir.getParent());
+        IpcQueue reopened = domain.queue("q", 4, 16);
+        assertThat(reopened).isNotSameAs(old);
+        assertThat(string(reopened.take())).isEqualTo("new");
+        assertThat(string(old.take())).isEqualTo("old");
+    }
+
     // ---- recovery of slots of dead participants (fabricated dead tokens) ----------------------
 
     /** A token of registry entry 1000, generation 1: that entry is FREE, so the token is dead. */
@@ -666,6 +694,21 @@ class IpcQueueTest {
         assertThat(q.stats().redeliveries()).isEqualTo(1);
         q.put(bytes("m2"));
         assertThat(string(q.take())).isEqualTo("m2");
+    }
+
+    @Test
+    void janitor_readingSlotOfDeadConsumer_withDropPolicy_isDiscardedAndCounted() throws Exception {
+        MappedQueue q = ((MappedDomain) domain).queueImpl("q",
+                QueueSpec.builder().capacity(4).maxMessageSize(8).redeliverOnConsumerDeath(false).build(), false);
+        QueueRing ring = q.ring();
+        q.put(bytes("m0"));
+        ring.memory().setLongVolatile(slotOffset(ring, 0), QueueDescriptor.slotWord(0, QueueDescriptor.READING, DEAD_TOKEN));
+        ring.memory().setLongVolatile(QueueDescriptor.HEAD_OFFSET, 1);
+        assertThat(ring.sweep(DEAD_TOKEN)).isTrue();
+        assertThat(q.poll()).isNull();
+        assertThat(q.stats()).isEqualTo(new QueueStats(0, 0, 1, 0));
+        q.put(bytes("m1"));
+        assertThat(string(q.take())).isEqualTo("m1");
     }
 
     @Test
