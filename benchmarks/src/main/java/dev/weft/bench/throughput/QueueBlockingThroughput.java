@@ -46,7 +46,7 @@ public class QueueBlockingThroughput {
 
     static final Integer ITEM = 42;
 
-    @Param({"AsyncQueue", "ArrayBlockingQueue", "LinkedTransferQueue"})
+    @Param({"AsyncQueue", "ArrayBlockingQueue", "LinkedTransferQueue", "AsyncQueueUnbounded"})
     public String kind;
 
     QueueKind queue;

@@ -29,6 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * ones (offered / polled: the elements moved) and failed ones (offerFailed: queue full,
  * pollFailed: queue empty). Compare the "polled" rates.
  *
+ * backoff=none is the plain spinning loop. On a machine with fewer free cores than threads, a
+ * thread that finds the queue full (or empty) spins until the scheduler runs the other side, so
+ * the successful rate then measures time-slice switches more than the queue. backoff=yield calls
+ * Thread.yield() after each failed call, which hands the processor to the other side.
+ *
  * Allocation (goal: none per element): add -prof gc and read gc.alloc.rate.norm (bytes per op).
  *
  * Run (short settings):
@@ -48,13 +53,23 @@ public class QueueImmediateThroughput {
     @Param({"AsyncQueue", "ArrayBlockingQueue"})
     public String kind;
 
+    /** What a thread does after a failed offer or poll: "none" (spin) or "yield". */
+    @Param({"none", "yield"})
+    public String backoff;
+
     AsyncQueue<Integer> weft;
     ArrayBlockingQueue<Integer> abq;
     boolean isWeft;
+    boolean yield;
 
     @Setup(Level.Trial)
     public void setUp() {
         isWeft = kind.equals("AsyncQueue");
+        yield = switch (backoff) {
+            case "none" -> false;
+            case "yield" -> true;
+            default -> throw new IllegalArgumentException("unknown backoff: " + backoff);
+        };
         if (isWeft) {
             weft = AsyncQueue.fifo(QueueKind.CAPACITY);
         } else if (kind.equals("ArrayBlockingQueue")) {
@@ -80,6 +95,9 @@ public class QueueImmediateThroughput {
             c.offered++;
         } else {
             c.offerFailed++;
+            if (yield) {
+                Thread.yield();
+            }
         }
         return ok;
     }
@@ -90,6 +108,9 @@ public class QueueImmediateThroughput {
             c.polled++;
         } else {
             c.pollFailed++;
+            if (yield) {
+                Thread.yield();
+            }
         }
         return x;
     }

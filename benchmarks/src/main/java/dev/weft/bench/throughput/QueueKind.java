@@ -27,10 +27,15 @@ abstract class QueueKind {
     /** Removes, waiting without a limit. */
     abstract Integer take() throws InterruptedException;
 
-    /** Creates the named kind: AsyncQueue, ArrayBlockingQueue or LinkedTransferQueue. */
+    /**
+     * Creates the named kind: AsyncQueue (fifo(1024)), AsyncQueueUnbounded (unboundedFifo(), to
+     * compare like with like against LinkedTransferQueue), ArrayBlockingQueue or
+     * LinkedTransferQueue.
+     */
     static QueueKind create(String name) {
         return switch (name) {
-            case "AsyncQueue" -> new Weft();
+            case "AsyncQueue" -> new Weft(AsyncQueue.fifo(CAPACITY));
+            case "AsyncQueueUnbounded" -> new Weft(AsyncQueue.unboundedFifo());
             case "ArrayBlockingQueue" -> new Abq();
             case "LinkedTransferQueue" -> new Ltq();
             default -> throw new IllegalArgumentException("unknown queue kind: " + name);
@@ -38,7 +43,11 @@ abstract class QueueKind {
     }
 
     static final class Weft extends QueueKind {
-        final AsyncQueue<Integer> q = AsyncQueue.fifo(CAPACITY);
+        final AsyncQueue<Integer> q;
+
+        Weft(AsyncQueue<Integer> q) {
+            this.q = q;
+        }
 
         @Override
         boolean put(Integer e, long nanos) throws InterruptedException {

@@ -44,7 +44,7 @@ public class QueueVirtualThreadThroughput {
 
     static final Integer ITEM = 42;
 
-    @Param({"AsyncQueue", "ArrayBlockingQueue", "LinkedTransferQueue"})
+    @Param({"AsyncQueue", "ArrayBlockingQueue", "LinkedTransferQueue", "AsyncQueueUnbounded"})
     public String kind;
 
     /** Producers and consumers: "1x1" or "2x2". */

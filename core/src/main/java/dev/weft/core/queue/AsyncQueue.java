@@ -191,7 +191,9 @@ public final class AsyncQueue<E> {
      *   - shutdown: setting the flag; all waiters are decided in the same critical section.
      *
      * Memory ordering
-     *   - store, lists, unfinished, shutdown, Waiter.prev/next/item/failure: plain, guarded by lock.
+     *   - store (including store.unfinished), lists, shutdown, Waiter.prev/next/item/failure: plain,
+     *     guarded by lock. The queue object itself has only final fields and shutdown, so its cache
+     *     line stays shared; what every operation writes (size, indexes, unfinished) is in the store.
      *   - Waiter.status: written with release under the lock after item/failure; read with acquire
      *     by the waiting thread without the lock (then it may read item/failure), or plainly under
      *     the lock. Hand-off therefore costs the waiting thread no lock acquisition.
@@ -268,8 +270,6 @@ public final class AsyncQueue<E> {
     private final WaitList getters = new WaitList();
     private final WaitList putters = new WaitList();
     private final WaitList joiners = new WaitList();
-    /** Elements put and not yet marked done by taskDone; guarded by lock. */
-    private long unfinished;
     /** Whether shutdown was called; guarded by lock. */
     private boolean shutdown;
 
@@ -837,12 +837,12 @@ public final class AsyncQueue<E> {
         Waiter<?> released = null;
         lock.lock();
         try {
-            long n = unfinished;
+            long n = store.unfinished;
             if (n <= 0L) {
                 throw new IllegalStateException(
                         "taskDone() called more times than elements were put: no unfinished task is left");
             }
-            unfinished = --n;
+            store.unfinished = --n;
             if (n == 0L && joiners.head != null) {
                 released = joiners.detachAll(FULFILLED);
             }
@@ -876,7 +876,7 @@ public final class AsyncQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (unfinished == 0L) {
+            if (store.unfinished == 0L) {
                 return;
             }
             w = newWaiter(joiners, null, Thread.currentThread());
@@ -909,7 +909,7 @@ public final class AsyncQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (unfinished == 0L) {
+            if (store.unfinished == 0L) {
                 return true;
             }
             if (nanos <= 0L) {
@@ -935,7 +935,7 @@ public final class AsyncQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (unfinished != 0L) {
+            if (store.unfinished != 0L) {
                 return newWaiter(joiners, null, null);
             }
         } finally {
@@ -988,9 +988,9 @@ public final class AsyncQueue<E> {
                 int dropped = store.size;
                 if (dropped > 0) {
                     store.clear();
-                    unfinished = Math.max(0L, unfinished - dropped);
+                    store.unfinished = Math.max(0L, store.unfinished - dropped);
                 }
-                if (unfinished == 0L) {
+                if (store.unfinished == 0L) {
                     released = joiners.detachAll(FULFILLED);
                 }
             }
@@ -1089,7 +1089,7 @@ public final class AsyncQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            return unfinished;
+            return store.unfinished;
         } finally {
             lock.unlock();
         }
@@ -1157,8 +1157,8 @@ public final class AsyncQueue<E> {
             if (putters.size > 0) {
                 sb.append(" putters=").append(putters.size);
             }
-            if (unfinished > 0L) {
-                sb.append(" tasks=").append(unfinished);
+            if (store.unfinished > 0L) {
+                sb.append(" tasks=").append(store.unfinished);
             }
             if (joiners.size > 0) {
                 sb.append(" joiners=").append(joiners.size);
@@ -1196,13 +1196,13 @@ public final class AsyncQueue<E> {
         Waiter<?> g = getters.head;
         if (g == null) {
             store.add(e); // may throw (comparator, storage limit): nothing changed then
-            unfinished++;
+            store.unfinished++;
             return null;
         }
         // assert store.size == 0;
         getters.unlink(g);
         g.item = e;
-        unfinished++;
+        store.unfinished++;
         g.setStatusRelease(FULFILLED);
         return g;
     }
@@ -1231,7 +1231,7 @@ public final class AsyncQueue<E> {
                 chain = p;
                 continue;
             }
-            unfinished++;
+            store.unfinished++;
             p.setStatusRelease(FULFILLED);
             p.next = chain;
             chain = p;

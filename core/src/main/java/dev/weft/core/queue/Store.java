@@ -28,6 +28,13 @@ abstract sealed class Store<E> permits Store.Ring, Store.Stack, Store.Heap {
     /** Number of stored elements; read and written with the queue's lock held. */
     int size;
 
+    /**
+     * The queue's count of unfinished tasks (elements put and not yet marked done); guarded by the
+     * queue's lock. It lives here, with {@link #size}, because every put writes both: keeping it
+     * out of the queue object leaves that object's fields read-only for the threads that use it.
+     */
+    long unfinished;
+
     /** Elements, {@code null} in unused slots so that removed elements can be collected. */
     Object[] items;
 
