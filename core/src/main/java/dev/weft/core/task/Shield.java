@@ -71,6 +71,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Shield {
 
+    /*
+     * Implementation notes.
+     *
+     * Overview
+     *   One completion callback on the inner stage forwards its outcome to the outer future with
+     *   complete / completeExceptionally / cancel. The outer future's own completion CAS decides
+     *   every race: a forward that loses it (the outer was cancelled first) is a late outcome; a
+     *   late failure is reported from that same callback, so it is reported exactly when the
+     *   forward lost, never twice and never not at all.
+     *
+     * Linearization points
+     *   - The outer outcome: its completion CAS (by the callback, or by cancel()).
+     *   - A late failure: the failed completeExceptionally on the outer future.
+     *
+     * Progress
+     *   Lock-free: one CAS per forward. The callback (and a reporter) runs in the thread that
+     *   completes the inner stage.
+     *
+     * Revision notes
+     *   0.1: first version. The callback stays on the inner stage after the outer was cancelled
+     *   (a CompletableFuture cannot detach it); it holds the outer future and the reporter only.
+     */
+
     private Shield() {}
 
     /**

@@ -90,6 +90,47 @@ class WaitForTest {
     }
 
     @Test
+    void waitFor_taskIgnoresItsInterrupt_keepsWaitingUntilTheTaskEnds() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger interrupts = new AtomicInteger();
+        Task<String> t = Task.start(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return "ended on its own";
+                } catch (InterruptedException ignored) {
+                    interrupts.incrementAndGet();
+                }
+            }
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<@Nullable Object> result = new AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                result.set(WaitFor.waitFor(t, Duration.ofMillis(5)));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (interrupts.get() == 0) { // the deadline passed and the task was interrupted ...
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.yield();
+        }
+        while (waiter.getState() != Thread.State.WAITING) { // ... and waitFor still waits for it
+            assertThat(waiter.isAlive()).as("waitFor returned while the task ran").isTrue();
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.yield();
+        }
+        assertThat(t.isDone()).isFalse();
+        release.countDown();
+        waiter.join();
+        assertThat(result.get()).isEqualTo("ended on its own");
+    }
+
+    @Test
     void waitFor_taskFailsWhileBeingCancelled_thatFailureIsThrown() throws Exception {
         IOException cleanupFailure = new IOException("clean-up failed");
         CountDownLatch started = new CountDownLatch(1);
