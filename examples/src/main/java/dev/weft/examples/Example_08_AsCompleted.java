@@ -62,7 +62,7 @@ public final class Example_08_AsCompleted {
             return "late";
         });
         try {
-            for (Task<String> done : Weft.asCompleted(List.of(late, fast), Duration.ofMillis(100))) {
+            for (Task<String> done : Weft.asCompleted(List.of(late, fast), Duration.ofMillis(300))) {
                 out.println("in time: " + done.join());
             }
         } catch (CompletionException e) {

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * from the memory system's.
  *
  * Run (short settings, as used for docs/composition.md):
- *   java -jar benchmarks/target/benchmarks.jar 'task.AsCompletedBenchmark' -f 1 -wi 5 -i 15 -rf json
+ *   java -jar benchmarks/target/benchmarks.jar 'task.AsCompletedBenchmark' -f 1 -wi 5 -i 15 -gc true -rf json
  * (scores quoted as medians of the single shots: on a shared machine the mean is skewed by pauses)
  */
 @BenchmarkMode(Mode.SingleShotTime)
