@@ -107,6 +107,22 @@ import org.jspecify.annotations.Nullable;
  *       once, so repeated timeouts and cancellations do not accumulate waiters.</li>
  * </ul>
  *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>Cancel the future that {@code getAsync()} returned, not one derived from it:
+ *       {@code queue.getAsync().thenApply(f).cancel(true)} cancels only the derived stage; the get
+ *       stays pending and will take the next element (which then sits in the abandoned future).
+ *       Use {@code queue.getAsync().orTimeout(..)} or keep the original future.</li>
+ *   <li>{@link #taskDone()} is not tied to an element: call it once per element you got, after
+ *       processing it, or {@link #join()} returns early (or never).</li>
+ *   <li>{@link #qsize()}, {@link #isEmpty()} and {@link #isFull()} are snapshots: "not full" does
+ *       not mean the next {@code putNowait} succeeds. Use the return value of {@link #offer} or
+ *       {@link #poll()} instead of checking first.</li>
+ *   <li>An interrupt does not discard an element that was already handed over: a {@code get()}
+ *       interrupted at that moment returns the element with the interrupt status set. Code that
+ *       stops on interruption should check {@link Thread#isInterrupted()} after using it.</li>
+ * </ul>
+ *
  * <h2>Thread safety</h2>
  * All methods are thread-safe and may be called from platform or virtual threads; waits park the
  * thread (a virtual thread releases its carrier) and never hold a monitor. Futures are completed
