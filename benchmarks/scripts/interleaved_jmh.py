@@ -6,7 +6,7 @@ configuration then compares configurations measured under different loads. This 
 runs every configuration briefly, round after round (A B C A B C ...), and reports for each the
 median over rounds of the per-round score, plus the median of the per-round ratios to a baseline.
 
-Usage:
+Usage (JAVA or JAVA_HOME must point to a Java 21+ runtime; build benchmarks/target/benchmarks.jar first):
   python3 benchmarks/scripts/interleaved_jmh.py --rounds 5 \\
       --bench 'QueueVirtualThreadThroughput' --param threads=1x1,2x2 \\
       --param kind=AsyncQueue,ArrayBlockingQueue,LinkedTransferQueue --baseline kind=ArrayBlockingQueue \\
@@ -28,7 +28,9 @@ import sys
 import tempfile
 import time
 
-JAVA = os.environ.get("JAVA", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
+# A Java 21+ launcher: $JAVA, else $JAVA_HOME/bin/java, else java on the PATH.
+JAVA = os.environ.get("JAVA") or (
+    os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else "java")
 JAR = os.path.join(os.path.dirname(__file__), "..", "target", "benchmarks.jar")
 
 
@@ -99,10 +101,10 @@ def main():
     results = {c: [] for c in configs}  # config -> list of {benchmark: score}
     for r in range(a.rounds):
         for c in configs:
-            load = open("/proc/loadavg").read().split()[0]
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
             s = run_one(a.bench, c, a.jmh, a.jvm, a.metric)
             results[c].append(s)
-            print(f"round {r} {dict(c)} load={load} {s}", file=sys.stderr, flush=True)
+            print(f"round {r} {dict(c)} load={load:.2f} {s}", file=sys.stderr, flush=True)
 
     base_key, base_val = (a.baseline.split("=", 1) if a.baseline else (None, None))
     print(f"# {a.bench} metric={a.metric or 'primary'} rounds={a.rounds} jmh='{a.jmh}' jvm='{a.jvm}'")
