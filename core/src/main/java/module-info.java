@@ -5,6 +5,7 @@
  * holds the definitions that the other packages refer to (memory consistency, timeouts,
  * cancellation).
  */
+@SuppressWarnings("module") // the qualified export names modules built after this one
 module dev.weft.core {
     requires static transitive org.jspecify;
 
@@ -13,4 +14,5 @@ module dev.weft.core {
     exports dev.weft.core.sync;
     exports dev.weft.core.task;
     exports dev.weft.core.time;
+    exports dev.weft.core.internal to dev.weft.ipc;
 }

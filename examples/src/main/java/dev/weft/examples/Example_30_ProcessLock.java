@@ -2,7 +2,7 @@ package dev.weft.examples;
 
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.lock.IpcLock;
-import dev.weft.ipc.lock.LockResult;
+import dev.weft.core.sync.LockResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ public final class Example_30_ProcessLock {
                 out.println("a worker holding the lock was killed (SIGKILL)");
             }
             IpcLock lock = domain.lock("counter");
-            LockResult result = lock.acquire();
+            LockResult result = lock.acquireForResult();
             try {
                 if (result.ownerDied()) {
                     out.println("next acquire: " + result + " -> repairing the counter file");

@@ -3,7 +3,7 @@ package dev.weft.examples;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.MessageCodec;
-import dev.weft.ipc.queue.QueueShutDownException;
+import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.ipc.queue.TypedQueue;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * <p>The parent creates the queue, starts a consumer JVM and a producer JVM, waits for the producer
  * to finish, then calls {@link IpcJoinableQueue#join()}, which returns once the consumer, in its own
  * process, has called {@link IpcJoinableQueue#taskDone()} for every item. Finally the parent shuts
- * the queue down, which wakes the consumer's blocked {@code take()} with
+ * the queue down, which wakes the consumer's blocked {@code get()} with
  * {@link QueueShutDownException} so that it exits (Python uses a daemon process instead). Items are
  * strings, through the {@link MessageCodec#utf8()} view. The Python original:
  * <pre>{@code
@@ -120,7 +120,7 @@ public final class Example_32_ProcessQueue {
             TypedQueue<String> queue = raw.typed(MessageCodec.utf8());
             try {
                 while (true) {
-                    String item = queue.take();
+                    String item = queue.get();
                     System.out.println("Consumed " + item);
                     System.out.flush();
                     raw.taskDone();

@@ -4,7 +4,7 @@ import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.MessageCodec;
-import dev.weft.ipc.queue.QueueShutDownException;
+import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.ipc.queue.TypedQueue;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -121,7 +121,7 @@ public final class Example_33_WorkPoolSurvivesKilledWorker {
                 out.println("parent: tasks.join() returned");
                 TreeMap<Integer, Integer> squares = new TreeMap<>();
                 for (int i = 0; i < TASKS; i++) {
-                    String[] r = results.take().split(" ");
+                    String[] r = results.get().split(" ");
                     squares.put(Integer.parseInt(r[0]), Integer.parseInt(r[1]));
                 }
                 out.println("results: " + squares.values().stream().map(String::valueOf).collect(Collectors.joining(" ")));
@@ -172,7 +172,7 @@ public final class Example_33_WorkPoolSurvivesKilledWorker {
             while (true) {
                 String task;
                 try {
-                    task = tasks.take();
+                    task = tasks.get();
                 } catch (QueueShutDownException e) {
                     return;
                 }

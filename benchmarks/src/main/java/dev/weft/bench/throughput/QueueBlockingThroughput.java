@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * consumers take, through one queue per group. AsyncQueue.fifo(1024) against ArrayBlockingQueue(1024)
  * and LinkedTransferQueue (unbounded) in the same run.
  *
- * The operations are the timed blocking forms (AsyncQueue.put(e, t, u) / poll(t, u), ABQ offer(e, t, u)
+ * The operations are the timed blocking forms (AsyncQueue.offer(e, t, u) / poll(t, u), ABQ offer(e, t, u)
  * / poll(t, u), LTQ offer / poll(t, u)) with a 1 ms limit: an untimed take would never return once the
  * producers stop at the end of an iteration, and the timed forms take the same park/unpark path as the
  * untimed ones. Timeouts are counted in the aux counters putTimeouts/takeTimeouts (they should be

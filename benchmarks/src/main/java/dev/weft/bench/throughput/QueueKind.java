@@ -51,7 +51,7 @@ abstract class QueueKind {
 
         @Override
         boolean put(Integer e, long nanos) throws InterruptedException {
-            return q.put(e, nanos, TimeUnit.NANOSECONDS);
+            return q.offer(e, nanos, TimeUnit.NANOSECONDS);
         }
 
         @Override

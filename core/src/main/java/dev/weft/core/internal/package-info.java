@@ -1,5 +1,5 @@
 /**
- * Implementation details shared by Weft's core packages; not API and not exported.
+ * Implementation details shared by Weft's packages; not API, exported only to Weft's own modules.
  */
 @NullMarked
 package dev.weft.core.internal;

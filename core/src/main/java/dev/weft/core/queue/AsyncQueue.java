@@ -2,6 +2,8 @@ package dev.weft.core.queue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import dev.weft.core.internal.Durations;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  *       elements' natural order or a comparator's. Like Python's {@code heapq}, the order of equal
  *       elements is unspecified; add a sequence number to the element to make it stable.</li>
  * </ul>
- * A bounded queue holds at most its capacity ({@link #maxsize()}); puts wait while it is full. An
- * unbounded queue ({@code maxsize() == 0}, as in asyncio) never makes a put wait. Storage grows on
+ * A bounded queue holds at most its capacity ({@link #capacity()}); puts wait while it is full. An
+ * unbounded queue ({@code capacity() == Integer.MAX_VALUE}; asyncio's {@code maxsize=0}) never makes a put wait. Storage grows on
  * demand up to the capacity (starting at 16 slots) and is never shrunk, so a queue that has reached
  * its working size adds and removes elements without allocating. Elements must not be
  * {@code null}.
@@ -48,14 +50,14 @@ import org.jspecify.annotations.Nullable;
  *   <tbody>
  *     <tr><th scope="row">Insert</th><td>{@link #putNowait(Object) putNowait(e)}</td>
  *         <td>{@link #offer(Object) offer(e)}</td><td>{@link #put(Object) put(e)}</td>
- *         <td>{@link #put(Object, long, TimeUnit) put(e, time, unit)}</td>
+ *         <td>{@link #offer(Object, Duration) offer(e, timeout)}</td>
  *         <td>{@link #putAsync(Object) putAsync(e)}</td></tr>
  *     <tr><th scope="row">Remove</th><td>{@link #getNowait() getNowait()}</td>
  *         <td>{@link #poll() poll()}</td><td>{@link #get() get()}</td>
- *         <td>{@link #poll(long, TimeUnit) poll(time, unit)}</td>
+ *         <td>{@link #poll(Duration) poll(timeout)}</td>
  *         <td>{@link #getAsync() getAsync()}</td></tr>
  *     <tr><th scope="row">Wait until all done</th><td></td><td></td><td>{@link #join() join()}</td>
- *         <td>{@link #join(long, TimeUnit) join(time, unit)}</td>
+ *         <td>{@link #join(Duration) join(timeout)}</td>
  *         <td>{@link #joinAsync() joinAsync()}</td></tr>
  *   </tbody>
  * </table>
@@ -115,7 +117,7 @@ import org.jspecify.annotations.Nullable;
  *       Use {@code queue.getAsync().orTimeout(..)} or keep the original future.</li>
  *   <li>{@link #taskDone()} is not tied to an element: call it once per element you got, after
  *       processing it, or {@link #join()} returns early (or never).</li>
- *   <li>{@link #qsize()}, {@link #isEmpty()} and {@link #isFull()} are snapshots: "not full" does
+ *   <li>{@link #size()}, {@link #isEmpty()} and {@link #isFull()} are snapshots: "not full" does
  *       not mean the next {@code putNowait} succeeds. Use the return value of {@link #offer} or
  *       {@link #poll()} instead of checking first.</li>
  *   <li>An interrupt does not discard an element that was already handed over: a {@code get()}
@@ -152,7 +154,7 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the type of the elements
  * @since 0.1
  */
-public final class AsyncQueue<E> {
+public final class AsyncQueue<E> implements JoinableQueue<E> {
 
     /*
      * Implementation notes.
@@ -281,7 +283,7 @@ public final class AsyncQueue<E> {
     private final Store<E> store;
     /** Most elements the store may hold: maxsize, or MAX_CAPACITY when unbounded. */
     private final int capacity;
-    /** As reported by maxsize(): the capacity, or 0 when unbounded. */
+    /** The bound given at creation (asyncio's maxsize), or 0 when unbounded. */
     private final int maxsize;
     private final WaitList getters = new WaitList();
     private final WaitList putters = new WaitList();
@@ -431,7 +433,7 @@ public final class AsyncQueue<E> {
      * interrupt status set. See the {@linkplain dev.weft.core##cancellation cancellation rules}.
      *
      * <h4>Related</h4>
-     * {@link #put(Object, long, TimeUnit)} gives up after a timeout, {@link #putAsync(Object)}
+     * {@link #offer(Object, Duration)} gives up after a timeout, {@link #putAsync(Object)}
      * does not block a thread, {@link #putNowait(Object)} and {@link #offer(Object)} never wait.
      *
      * @param e the element
@@ -488,9 +490,28 @@ public final class AsyncQueue<E> {
      * @throws QueueShutDownException if the queue is shut down, before or while waiting
      * @throws NullPointerException if {@code e} or {@code unit} is null
      */
-    public boolean put(E e, long timeout, TimeUnit unit) throws InterruptedException {
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        return offerNanos(e, unit.toNanos(timeout));
+    }
+
+    /**
+     * As {@link #offer(Object, long, TimeUnit)}, with the timeout as a {@link Duration}.
+     *
+     * @param e the element
+     * @param timeout how long to wait at most
+     * @return {@code true} if the element was inserted, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if interrupted before the element was inserted
+     * @throws QueueShutDownException if the queue is shut down, before or while waiting
+     * @throws NullPointerException if {@code e} or {@code timeout} is null
+     */
+    @Override
+    public boolean offer(E e, Duration timeout) throws InterruptedException {
+        return offerNanos(e, Durations.toNanos(timeout));
+    }
+
+    private boolean offerNanos(E e, long nanos) throws InterruptedException {
         Objects.requireNonNull(e, "element");
-        long nanos = unit.toNanos(timeout);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -587,7 +608,7 @@ public final class AsyncQueue<E> {
      */
     public void putNowait(E e) {
         if (!offer(e)) {
-            throw new QueueFullException("queue is full (maxsize=" + maxsize + ")");
+            throw new QueueFullException("queue is full (capacity=" + maxsize + ")");
         }
     }
 
@@ -699,8 +720,26 @@ public final class AsyncQueue<E> {
      * @throws QueueShutDownException if the queue is shut down and empty, before or while waiting
      * @throws NullPointerException if {@code unit} is null
      */
+    @Override
     public @Nullable E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
+        return pollNanos(unit.toNanos(timeout));
+    }
+
+    /**
+     * As {@link #poll(long, TimeUnit)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long to wait at most
+     * @return the element, or {@code null} if the timeout elapsed first
+     * @throws InterruptedException if interrupted before an element was taken
+     * @throws QueueShutDownException if the queue is shut down and empty
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    @Override
+    public @Nullable E poll(Duration timeout) throws InterruptedException {
+        return pollNanos(Durations.toNanos(timeout));
+    }
+
+    private @Nullable E pollNanos(long nanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -916,8 +955,25 @@ public final class AsyncQueue<E> {
      * @throws InterruptedException if interrupted before the count reached zero
      * @throws NullPointerException if {@code unit} is null
      */
+    @Override
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
+        return joinNanos(unit.toNanos(timeout));
+    }
+
+    /**
+     * As {@link #join(long, TimeUnit)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} if the count reached zero, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if interrupted before the count reached zero
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    @Override
+    public boolean join(Duration timeout) throws InterruptedException {
+        return joinNanos(Durations.toNanos(timeout));
+    }
+
+    private boolean joinNanos(long nanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -1047,7 +1103,8 @@ public final class AsyncQueue<E> {
      *
      * @return the number of elements
      */
-    public int qsize() {
+    @Override
+    public int size() {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
@@ -1059,31 +1116,33 @@ public final class AsyncQueue<E> {
 
     /**
      * Returns whether the queue holds no element: {@code queue.empty()}. A snapshot, as
-     * {@link #qsize()}.
+     * {@link #size()}.
      *
-     * @return {@code qsize() == 0}
+     * @return {@code size() == 0}
      */
     public boolean isEmpty() {
-        return qsize() == 0;
+        return size() == 0;
     }
 
     /**
-     * Returns whether the queue is bounded and holds {@link #maxsize()} elements:
-     * {@code queue.full()}. An unbounded queue is never full. A snapshot, as {@link #qsize()}.
+     * Returns whether the queue is bounded and holds {@link #capacity()} elements:
+     * {@code queue.full()}. An unbounded queue is never full. A snapshot, as {@link #size()}.
      *
      * @return whether a put would have to wait now
      */
     public boolean isFull() {
-        return maxsize > 0 && qsize() >= maxsize;
+        return maxsize > 0 && size() >= maxsize;
     }
 
     /**
-     * Returns the capacity: {@code queue.maxsize}.
+     * Returns the capacity: {@code queue.maxsize}, except that an unbounded queue (asyncio's
+     * {@code maxsize=0}) reports {@link Integer#MAX_VALUE}.
      *
-     * @return the most elements the queue holds, or {@code 0} if it is unbounded (as in asyncio)
+     * @return the most elements the queue holds, or {@link Integer#MAX_VALUE} if it is unbounded
      */
-    public int maxsize() {
-        return maxsize;
+    @Override
+    public int capacity() {
+        return maxsize == 0 ? Integer.MAX_VALUE : maxsize;
     }
 
     /**
@@ -1097,7 +1156,7 @@ public final class AsyncQueue<E> {
 
     /**
      * Returns the number of elements put and not yet marked done by {@link #taskDone()}. A
-     * snapshot, as {@link #qsize()}.
+     * snapshot, as {@link #size()}.
      *
      * @return the count of unfinished tasks
      */
@@ -1154,7 +1213,7 @@ public final class AsyncQueue<E> {
 
     /**
      * Returns a diagnostic description in the manner of asyncio's {@code repr}, for example
-     * {@code AsyncQueue[FIFO maxsize=10 qsize=0 getters=2 tasks=3 shutdown]}: the order, the
+     * {@code AsyncQueue[FIFO capacity=10 size=0 getters=2 tasks=3 shutdown]}: the order, the
      * capacity ({@code 0} if unbounded), the number of elements, the waiting getters, putters and
      * joiners and the unfinished tasks when there are any, and {@code shutdown} once shut down.
      *
@@ -1166,7 +1225,7 @@ public final class AsyncQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            sb.append(" maxsize=").append(maxsize).append(" qsize=").append(store.size);
+            sb.append(" capacity=").append(maxsize == 0 ? "unbounded" : Integer.toString(maxsize)).append(" size=").append(store.size);
             if (getters.size > 0) {
                 sb.append(" getters=").append(getters.size);
             }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,10 +42,12 @@ import org.jspecify.annotations.Nullable;
  * {@code parties() - 1}.
  *
  * <table class="striped">
- *   <caption>Ways to wait</caption>
- *   <thead><tr><th>Blocks</th><th>Times out / polls</th><th>Asynchronous</th></tr></thead>
- *   <tbody><tr><td>{@link #await()}</td><td>{@link #await(Duration)}</td>
- *     <td>{@link #awaitAsync()}</td></tr></tbody>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
+ *   <tbody>
+ *     <tr><th scope="row">arrive and wait</th><td></td><td></td><td>{@link #await()}</td><td>{@link #await(Duration)}, {@link #await(long, TimeUnit)}</td><td>{@link #awaitAsync()}</td></tr>
+ *   </tbody>
  * </table>
  *
  * <p><b>Memory consistency effects.</b> Actions of each party before it arrives
@@ -207,6 +210,23 @@ public final class Barrier {
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
         long nanos = FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout"));
         return awaitCore(true, nanos);
+    }
+
+    /**
+     * As {@link #await(Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return the arrival index, from 0 (first) to {@code parties() - 1} (last)
+     * @throws InterruptedException if interrupted before or while waiting (the party left)
+     * @throws BrokenBarrierException if the barrier is broken on arrival, or is aborted or reset
+     *     while this party waits
+     * @throws TimeoutException if the timeout elapsed before the barrier tripped (the party left)
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public int await(long timeout, TimeUnit unit)
+            throws InterruptedException, BrokenBarrierException, TimeoutException {
+        return awaitCore(true, unit.toNanos(timeout));
     }
 
     private int awaitCore(boolean timed, long nanos)
@@ -389,7 +409,7 @@ public final class Barrier {
      *
      * @return the number of waiting parties; a snapshot
      */
-    public int getNumberWaiting() {
+    public int waiterCount() {
         return count;
     }
 

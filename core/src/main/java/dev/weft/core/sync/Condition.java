@@ -478,8 +478,27 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws NullPointerException if an argument is null
      */
     public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
+        return waitForNanos(predicate, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+    }
+
+    /**
+     * As {@link #waitFor(BooleanSupplier, Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param predicate the state to wait for
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return the last value of the predicate: {@code false} if the timeout elapsed while it was
+     *     false
+     * @throws InterruptedException if interrupted before or while waiting (the lock is held again)
+     * @throws IllegalMonitorStateException if the predicate is false and the lock is not held
+     * @throws NullPointerException if an argument is null
+     */
+    public boolean waitFor(BooleanSupplier predicate, long timeout, TimeUnit unit) throws InterruptedException {
+        return waitForNanos(predicate, unit.toNanos(timeout));
+    }
+
+    private boolean waitForNanos(BooleanSupplier predicate, long nanos) throws InterruptedException {
         Objects.requireNonNull(predicate, "predicate");
-        long nanos = FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout"));
         while (!predicate.getAsBoolean()) {
             if (nanos <= 0L) {
                 return false;
@@ -718,7 +737,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      *
      * @return an estimate: the list may change while it is read
      */
-    public int getWaitQueueLength() {
+    public int waiterCount() {
         return waiterCount;
     }
 

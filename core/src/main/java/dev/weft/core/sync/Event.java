@@ -22,13 +22,11 @@ import org.jspecify.annotations.Nullable;
  * check {@link #isSet()} if that matters.
  *
  * <table class="striped">
- *   <caption>Forms of waiting</caption>
- *   <thead><tr><th></th><th>Blocks</th><th>Times out</th><th>Does not wait</th>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
  *       <th>Asynchronous</th></tr></thead>
  *   <tbody>
- *     <tr><th scope="row">wait until set</th><td>{@link #await()}</td>
- *         <td>{@link #await(long, TimeUnit)}, {@link #await(Duration)}</td>
- *         <td>{@link #isSet()}</td><td>{@link #awaitAsync()}</td></tr>
+ *     <tr><th scope="row">wait until set</th><td></td><td>{@link #isSet()}</td><td>{@link #await()}</td><td>{@link #await(Duration)}, {@link #await(long, TimeUnit)}</td><td>{@link #awaitAsync()}</td></tr>
  *   </tbody>
  * </table>
  *
@@ -69,7 +67,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public final class Event {
+public final class Event implements EventFlag {
 
     /*
      * Implementation notes.
@@ -150,6 +148,7 @@ public final class Event {
      *
      * @return {@code true} if set
      */
+    @Override
     public boolean isSet() {
         return set;
     }
@@ -160,6 +159,7 @@ public final class Event {
      * <p>Blocking waiters return; futures from {@link #awaitAsync()} are completed, in this
      * thread, after the event's internal lock is released, in the order the waits began.
      */
+    @Override
     public void set() {
         if (set) {
             return;
@@ -190,6 +190,7 @@ public final class Event {
      * Unsets the event, so that later waits block until the next {@link #set()}. Waiters that a
      * {@code set()} has already woken are not affected.
      */
+    @Override
     public void clear() {
         set = false;
     }
@@ -207,6 +208,7 @@ public final class Event {
      *
      * @throws InterruptedException if interrupted before or while waiting
      */
+    @Override
     public void await() throws InterruptedException {
         awaitNanos(-1L);
     }
@@ -227,6 +229,7 @@ public final class Event {
      * @throws InterruptedException if interrupted before or while waiting
      * @throws NullPointerException if {@code unit} is null
      */
+    @Override
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
         long nanos = unit.toNanos(timeout);
@@ -242,6 +245,7 @@ public final class Event {
      * @throws InterruptedException if interrupted before or while waiting
      * @throws NullPointerException if {@code timeout} is null
      */
+    @Override
     public boolean await(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         long nanos = saturatedNanos(timeout);
@@ -310,6 +314,7 @@ public final class Event {
      *
      * @return a future of the event being set
      */
+    @Override
     public CompletableFuture<@Nullable Void> awaitAsync() {
         if (set) {
             return CompletableFuture.completedFuture(null);

@@ -1,5 +1,6 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -195,7 +196,7 @@ final class FifoPermits {
     }
 
     /** Whether any request is queued. */
-    boolean hasQueuedWaiters() {
+    boolean hasWaiters() {
         return (getState() & QUEUED) != 0;
     }
 
@@ -628,11 +629,7 @@ final class FifoPermits {
 
     /** A duration in nanoseconds, saturated at the range of {@code long}. */
     static long toNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        return Durations.toNanos(d);
     }
 
     @Override

@@ -25,13 +25,16 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <table class="striped">
- *   <caption>Ways to acquire</caption>
- *   <thead><tr><th>Immediate</th><th>Blocks</th><th>Times out</th><th>Asynchronous</th>
- *     <th>Blocks, ignoring interrupts</th></tr></thead>
- *   <tbody><tr><td>{@link #tryAcquire()}</td><td>{@link #acquire()}</td>
- *     <td>{@link #tryAcquire(Duration)}</td><td>{@link #acquireAsync()}</td>
- *     <td>{@link #acquireUninterruptibly()}</td></tr></tbody>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
+ *   <tbody>
+ *     <tr><th scope="row">acquire</th><td></td><td>{@link #tryAcquire()}</td><td>{@link #acquire()}</td><td>{@link #tryAcquire(Duration)}, {@link #tryAcquire(long, TimeUnit)}</td><td>{@link #acquireAsync()}</td></tr>
+ *   </tbody>
  * </table>
+ * {@link #acquireUninterruptibly()} blocks ignoring interrupts. The {@code ...ForResult} forms of
+ * {@link ExclusiveLock} always report {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
+ * here: a holder between threads cannot die.
  * The {@link java.util.concurrent.locks.Lock} methods map onto these: {@link #lock()} is
  * {@link #acquireUninterruptibly()}, {@link #lockInterruptibly()} is {@link #acquire()},
  * {@link #tryLock()} is {@link #tryAcquire()}, {@link #unlock()} is {@link #release()}.
@@ -86,7 +89,7 @@ import org.jspecify.annotations.Nullable;
  * @see Condition
  * @since 0.1
  */
-public final class Lock implements java.util.concurrent.locks.Lock, ExclusiveLock {
+public final class Lock implements ExclusiveLock {
 
     /*
      * Implementation notes
@@ -142,6 +145,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, ExclusiveLoc
      *
      * @return whether the lock was acquired
      */
+    @Override
     public boolean tryAcquire() {
         return sync.tryAcquire(1L);
     }
@@ -162,8 +166,83 @@ public final class Lock implements java.util.concurrent.locks.Lock, ExclusiveLoc
      *     held)
      * @throws NullPointerException if {@code timeout} is null
      */
+    @Override
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
         return sync.tryAcquireNanos(1L, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+    }
+
+    /**
+     * As {@link #tryAcquire(Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if the lock was acquired, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if interrupted before or while waiting (the lock is then not
+     *     held)
+     * @throws NullPointerException if {@code unit} is null
+     */
+    @Override
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        return sync.tryAcquireNanos(1L, unit.toNanos(timeout));
+    }
+
+    /**
+     * As {@link #acquire()}; a lock between threads has no holder that could die, so the result is
+     * always {@link LockResult#ACQUIRED}.
+     *
+     * @return {@link LockResult#ACQUIRED}
+     * @throws InterruptedException as {@link #acquire()}
+     */
+    @Override
+    public LockResult acquireForResult() throws InterruptedException {
+        sync.acquire(1L);
+        return LockResult.ACQUIRED;
+    }
+
+    /**
+     * As {@link #tryAcquire()}, as a {@link LockResult}.
+     *
+     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
+     */
+    @Override
+    public LockResult tryAcquireForResult() {
+        return LockResults.of(sync.tryAcquire(1L));
+    }
+
+    /**
+     * As {@link #tryAcquire(Duration)}, as a {@link LockResult}.
+     *
+     * @param timeout the longest time to wait
+     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
+     * @throws InterruptedException as {@link #tryAcquire(Duration)}
+     */
+    @Override
+    public LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
+        return LockResults.of(tryAcquire(timeout));
+    }
+
+    /**
+     * As {@link #tryAcquire(long, TimeUnit)}, as a {@link LockResult}.
+     *
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
+     * @throws InterruptedException as {@link #tryAcquire(long, TimeUnit)}
+     */
+    @Override
+    public LockResult tryAcquireForResult(long timeout, TimeUnit unit) throws InterruptedException {
+        return LockResults.of(tryAcquire(timeout, unit));
+    }
+
+    /**
+     * As {@link #acquireAsync()}, completing with {@link LockResult#ACQUIRED}. Cancelling the
+     * returned future withdraws the request as for {@link #acquireAsync()}.
+     *
+     * @return a future completed with {@link LockResult#ACQUIRED} when the lock is held
+     */
+    @Override
+    public CompletableFuture<LockResult> acquireForResultAsync() {
+        return LockResults.acquired(sync.acquireAsync(1L));
     }
 
     /**
@@ -218,8 +297,8 @@ public final class Lock implements java.util.concurrent.locks.Lock, ExclusiveLoc
      *
      * @return {@code true} if at least one request waits; a snapshot that may change at once
      */
-    public boolean hasQueuedWaiters() {
-        return sync.hasQueuedWaiters();
+    public boolean hasWaiters() {
+        return sync.hasWaiters();
     }
 
     /**
@@ -227,7 +306,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, ExclusiveLoc
      *
      * @return an estimate: the queue may change while it is read
      */
-    public int getQueueLength() {
+    public int waiterCount() {
         return sync.queueLength();
     }
 

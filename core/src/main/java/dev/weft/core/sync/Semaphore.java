@@ -3,6 +3,7 @@ package dev.weft.core.sync;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,13 +26,15 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <table class="striped">
- *   <caption>Ways to acquire</caption>
- *   <thead><tr><th>Immediate</th><th>Blocks</th><th>Times out</th><th>Asynchronous</th>
- *     <th>Blocks, ignoring interrupts</th></tr></thead>
- *   <tbody><tr><td>{@link #tryAcquire()}</td><td>{@link #acquire()}</td>
- *     <td>{@link #tryAcquire(Duration)}</td><td>{@link #acquireAsync()}</td>
- *     <td>{@link #acquireUninterruptibly()}</td></tr></tbody>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
+ *   <tbody>
+ *     <tr><th scope="row">acquire</th><td></td><td>{@link #tryAcquire()}</td><td>{@link #acquire()}</td><td>{@link #tryAcquire(Duration)}, {@link #tryAcquire(long, TimeUnit)}</td><td>{@link #acquireAsync()}</td></tr>
+ *   </tbody>
  * </table>
+ * Each form also takes a number of permits; {@link #acquireUninterruptibly()} blocks ignoring
+ * interrupts.
  * Each has a variant taking a number of permits.
  *
  * <p><b>Memory consistency effects.</b> Actions before a {@code release} <i>happen-before</i>
@@ -245,6 +248,39 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     /**
+     * As {@link #tryAcquire(Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if a permit was acquired, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if interrupted before or while waiting (no permit is then
+     *     held)
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        return sync.tryAcquireNanos(1L, unit.toNanos(timeout));
+    }
+
+    /**
+     * As {@link #tryAcquire(int, Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param permits the number of permits
+     * @param timeout the longest time to wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if the permits were acquired, {@code false} if the timeout elapsed
+     *     first
+     * @throws InterruptedException if interrupted before or while waiting (no permit is then
+     *     held)
+     * @throws IllegalArgumentException if {@code permits} is negative, or above the bound of a
+     *     {@link BoundedSemaphore}
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
+        long k = checkAcquire(permits);
+        return sync.tryAcquireNanos(k, unit.toNanos(timeout));
+    }
+
+    /**
      * Requests one permit without blocking a thread; the returned future completes with
      * {@code null} once the permit is held on the caller's behalf.
      *
@@ -332,7 +368,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * @return {@code true} if a {@link #tryAcquire()} would fail now; a snapshot
      */
     public boolean isLocked() {
-        return sync.hasQueuedWaiters() || sync.available() == 0L;
+        return sync.hasWaiters() || sync.available() == 0L;
     }
 
     /**
@@ -340,8 +376,8 @@ public sealed class Semaphore permits BoundedSemaphore {
      *
      * @return {@code true} if at least one request waits; a snapshot that may change at once
      */
-    public boolean hasQueuedWaiters() {
-        return sync.hasQueuedWaiters();
+    public boolean hasWaiters() {
+        return sync.hasWaiters();
     }
 
     /**
@@ -349,7 +385,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      *
      * @return an estimate: the queue may change while it is read
      */
-    public int getQueueLength() {
+    public int waiterCount() {
         return sync.queueLength();
     }
 

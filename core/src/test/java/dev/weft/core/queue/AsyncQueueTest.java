@@ -108,7 +108,7 @@ class AsyncQueueTest {
     void fifo_hugeCapacity_allocatesLazily() {
         AsyncQueue<Integer> q = AsyncQueue.fifo(AsyncQueue.MAX_CAPACITY);
         q.putNowait(1);
-        assertThat(q.maxsize()).isEqualTo(AsyncQueue.MAX_CAPACITY);
+        assertThat(q.capacity()).isEqualTo(AsyncQueue.MAX_CAPACITY);
         assertThat(q.getNowait()).isEqualTo(1);
     }
 
@@ -122,32 +122,32 @@ class AsyncQueueTest {
     void put_nullElement_throwsNpeInEveryForm() {
         AsyncQueue<String> q = AsyncQueue.fifo(2);
         assertThatThrownBy(() -> q.put(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> q.put(null, 1, SECONDS)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> q.offer(null, 1, SECONDS)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> q.putAsync(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> q.putNowait(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> q.offer(null)).isInstanceOf(NullPointerException.class);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isZero();
     }
 
     @Test
     void timedForms_nullUnit_throwNpe() {
         AsyncQueue<String> q = AsyncQueue.fifo(2);
-        assertThatThrownBy(() -> q.put("a", 1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> q.offer("a", 1, null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> q.poll(1, null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> q.join(1, null)).isInstanceOf(NullPointerException.class);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
     }
 
     @Test
     void factories_reportOrderAndMaxsize() {
         assertThat(AsyncQueue.fifo(3).order()).isEqualTo(AsyncQueue.Order.FIFO);
-        assertThat(AsyncQueue.unboundedFifo().maxsize()).isZero();
+        assertThat(AsyncQueue.unboundedFifo().capacity()).isEqualTo(Integer.MAX_VALUE);
         assertThat(AsyncQueue.lifo(4).order()).isEqualTo(AsyncQueue.Order.LIFO);
-        assertThat(AsyncQueue.lifo(4).maxsize()).isEqualTo(4);
+        assertThat(AsyncQueue.lifo(4).capacity()).isEqualTo(4);
         assertThat(AsyncQueue.unboundedLifo().order()).isEqualTo(AsyncQueue.Order.LIFO);
         assertThat(AsyncQueue.<Integer>priority(5).order()).isEqualTo(AsyncQueue.Order.PRIORITY);
-        assertThat(AsyncQueue.<Integer>unboundedPriority().maxsize()).isZero();
+        assertThat(AsyncQueue.<Integer>unboundedPriority().capacity()).isEqualTo(Integer.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ class AsyncQueueTest {
         for (int i = 10; i < 1000; i++) {
             q.putNowait(i); // grows several times with the head in the middle of the ring
         }
-        assertThat(q.qsize()).isEqualTo(995);
+        assertThat(q.size()).isEqualTo(995);
         for (int i = 5; i < 1000; i++) {
             assertThat(q.getNowait()).isEqualTo(i);
         }
@@ -232,7 +232,7 @@ class AsyncQueueTest {
             } else if (!model.isEmpty()) {
                 assertThat(q.getNowait()).isEqualTo(model.poll());
             }
-            assertThat(q.qsize()).isEqualTo(model.size());
+            assertThat(q.size()).isEqualTo(model.size());
         }
     }
 
@@ -276,7 +276,7 @@ class AsyncQueueTest {
             q.putNowait(i);
         }
         assertThatThrownBy(() -> q.putNowait(13)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(q.qsize()).isEqualTo(6);
+        assertThat(q.size()).isEqualTo(6);
         assertThat(q.unfinishedTasks()).isEqualTo(6);
         List<Integer> out = new ArrayList<>();
         while (!q.isEmpty()) {
@@ -344,7 +344,7 @@ class AsyncQueueTest {
         assertThat(q.getNowait()).isEqualTo(5); // makes room; adding -1 to [6] compares and fails
         assertThatThrownBy(() -> await(blocked)).isInstanceOf(IllegalArgumentException.class).hasMessage("negative");
         assertThat(q.waitingPutters()).isZero();
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         assertThat(q.unfinishedTasks()).isEqualTo(2);
         assertThat(q.getNowait()).isEqualTo(6);
     }
@@ -383,7 +383,7 @@ class AsyncQueueTest {
             }
             long n = 2L * perProducer;
             assertThat(total).as("%s", q).isEqualTo(n * (n + 1) / 2);
-            assertThat(q.qsize()).isZero();
+            assertThat(q.size()).isZero();
             assertThat(q.unfinishedTasks()).isEqualTo(n);
         }
     }
@@ -404,9 +404,9 @@ class AsyncQueueTest {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1);
         q.putNowait(1);
         assertThatThrownBy(() -> q.putNowait(2)).isInstanceOf(QueueFullException.class)
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxsize=1");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("capacity=1");
         assertThat(q.offer(2)).isFalse();
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         assertThat(q.unfinishedTasks()).isEqualTo(1);
     }
 
@@ -428,8 +428,8 @@ class AsyncQueueTest {
         assertThat(q.isFull()).isFalse();
         q.putNowait(2);
         assertThat(q.isFull()).isTrue();
-        assertThat(q.qsize()).isEqualTo(2);
-        assertThat(q.maxsize()).isEqualTo(2);
+        assertThat(q.size()).isEqualTo(2);
+        assertThat(q.capacity()).isEqualTo(2);
         AsyncQueue<Integer> unbounded = AsyncQueue.unboundedFifo();
         for (int i = 0; i < 100; i++) {
             unbounded.putNowait(i);
@@ -441,8 +441,8 @@ class AsyncQueueTest {
     void timedForms_zeroTimeout_doNotWait() throws InterruptedException {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1);
         assertThat(q.poll(0, SECONDS)).isNull();
-        assertThat(q.put(1, 0, SECONDS)).isTrue();
-        assertThat(q.put(2, -1, SECONDS)).isFalse();
+        assertThat(q.offer(1, 0, SECONDS)).isTrue();
+        assertThat(q.offer(2, -1, SECONDS)).isFalse();
         assertThat(q.join(0, SECONDS)).isFalse();
         assertThat(q.poll(0, SECONDS)).isEqualTo(1);
         assertThat(q.waitingGetters() + q.waitingPutters() + q.waitingJoiners()).isZero();
@@ -472,7 +472,7 @@ class AsyncQueueTest {
         assertThat(got).isNotDone();
         q.put("x");
         assertThat(await(got)).isEqualTo("x");
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.waitingGetters()).isZero();
     }
 
@@ -581,7 +581,7 @@ class AsyncQueueTest {
         for (int i = 0; i < producers * perProducer; i++) {
             assertThat(all.get(i)).isEqualTo(i);
         }
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
     }
 
     @Test
@@ -596,8 +596,8 @@ class AsyncQueueTest {
                 return null;
             }));
         }
-        awaitCondition(() -> q.qsize() == 2 && q.waitingPutters() == 2);
-        int n = q.qsize();
+        awaitCondition(() -> q.size() == 2 && q.waitingPutters() == 2);
+        int n = q.size();
         List<Integer> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             got.add(q.getNowait());
@@ -645,9 +645,9 @@ class AsyncQueueTest {
     void timedPut_timesOut_returnsFalseWithElementNotInserted() throws InterruptedException {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1);
         q.put(1);
-        assertThat(q.put(2, 20, MILLISECONDS)).isFalse();
+        assertThat(q.offer(2, 20, MILLISECONDS)).isFalse();
         assertThat(q.waitingPutters()).isZero();
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         assertThat(q.unfinishedTasks()).isEqualTo(1);
         assertThat(q.getNowait()).isEqualTo(1);
         assertThat(q.poll()).isNull();
@@ -657,7 +657,7 @@ class AsyncQueueTest {
     void timedPut_roomAppears_insertsAndReturnsTrue() throws Exception {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1);
         q.put(1);
-        CompletableFuture<Boolean> put = inThread(() -> q.put(2, 20, SECONDS));
+        CompletableFuture<Boolean> put = inThread(() -> q.offer(2, 20, SECONDS));
         awaitCondition(() -> q.waitingPutters() == 1);
         assertThat(q.get()).isEqualTo(1);
         assertThat(await(put)).isTrue();
@@ -704,7 +704,7 @@ class AsyncQueueTest {
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> q.poll(1, SECONDS)).isInstanceOf(InterruptedException.class);
         assertThat(Thread.interrupted()).isFalse();
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
     }
 
     @Test
@@ -713,9 +713,9 @@ class AsyncQueueTest {
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> q.put(1)).isInstanceOf(InterruptedException.class);
         Thread.currentThread().interrupt();
-        assertThatThrownBy(() -> q.put(1, 1, SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> q.offer(1, 1, SECONDS)).isInstanceOf(InterruptedException.class);
         assertThat(Thread.interrupted()).isFalse();
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isZero();
     }
 
@@ -816,7 +816,7 @@ class AsyncQueueTest {
         interruptDelivered.set(true);
         assertThat(await(got)).isEqualTo(42);
         assertThat(await(interruptedAfter)).isTrue();
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
     }
 
     @Test
@@ -849,7 +849,7 @@ class AsyncQueueTest {
         AsyncQueue<Integer> q = AsyncQueue.unboundedFifo();
         q.putNowait(1);
         assertThat(q.getAsync()).isCompletedWithValue(1);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
     }
 
     @Test
@@ -895,7 +895,7 @@ class AsyncQueueTest {
             assertThat(q.putAsync(2).cancel(false)).isTrue();
         }
         assertThat(q.waitingPutters()).isZero();
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         assertThat(q.unfinishedTasks()).isEqualTo(1);
     }
 
@@ -906,7 +906,7 @@ class AsyncQueueTest {
         assertThatThrownBy(() -> f.get(20, SECONDS)).hasCauseInstanceOf(TimeoutException.class);
         assertThat(q.waitingGetters()).isZero();
         q.putNowait(1);
-        assertThat(q.qsize()).isEqualTo(1); // the item was not delivered to the timed-out get
+        assertThat(q.size()).isEqualTo(1); // the item was not delivered to the timed-out get
     }
 
     @Test
@@ -994,7 +994,7 @@ class AsyncQueueTest {
         CompletableFuture<Void> put2 = q.putAsync(2);
         assertThat(put2.cancel(true)).isTrue();
         assertThat(q.getNowait()).isEqualTo(1);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isEqualTo(1);
     }
 
@@ -1094,7 +1094,7 @@ class AsyncQueueTest {
         for (int i = 0; i < n; i++) {
             assertThat(sorted.get(i)).isEqualTo(i + 1);
         }
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.waitingGetters()).isZero();
     }
 
@@ -1235,7 +1235,7 @@ class AsyncQueueTest {
         q.shutdown();
         assertThat(q.isShutdown()).isTrue();
         assertThatThrownBy(() -> q.put("data")).isInstanceOf(QueueShutDownException.class);
-        assertThatThrownBy(() -> q.put("data", 1, SECONDS)).isInstanceOf(QueueShutDownException.class);
+        assertThatThrownBy(() -> q.offer("data", 1, SECONDS)).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(() -> q.putNowait("data")).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(() -> q.offer("data")).isInstanceOf(QueueShutDownException.class);
         assertThat(failureOf(q.putAsync("data"))).isInstanceOf(QueueShutDownException.class);
@@ -1273,7 +1273,7 @@ class AsyncQueueTest {
         q.putNowait("data");
         CompletableFuture<Void> joined = q.joinAsync();
         q.shutdown(true);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isZero();
         assertThat(joined).isCompletedWithValue(null);
         assertThatThrownBy(q::getNowait).isInstanceOf(QueueShutDownException.class);
@@ -1291,7 +1291,7 @@ class AsyncQueueTest {
         CompletableFuture<Void> joined = q.joinAsync();
         assertThat(q.get()).isEqualTo("data");
         q.shutdown(true);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isEqualTo(1);
         assertThat(joined).isNotDone();
         q.taskDone();
@@ -1323,7 +1323,7 @@ class AsyncQueueTest {
             q.put("b");
             return null;
         });
-        CompletableFuture<Boolean> timed = inThread(() -> q.put("t", 20, SECONDS));
+        CompletableFuture<Boolean> timed = inThread(() -> q.offer("t", 20, SECONDS));
         awaitCondition(() -> q.waitingPutters() == 2);
         CompletableFuture<Void> async = q.putAsync("a");
         q.shutdown(false);
@@ -1357,9 +1357,9 @@ class AsyncQueueTest {
         q.putNowait("a");
         q.shutdown(false);
         q.shutdown(false);
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         q.shutdown(true);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.unfinishedTasks()).isZero();
     }
 
@@ -1368,11 +1368,11 @@ class AsyncQueueTest {
     // ------------------------------------------------------------------------------------------
 
     @Test
-    void toString_emptyShutDownQueue_looksLikeAsyncioRepr() { // test_format
+    void toString_emptyShutDownQueue_showsCapacityAndSize() { // test_format
         AsyncQueue<Integer> q = AsyncQueue.unboundedFifo();
-        assertThat(q.toString()).isEqualTo("AsyncQueue[FIFO maxsize=0 qsize=0]");
+        assertThat(q.toString()).isEqualTo("AsyncQueue[FIFO capacity=unbounded size=0]");
         q.shutdown();
-        assertThat(q.toString()).isEqualTo("AsyncQueue[FIFO maxsize=0 qsize=0 shutdown]");
+        assertThat(q.toString()).isEqualTo("AsyncQueue[FIFO capacity=unbounded size=0 shutdown]");
     }
 
     @Test
@@ -1381,11 +1381,11 @@ class AsyncQueueTest {
         q.putNowait(1);
         CompletableFuture<Void> put = q.putAsync(2);
         q.joinAsync();
-        assertThat(q.toString()).isEqualTo("AsyncQueue[LIFO maxsize=1 qsize=1 putters=1 tasks=1 joiners=1]");
+        assertThat(q.toString()).isEqualTo("AsyncQueue[LIFO capacity=1 size=1 putters=1 tasks=1 joiners=1]");
         put.cancel(true);
         AsyncQueue<Integer> p = AsyncQueue.unboundedPriority();
         p.getAsync();
         p.getAsync();
-        assertThat(p.toString()).isEqualTo("AsyncQueue[PRIORITY maxsize=0 qsize=0 getters=2]");
+        assertThat(p.toString()).isEqualTo("AsyncQueue[PRIORITY capacity=unbounded size=0 getters=2]");
     }
 }

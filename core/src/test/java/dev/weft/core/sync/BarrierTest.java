@@ -38,7 +38,7 @@ class BarrierTest {
         Barrier barrier = new Barrier(3);
 
         assertThat(barrier.parties()).isEqualTo(3);
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
         assertThat(barrier.isBroken()).isFalse();
         assertThat(barrier).hasToString("Barrier[parties=3, waiting=0]");
     }
@@ -59,7 +59,7 @@ class BarrierTest {
         Barrier barrier = new Barrier(3);
         CompletableFuture<Integer> first = barrier.awaitAsync();
         CompletableFuture<Integer> second = barrier.awaitAsync();
-        assertThat(barrier.getNumberWaiting()).isEqualTo(2);
+        assertThat(barrier.waiterCount()).isEqualTo(2);
         assertThat(first).isNotDone();
 
         int last = barrier.await();
@@ -67,7 +67,7 @@ class BarrierTest {
         assertThat(last).isEqualTo(2);
         assertThat(first).isCompletedWithValue(0);
         assertThat(second).isCompletedWithValue(1);
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
     }
 
     @Test
@@ -93,20 +93,20 @@ class BarrierTest {
             assertThat(barrier.awaitAsync()).isCompletedWithValue(1);
             assertThat(first).isCompletedWithValue(0);
         }
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
     }
 
     @Test
     void arrivalsAfterATrip_belongToTheNextCycle() throws Exception {
         Barrier barrier = new Barrier(2);
         Worker<Integer> slow = Worker.start("slow", barrier::await);
-        eventually("slow waits", () -> barrier.getNumberWaiting() == 1);
+        eventually("slow waits", () -> barrier.waiterCount() == 1);
         assertThat(barrier.await()).isEqualTo(1);
 
         CompletableFuture<Integer> next = barrier.awaitAsync();   // whether or not 'slow' has resumed
 
         assertThat(next).isNotDone();
-        assertThat(barrier.getNumberWaiting()).isEqualTo(1);
+        assertThat(barrier.waiterCount()).isEqualTo(1);
         assertThat(slow.get()).isZero();
         assertThat(barrier.awaitAsync()).isCompletedWithValue(1);
         assertThat(next).isCompletedWithValue(0);
@@ -119,7 +119,7 @@ class BarrierTest {
         Barrier barrier = new Barrier(3);
         CompletableFuture<Integer> waiting = barrier.awaitAsync();
         Worker<Integer> blocked = Worker.start("blocked", barrier::await);
-        eventually("two wait", () -> barrier.getNumberWaiting() == 2);
+        eventually("two wait", () -> barrier.waiterCount() == 2);
 
         barrier.abort();
 
@@ -130,7 +130,7 @@ class BarrierTest {
                 .cause().hasMessageContaining("aborted");
         assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class).hasMessage("Barrier aborted");
         assertThatThrownBy(barrier.awaitAsync()::join).hasCauseInstanceOf(BrokenBarrierException.class);
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
 
         barrier.reset();
 
@@ -152,7 +152,7 @@ class BarrierTest {
         assertThatThrownBy(waiting::join).hasCauseInstanceOf(BrokenBarrierException.class)
                 .cause().hasMessageContaining("reset");
         assertThat(barrier.isBroken()).isFalse();
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
         CompletableFuture<Integer> again = barrier.awaitAsync();
         assertThat(barrier.awaitAsync()).isCompletedWithValue(1);
         assertThat(again).isCompletedWithValue(0);
@@ -179,7 +179,7 @@ class BarrierTest {
 
         assertThat(leaver.cancel(false)).isTrue();
 
-        assertThat(barrier.getNumberWaiting()).isEqualTo(1);
+        assertThat(barrier.waiterCount()).isEqualTo(1);
         assertThat(barrier.isBroken()).isFalse();
         CompletableFuture<Integer> third = barrier.awaitAsync();
         assertThat(third).as("two of three").isNotDone();
@@ -198,13 +198,13 @@ class BarrierTest {
                 return "interrupted, flag=" + Thread.currentThread().isInterrupted();
             }
         });
-        eventually("waits", () -> barrier.getNumberWaiting() == 1);
+        eventually("waits", () -> barrier.waiterCount() == 1);
         awaitParked(party.thread);
 
         party.thread.interrupt();
 
         assertThat(party.get()).isEqualTo("interrupted, flag=false");
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
         assertThat(barrier.isBroken()).isFalse();
     }
 
@@ -214,7 +214,7 @@ class BarrierTest {
         Thread.currentThread().interrupt();
 
         assertThatThrownBy(barrier::await).isInstanceOf(InterruptedException.class);
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
     }
 
     @Test
@@ -225,7 +225,7 @@ class BarrierTest {
                 .isInstanceOf(TimeoutException.class)
                 .hasMessageContaining("Barrier did not trip");
 
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
         assertThat(barrier.isBroken()).isFalse();
     }
 
@@ -233,7 +233,7 @@ class BarrierTest {
     void await_withZeroTimeout_pollsAndTripsOnlyIfLast() throws Exception {
         Barrier barrier = new Barrier(2);
         assertThatThrownBy(() -> barrier.await(Duration.ZERO)).isInstanceOf(TimeoutException.class);
-        assertThat(barrier.getNumberWaiting()).isZero();
+        assertThat(barrier.waiterCount()).isZero();
 
         CompletableFuture<Integer> first = barrier.awaitAsync();
         assertThat(barrier.await(Duration.ZERO)).isEqualTo(1);
@@ -244,7 +244,7 @@ class BarrierTest {
     void await_withTimeout_trippedInTime_returnsTheIndex() throws Exception {
         Barrier barrier = new Barrier(2);
         Worker<Integer> party = Worker.start("party", () -> barrier.await(Duration.ofSeconds(20)));
-        eventually("waits", () -> barrier.getNumberWaiting() == 1);
+        eventually("waits", () -> barrier.waiterCount() == 1);
 
         assertThat(barrier.await()).isEqualTo(1);
         assertThat(party.get()).isZero();
@@ -262,17 +262,17 @@ class BarrierTest {
                     return "left";
                 }
             });
-            eventually("waits", () -> barrier.getNumberWaiting() == 1);
+            eventually("waits", () -> barrier.waiterCount() == 1);
             party.thread.interrupt();
             CompletableFuture<Integer> last = barrier.awaitAsync();
             String outcome = party.get();
             if (outcome.equals("left")) {
                 assertThat(last).as("round %d: the other party left first", round).isNotDone();
-                assertThat(barrier.getNumberWaiting()).isEqualTo(1);
+                assertThat(barrier.waiterCount()).isEqualTo(1);
             } else {
                 assertThat(outcome).isEqualTo("passed 0");
                 assertThat(last).isCompletedWithValue(1);
-                assertThat(barrier.getNumberWaiting()).isZero();
+                assertThat(barrier.waiterCount()).isZero();
             }
         }
     }

@@ -90,7 +90,7 @@ class ConditionTest {
         CompletableFuture<@Nullable Void> w1 = listen(cond).thenRun(() -> woken.add(1));
         CompletableFuture<@Nullable Void> w2 = listen(cond).thenRun(() -> woken.add(2));
         CompletableFuture<@Nullable Void> w3 = listen(cond).thenRun(() -> woken.add(3));
-        assertThat(cond.getWaitQueueLength()).isEqualTo(3);
+        assertThat(cond.waiterCount()).isEqualTo(3);
         assertThat(cond.isLocked()).as("each wait released the lock").isFalse();
 
         cond.acquire();
@@ -142,7 +142,7 @@ class ConditionTest {
         CompletableFuture<@Nullable Void> w = listen(cond);
 
         assertThat(w).isNotDone();
-        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+        assertThat(cond.waiterCount()).isEqualTo(1);
     }
 
     @Test
@@ -157,7 +157,7 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
 
         cond.acquire();
         cond.signal();
@@ -201,7 +201,7 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
         awaitParked(waiter.thread);
 
         waiter.thread.interrupt();
@@ -227,10 +227,10 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
         cond.acquire();                 // contest the lock
         waiter.thread.interrupt();
-        eventually("the waiter queues for the lock", () -> cond.getLock() instanceof Lock l && l.getQueueLength() == 1);
+        eventually("the waiter queues for the lock", () -> cond.getLock() instanceof Lock l && l.waiterCount() == 1);
         assertThat(returned).as("cannot leave without the lock").isFalse();
 
         cond.release();
@@ -252,7 +252,7 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
 
         cond.acquire();
         cond.signal();                  // chosen first
@@ -286,11 +286,11 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
         awaitParked(waiter.thread);
         waiter.thread.interrupt();
         awaitParked(waiter.thread);
-        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+        assertThat(cond.waiterCount()).isEqualTo(1);
 
         cond.acquire();
         cond.signal();
@@ -327,7 +327,7 @@ class ConditionTest {
                 cond.release();
             }
         });
-        eventually("waiting", () -> cond.getWaitQueueLength() == 1);
+        eventually("waiting", () -> cond.waiterCount() == 1);
 
         cond.acquire();
         cond.signal();
@@ -384,7 +384,7 @@ class ConditionTest {
         });
         for (int step = 1; step <= 2; step++) {
             int expectedEvaluations = step;
-            eventually("waiting", () -> cond.getWaitQueueLength() == 1 && evaluations.get() == expectedEvaluations);
+            eventually("waiting", () -> cond.waiterCount() == 1 && evaluations.get() == expectedEvaluations);
             cond.acquire();
             state[0] = step;
             cond.signalAll();
@@ -478,7 +478,7 @@ class ConditionTest {
 
         cond.acquire();
         cond.signal();                       // chooses w1, which queues for the lock
-        assertThat(cond.getWaitQueueLength()).isEqualTo(1);
+        assertThat(cond.waiterCount()).isEqualTo(1);
         assertThat(w1.cancel(false)).isTrue();
         cond.release();
 

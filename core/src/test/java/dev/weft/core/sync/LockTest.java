@@ -31,8 +31,8 @@ class LockTest {
         Lock lock = new Lock();
 
         assertThat(lock.isLocked()).isFalse();
-        assertThat(lock.hasQueuedWaiters()).isFalse();
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.hasWaiters()).isFalse();
+        assertThat(lock.waiterCount()).isZero();
         assertThat(lock).hasToString("Lock[unlocked, waiters=0]");
     }
 
@@ -93,7 +93,7 @@ class LockTest {
         CompletableFuture<@Nullable Void> f1 = lock.acquireAsync().thenRun(() -> order.add(1));
         CompletableFuture<@Nullable Void> f2 = lock.acquireAsync().thenRun(() -> order.add(2));
         CompletableFuture<@Nullable Void> f3 = lock.acquireAsync().thenRun(() -> order.add(3));
-        assertThat(lock.getQueueLength()).isEqualTo(3);
+        assertThat(lock.waiterCount()).isEqualTo(3);
 
         lock.release();
         assertThat(order).containsExactly(1);
@@ -135,7 +135,7 @@ class LockTest {
             lock.acquire();
             return lock.isLocked();
         });
-        eventually("the waiter is queued", () -> lock.getQueueLength() == 1);
+        eventually("the waiter is queued", () -> lock.waiterCount() == 1);
 
         lock.release();
 
@@ -156,8 +156,8 @@ class LockTest {
 
         assertThat(f.cancel(false)).isTrue();
 
-        assertThat(lock.getQueueLength()).isZero();
-        assertThat(lock.hasQueuedWaiters()).isFalse();
+        assertThat(lock.waiterCount()).isZero();
+        assertThat(lock.hasWaiters()).isFalse();
         lock.release();
         assertThat(lock.isLocked()).as("nobody holds it after the release").isFalse();
         assertThat(lock.tryAcquire()).isTrue();
@@ -217,7 +217,7 @@ class LockTest {
         CompletableFuture<@Nullable Void> f = lock.acquireAsync().orTimeout(10, TimeUnit.MILLISECONDS);
 
         assertThatThrownBy(f::join).hasCauseInstanceOf(TimeoutException.class);
-        eventually("the timed-out request is unlinked", () -> lock.getQueueLength() == 0);
+        eventually("the timed-out request is unlinked", () -> lock.waiterCount() == 0);
         lock.release();
         assertThat(lock.isLocked()).isFalse();
     }
@@ -230,7 +230,7 @@ class LockTest {
 
         f.completeExceptionally(new IllegalStateException("gave up"));
 
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.waiterCount()).isZero();
         lock.release();
         assertThat(lock.isLocked()).isFalse();
     }
@@ -288,13 +288,13 @@ class LockTest {
                 return Thread.currentThread().isInterrupted();
             }
         });
-        eventually("the waiter is queued", () -> lock.getQueueLength() == 1);
+        eventually("the waiter is queued", () -> lock.waiterCount() == 1);
         awaitParked(waiter.thread);
 
         waiter.thread.interrupt();
 
         assertThat(waiter.get()).as("interrupt status after InterruptedException").isFalse();
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.waiterCount()).isZero();
         lock.release();
         assertThat(lock.isLocked()).as("the withdrawn request took nothing").isFalse();
     }
@@ -309,7 +309,7 @@ class LockTest {
             lock.unlock();
             return interrupted;
         });
-        eventually("the waiter is queued", () -> lock.getQueueLength() == 1);
+        eventually("the waiter is queued", () -> lock.waiterCount() == 1);
         awaitParked(waiter.thread);
         waiter.thread.interrupt();
         awaitParked(waiter.thread);   // it parks again: the interrupt did not end the wait
@@ -329,7 +329,7 @@ class LockTest {
         assertThat(lock.tryAcquire(Duration.ofMillis(20))).isFalse();
         assertThat(lock.tryLock(5, TimeUnit.MILLISECONDS)).isFalse();
 
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.waiterCount()).isZero();
         lock.release();
         assertThat(lock.isLocked()).isFalse();
     }
@@ -340,7 +340,7 @@ class LockTest {
 
         assertThat(lock.tryAcquire(Duration.ZERO)).isTrue();
         assertThat(lock.tryAcquire(Duration.ofSeconds(-1))).isFalse();
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.waiterCount()).isZero();
     }
 
     @Test
@@ -348,7 +348,7 @@ class LockTest {
         Lock lock = new Lock();
         lock.acquire();
         Worker<Boolean> waiter = Worker.start("waiter", () -> lock.tryAcquire(Duration.ofSeconds(20)));
-        eventually("the waiter is queued", () -> lock.getQueueLength() == 1);
+        eventually("the waiter is queued", () -> lock.waiterCount() == 1);
 
         lock.release();
 
@@ -425,7 +425,7 @@ class LockTest {
         assertThat(maxInside.get()).isEqualTo(1);
         assertThat(counter[0]).isEqualTo(tasks * rounds);
         assertThat(lock.isLocked()).isFalse();
-        assertThat(lock.getQueueLength()).isZero();
+        assertThat(lock.waiterCount()).isZero();
     }
 
     @Test
@@ -445,7 +445,7 @@ class LockTest {
                 assertThat(lock.isLocked()).as("round %d: hand-off won, lock must be held", round).isTrue();
                 lock.release();
             }
-            assertThat(lock.getQueueLength()).isZero();
+            assertThat(lock.waiterCount()).isZero();
         }
     }
 }

@@ -143,7 +143,7 @@ class ReadWriteLockTest {
 
         assertThat(reader).isCompleted();
         assertThat(rw.getReadLockCount()).isEqualTo(2);
-        assertThat(rw.getQueueLength()).isZero();
+        assertThat(rw.waiterCount()).isZero();
     }
 
     @Test
@@ -158,7 +158,7 @@ class ReadWriteLockTest {
                 return "interrupted";
             }
         });
-        eventually("queued", () -> rw.getQueueLength() == 1);
+        eventually("queued", () -> rw.waiterCount() == 1);
         awaitParked(writer.thread);
 
         writer.thread.interrupt();

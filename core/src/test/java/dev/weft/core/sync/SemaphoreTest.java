@@ -87,7 +87,7 @@ class SemaphoreTest {
         assertThatThrownBy(() -> sem.tryAcquire(-2)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sem.acquireAsync(-3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sem.release(-4)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sem.tryAcquire(1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> sem.tryAcquire(1, (Duration) null)).isInstanceOf(NullPointerException.class);
         assertThat(sem.availablePermits()).isEqualTo(1);
     }
 
@@ -178,7 +178,7 @@ class SemaphoreTest {
         sem.release();
         assertThat(two).isCompleted();
         assertThat(sem.availablePermits()).isZero();
-        assertThat(sem.hasQueuedWaiters()).isFalse();
+        assertThat(sem.hasWaiters()).isFalse();
     }
 
     // ---- cancellation (test_acquire_cancel, _before_awoken, test_acquire_hang, _no_hang)
@@ -190,7 +190,7 @@ class SemaphoreTest {
 
         assertThat(f.cancel(false)).isTrue();
 
-        assertThat(sem.getQueueLength()).isZero();
+        assertThat(sem.waiterCount()).isZero();
         sem.release();
         assertThat(sem.availablePermits()).isEqualTo(1);
     }
@@ -256,7 +256,7 @@ class SemaphoreTest {
             if (cancelled) {
                 assertThat(sem.tryAcquire()).isTrue();
             }
-            assertThat(sem.getQueueLength()).isZero();
+            assertThat(sem.waiterCount()).isZero();
         }
     }
 
@@ -273,7 +273,7 @@ class SemaphoreTest {
                 return "interrupted";
             }
         });
-        eventually("queued", () -> sem.getQueueLength() == 1);
+        eventually("queued", () -> sem.waiterCount() == 1);
         awaitParked(waiter.thread);
 
         waiter.thread.interrupt();
@@ -310,7 +310,7 @@ class SemaphoreTest {
                 }
                 return Thread.interrupted();
             });
-            eventually("queued", () -> sem.getQueueLength() == 1);
+            eventually("queued", () -> sem.waiterCount() == 1);
             sem.release();
             waiter.thread.interrupt();
             interruptSent.set(true);
@@ -332,7 +332,7 @@ class SemaphoreTest {
         assertThat(sem.tryAcquire(Duration.ofMillis(20))).isFalse();
         assertThat(sem.tryAcquire(2, Duration.ofMillis(5))).isFalse();
 
-        assertThat(sem.getQueueLength()).isZero();
+        assertThat(sem.waiterCount()).isZero();
         sem.release();
         assertThat(sem.availablePermits()).isEqualTo(1);
     }
@@ -341,7 +341,7 @@ class SemaphoreTest {
     void tryAcquire_withTimeout_servedInTime_returnsTrue() throws Exception {
         Semaphore sem = new Semaphore(0);
         Worker<Boolean> waiter = Worker.start("waiter", () -> sem.tryAcquire(2, Duration.ofSeconds(20)));
-        eventually("queued", () -> sem.getQueueLength() == 1);
+        eventually("queued", () -> sem.waiterCount() == 1);
 
         sem.release(2);
 
@@ -356,7 +356,7 @@ class SemaphoreTest {
             sem.acquireUninterruptibly(2);
             return Thread.interrupted();
         });
-        eventually("queued", () -> sem.getQueueLength() == 1);
+        eventually("queued", () -> sem.waiterCount() == 1);
         awaitParked(waiter.thread);
         waiter.thread.interrupt();
         awaitParked(waiter.thread);
@@ -406,6 +406,6 @@ class SemaphoreTest {
         assertThat(maxInside.get()).isBetween(1, 3);
         assertThat(done.get()).isEqualTo(tasks * rounds);
         assertThat(sem.availablePermits()).isEqualTo(3);
-        assertThat(sem.hasQueuedWaiters()).isFalse();
+        assertThat(sem.hasWaiters()).isFalse();
     }
 }

@@ -1,12 +1,15 @@
 package dev.weft.ipc.event;
 
+import dev.weft.core.sync.EventFlag;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A flag shared by processes that can be set, cleared and waited for: the counterpart of Python's
- * {@code multiprocessing.Event}.
+ * {@code multiprocessing.Event}. It meets the {@link EventFlag} contract that every Weft event
+ * meets, so code written against that contract runs unchanged on it.
  *
  * <p><b>Semantics:</b> the flag starts clear. {@link #set()} sets it and wakes every waiter;
  * {@link #clear()} clears it; {@link #await()} returns once the flag is set. A waiter returns
@@ -20,17 +23,16 @@ import java.util.concurrent.TimeUnit;
  * waiters that notice the set within their sleep slice.
  *
  * <table class="striped">
- *   <caption>Method forms</caption>
- *   <thead><tr><th>Python</th><th>Weft</th><th>behaviour</th></tr></thead>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
  *   <tbody>
- *     <tr><td>{@code is_set()}</td><td>{@link #isSet()}</td><td>snapshot, never blocks</td></tr>
- *     <tr><td>{@code set()}</td><td>{@link #set()}</td><td>never blocks</td></tr>
- *     <tr><td>{@code clear()}</td><td>{@link #clear()}</td><td>never blocks</td></tr>
- *     <tr><td>{@code wait()}</td><td>{@link #await()}</td><td>blocks until set</td></tr>
- *     <tr><td>{@code wait(t)}</td><td>{@link #await(Duration)}</td><td>{@code false} on timeout</td></tr>
- *     <tr><td>(none)</td><td>{@link #awaitAsync()}</td><td>a future, completed when set</td></tr>
+ *     <tr><th scope="row">wait until set</th><td></td><td>{@link #isSet()}</td><td>{@link #await()}</td><td>{@link #await(Duration)}, {@link #await(long, TimeUnit)}</td><td>{@link #awaitAsync()}</td></tr>
  *   </tbody>
  * </table>
+ * {@link #set()} and {@link #clear()} never block. Python's {@code is_set()}, {@code set()},
+ * {@code clear()}, {@code wait()} and {@code wait(timeout)} are {@code isSet}, {@code set},
+ * {@code clear}, {@code await} and {@code await(timeout)}.
  *
  * <p><b>Memory consistency effects:</b> actions of a process before {@link #set()} happen-before
  * the return of an {@link #await()} or {@link #isSet()} that observes that set.
@@ -47,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @since 0.1
  */
-public interface IpcEvent {
+public interface IpcEvent extends EventFlag {
 
     /**
      * The event's name in its domain.
@@ -62,6 +64,7 @@ public interface IpcEvent {
      * @return {@code true} if set
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     boolean isSet();
 
     /**
@@ -70,6 +73,7 @@ public interface IpcEvent {
      *
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     void set();
 
     /**
@@ -77,6 +81,7 @@ public interface IpcEvent {
      *
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     void clear();
 
     /**
@@ -95,6 +100,7 @@ public interface IpcEvent {
      * @throws InterruptedException if interrupted
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     void await() throws InterruptedException;
 
     /**
@@ -109,6 +115,7 @@ public interface IpcEvent {
      * @throws InterruptedException if interrupted
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     boolean await(Duration timeout) throws InterruptedException;
 
     /**
@@ -120,6 +127,7 @@ public interface IpcEvent {
      * @throws InterruptedException if interrupted
      * @throws IllegalStateException if the event's domain is closed
      */
+    @Override
     boolean await(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
@@ -134,5 +142,6 @@ public interface IpcEvent {
      * @return the future
      * @throws IllegalStateException if the event's domain is closed
      */
-    CompletableFuture<Void> awaitAsync();
+    @Override
+    CompletableFuture<@Nullable Void> awaitAsync();
 }

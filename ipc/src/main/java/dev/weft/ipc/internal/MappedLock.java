@@ -5,11 +5,14 @@ import static dev.weft.ipc.internal.LockDescriptor.OWNER_MASK;
 import static dev.weft.ipc.internal.LockDescriptor.RECOVERIES_OFFSET;
 import static dev.weft.ipc.internal.LockDescriptor.WAITERS;
 
+import dev.weft.core.internal.LinkedFuture;
+import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.lock.IpcLock;
-import dev.weft.ipc.lock.LockResult;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link IpcLock} on one 32-bit word of a shared mapping ({@link LockDescriptor}).
@@ -94,7 +97,7 @@ public final class MappedLock implements IpcLock {
     }
 
     @Override
-    public LockResult acquire() throws InterruptedException {
+    public LockResult acquireForResult() throws InterruptedException {
         guard.check();
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -109,7 +112,7 @@ public final class MappedLock implements IpcLock {
     }
 
     @Override
-    public LockResult tryAcquire() {
+    public LockResult tryAcquireForResult() {
         guard.check();
         if (casWord(0, token)) {
             return LockResult.ACQUIRED;
@@ -133,13 +136,13 @@ public final class MappedLock implements IpcLock {
     }
 
     @Override
-    public LockResult tryAcquire(Duration timeout) throws InterruptedException {
+    public LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         return tryAcquireNanos(saturatedNanos(timeout));
     }
 
     @Override
-    public LockResult tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+    public LockResult tryAcquireForResult(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
         return tryAcquireNanos(unit.toNanos(timeout));
     }
@@ -150,7 +153,7 @@ public final class MappedLock implements IpcLock {
             throw new InterruptedException();
         }
         if (nanos <= 0) {
-            return tryAcquire();
+            return tryAcquireForResult();
         }
         if (casWord(0, token)) {
             return LockResult.ACQUIRED;
@@ -243,7 +246,7 @@ public final class MappedLock implements IpcLock {
     public void release() {
         int v = memory.getAndSetInt(LOCK_WORD_OFFSET, 0);
         if (v == 0) {
-            throw new IllegalStateException("release of lock '" + name + "' which is not held");
+            throw new IllegalMonitorStateException("release of lock '" + name + "' which is not held");
         }
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("lock.released");
@@ -256,6 +259,93 @@ public final class MappedLock implements IpcLock {
     @Override
     public boolean isLocked() {
         return getWordVolatile() != 0;
+    }
+
+    // The contract's plain forms, on the result forms above.
+
+    @Override
+    public void acquire() throws InterruptedException {
+        acquireForResult();
+    }
+
+    @Override
+    public void acquireUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acquireForResult();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // acquireForResult cleared the status; wait again, restore below
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean tryAcquire() {
+        return tryAcquireForResult().acquired();
+    }
+
+    @Override
+    public boolean tryAcquire(Duration timeout) throws InterruptedException {
+        return tryAcquireForResult(timeout).acquired();
+    }
+
+    @Override
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        return tryAcquireForResult(timeout, unit).acquired();
+    }
+
+    @Override
+    public CompletableFuture<@Nullable Void> acquireAsync() {
+        return LinkedFuture.map(acquireForResultAsync(), result -> null);
+    }
+
+    /**
+     * Acquires on a virtual thread of its own, which holds no carrier while it waits. The future
+     * is completed by that thread; if the future was completed by anyone else first (a cancel, an
+     * {@code orTimeout}), the thread is interrupted, and a lock it acquired all the same is
+     * released at once, so the lock ends with exactly one owner or none.
+     */
+    @Override
+    public CompletableFuture<LockResult> acquireForResultAsync() {
+        guard.check();
+        CompletableFuture<LockResult> future = new CompletableFuture<>();
+        Thread thread = Thread.ofVirtual().name("weft-ipc-lock-" + name).unstarted(() -> {
+            LockResult result;
+            try {
+                result = acquireForResult();
+            } catch (InterruptedException e) {
+                future.cancel(false); // only a completion by someone else interrupts this thread
+                return;
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+                return;
+            }
+            if (!future.complete(result)) {
+                release(); // the request was withdrawn while it was being granted
+            }
+        });
+        future.whenComplete((v, t) -> {
+            if (Thread.currentThread() != thread) {
+                thread.interrupt();
+            }
+        });
+        thread.start();
+        return future;
+    }
+
+    /**
+     * Always throws: a condition across processes needs its own shared state.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public java.util.concurrent.locks.Condition newCondition() {
+        throw new UnsupportedOperationException("the ipc lock '" + name + "' has no conditions");
     }
 
     /** How many times a waiter took this lock over from a dead holder (all processes, ever). */

@@ -1,8 +1,8 @@
 package dev.weft.ipc.internal;
 
 import dev.weft.ipc.queue.IpcQueue;
-import dev.weft.ipc.queue.QueueEmptyException;
-import dev.weft.ipc.queue.QueueFullException;
+import dev.weft.core.queue.QueueEmptyException;
+import dev.weft.core.queue.QueueFullException;
 import dev.weft.ipc.queue.QueueStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -189,13 +189,13 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     // ---- get ---------------------------------------------------------------------------------
 
     @Override
-    public byte[] take() throws InterruptedException {
+    public byte[] get() throws InterruptedException {
         byte[] message = takeArray(false, 0L);
         return Objects.requireNonNull(message);
     }
 
     @Override
-    public int take(ByteBuffer destination) throws InterruptedException {
+    public int get(ByteBuffer destination) throws InterruptedException {
         return takeInto(destination, false, 0L);
     }
 
@@ -323,9 +323,9 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     // ---- state -------------------------------------------------------------------------------
 
     @Override
-    public int qsize() {
+    public int size() {
         checkOpen();
-        return ring.qsize();
+        return ring.size();
     }
 
     @Override
@@ -352,9 +352,9 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     }
 
     @Override
-    public boolean isShutDown() {
+    public boolean isShutdown() {
         checkOpen();
-        return ring.isShutDown();
+        return ring.isShutdown();
     }
 
     @Override

@@ -38,7 +38,7 @@ import static dev.weft.ipc.internal.QueueDescriptor.recordToken;
 import static dev.weft.ipc.internal.QueueDescriptor.slotWord;
 import static dev.weft.ipc.internal.QueueDescriptor.state;
 
-import dev.weft.ipc.queue.QueueShutDownException;
+import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.ipc.queue.QueueSpec;
 import dev.weft.ipc.queue.QueueStats;
 import java.nio.ByteBuffer;
@@ -745,7 +745,7 @@ public final class QueueRing {
         wakeAllWaiters();
     }
 
-    public boolean isShutDown() {
+    public boolean isShutdown() {
         return (getStateVolatile() & SHUTDOWN) != 0;
     }
 
@@ -756,7 +756,7 @@ public final class QueueRing {
 
     // ---- estimates ---------------------------------------------------------------------------
 
-    public int qsize() {
+    public int size() {
         long h = getHeadVolatile();
         long t = getTailVolatile();
         return (int) Math.max(0, Math.min(capacity, t - h));
@@ -1174,7 +1174,7 @@ public final class QueueRing {
         int s = getStateVolatile();
         QueueStats st = stats();
         return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
-                + (joinable ? ", joinable" : "") + ", qsize~" + qsize()
+                + (joinable ? ", joinable" : "") + ", qsize~" + size()
                 + ((s & SHUTDOWN) != 0 ? ((s & IMMEDIATE) != 0 ? ", shut down (immediate)" : ", shut down") : "")
                 + ", head=" + getHeadVolatile() + ", tail=" + getTailVolatile()
                 + (st.tombstones() + st.redeliveries() + st.discarded() + st.abandonedTasks() > 0

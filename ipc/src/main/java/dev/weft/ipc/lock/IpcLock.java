@@ -1,34 +1,45 @@
 package dev.weft.ipc.lock;
 
+import dev.weft.core.sync.LockResult;
+import dev.weft.core.sync.ExclusiveLock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A mutual-exclusion lock shared by processes: the counterpart of Python's
- * {@code multiprocessing.Lock}, with recovery from dead holders.
+ * {@code multiprocessing.Lock}, with recovery from dead holders. It meets the
+ * {@link ExclusiveLock} contract that every Weft lock meets, so code written against that
+ * contract runs unchanged on it.
  *
  * <p><b>Semantics</b> (Python's): the lock is either free or held. It is not re-entrant: a holder
- * that acquires again blocks (or gets {@link LockResult#NOT_ACQUIRED} from a try). Any process or
- * thread may release it, not only the one that acquired it; releasing a free lock is an error. There
- * is no fairness guarantee among waiters.
+ * that acquires again blocks (or fails a try). Any process or thread may release it, not only the
+ * one that acquired it; releasing a free lock throws {@link IllegalMonitorStateException}. There is
+ * no fairness guarantee among waiters.
  *
  * <p><b>Recovery</b> (Weft's addition): a holder that dies without releasing (killed, crashed, or
  * closed its domain) does not leave the lock held forever. The next acquirer that can
- * <em>prove</em> the holder is gone takes the lock over and receives {@link LockResult#OWNER_DIED},
- * so it can repair what the lock protects. A holder that is alive (stopped by a debugger or
+ * <em>prove</em> the holder is gone takes the lock over; the {@code ...ForResult} forms return
+ * {@link LockResult#OWNER_DIED} then, so the caller can repair what the lock protects (the plain
+ * forms of the contract acquire without saying so). A holder that is alive (stopped by a debugger or
  * {@code SIGSTOP}, paused by GC, merely slow) is never robbed, however long it holds the lock:
  * waiters wait, and timed waits time out.
  *
  * <table class="striped">
- *   <caption>Method forms</caption>
- *   <thead><tr><th>Python</th><th>Weft</th><th>returns</th></tr></thead>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
  *   <tbody>
- *     <tr><td>{@code acquire()}</td><td>{@link #acquire()}</td><td>{@code ACQUIRED} or {@code OWNER_DIED}; blocks</td></tr>
- *     <tr><td>{@code acquire(False)}</td><td>{@link #tryAcquire()}</td><td>any {@link LockResult}; never blocks</td></tr>
- *     <tr><td>{@code acquire(timeout=t)}</td><td>{@link #tryAcquire(Duration)}</td><td>any {@link LockResult}; blocks at most about {@code t}</td></tr>
- *     <tr><td>{@code release()}</td><td>{@link #release()}</td><td>throws {@link IllegalStateException} if free (Python: {@code ValueError})</td></tr>
+ *     <tr><th scope="row">acquire</th><td></td><td>{@link #tryAcquire()}</td><td>{@link #acquire()}</td><td>{@link #tryAcquire(Duration)}, {@link #tryAcquire(long, TimeUnit)}</td><td>{@link #acquireAsync()}</td></tr>
+ *     <tr><th scope="row">acquire, reporting a dead holder</th><td></td><td>{@link #tryAcquireForResult()}</td><td>{@link #acquireForResult()}</td><td>{@link #tryAcquireForResult(Duration)}, {@link #tryAcquireForResult(long, TimeUnit)}</td><td>{@link #acquireForResultAsync()}</td></tr>
  *   </tbody>
  * </table>
+ * Python's {@code acquire()}, {@code acquire(False)} and {@code acquire(timeout=t)} are
+ * {@code acquireForResult()}, {@code tryAcquireForResult()} and {@code tryAcquireForResult(t)}; the
+ * {@link java.util.concurrent.locks.Lock} forms ({@code lock}, {@code tryLock}, {@code unlock}) map
+ * onto these as {@link ExclusiveLock} says. {@link #release()} throws
+ * {@link IllegalMonitorStateException} if the lock is free (Python: {@code ValueError}).
+ * {@link #newCondition()} is not supported.
  *
  * <p><b>Memory consistency effects:</b> actions of a process before it releases the lock
  * <em>happen-before</em> actions of any process after it acquires the lock (including an acquire
@@ -44,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  *
  * {@snippet :
  * IpcLock lock = domain.lock("accounts");
- * if (lock.acquire().ownerDied()) {
+ * if (lock.acquireForResult().ownerDied()) {
  *     repairAccounts();          // the previous holder died mid-update
  * }
  * try {
@@ -56,7 +67,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @since 0.1
  */
-public interface IpcLock {
+public interface IpcLock extends ExclusiveLock {
 
     /**
      * The lock's name in its domain.
@@ -66,24 +77,22 @@ public interface IpcLock {
     String name();
 
     /**
-     * Acquires the lock, waiting as long as needed.
+     * Acquires the lock, waiting as long as needed, and tells whether the previous holder died.
      *
-     * <h4>Blocking</h4>
+     * <h4>Blocking and cancellation</h4>
      * Blocks while another participant holds the lock. Wakes when the lock is released, when the
      * holder is found dead (checked once per liveness slice of waiting), spuriously (it then simply
-     * waits again), or on interrupt.
-     *
-     * <h4>Interrupts</h4>
-     * If the thread is interrupted on entry or while waiting, throws {@link InterruptedException}
-     * and clears the status; the lock is then not held by the caller. On the futex back-end a
-     * platform thread notices an interrupt within 10 ms; elsewhere at once.
+     * waits again), or on interrupt. If the thread is interrupted on entry or while waiting, throws
+     * {@link InterruptedException} and clears the status; the lock is then not held by the caller.
+     * On the futex back-end a platform thread notices an interrupt within 10 ms; elsewhere at once.
      *
      * @return {@link LockResult#ACQUIRED}, or {@link LockResult#OWNER_DIED} if the lock was taken
      *     over from a dead holder
      * @throws InterruptedException if interrupted before acquiring
      * @throws IllegalStateException if the lock's domain is closed
      */
-    LockResult acquire() throws InterruptedException;
+    @Override
+    LockResult acquireForResult() throws InterruptedException;
 
     /**
      * Acquires the lock if it is free now, or if its holder is provably dead; never waits.
@@ -95,15 +104,16 @@ public interface IpcLock {
      *     {@link LockResult#NOT_ACQUIRED}
      * @throws IllegalStateException if the lock's domain is closed
      */
-    LockResult tryAcquire();
+    @Override
+    LockResult tryAcquireForResult();
 
     /**
      * Acquires the lock, waiting at most {@code timeout}.
      *
-     * <p>Blocks, wakes and reacts to interrupts as {@link #acquire()}. The timeout is a minimum wait
-     * (the call may return a little later); zero or negative means {@link #tryAcquire()} (Python
-     * treats a negative timeout as zero). Before giving up at the deadline it checks once more whether
-     * the holder is dead.
+     * <p>Blocks, wakes and reacts to interrupts as {@link #acquireForResult()}. The timeout is a
+     * minimum wait (the call may return a little later); zero or negative means
+     * {@link #tryAcquireForResult()} (Python treats a negative timeout as zero). Before giving up at
+     * the deadline it checks once more whether the holder is dead.
      *
      * @param timeout the longest wait
      * @return {@link LockResult#ACQUIRED}, {@link LockResult#OWNER_DIED}, or
@@ -112,25 +122,33 @@ public interface IpcLock {
      * @throws InterruptedException if interrupted before acquiring
      * @throws IllegalStateException if the lock's domain is closed
      */
-    LockResult tryAcquire(Duration timeout) throws InterruptedException;
+    @Override
+    LockResult tryAcquireForResult(Duration timeout) throws InterruptedException;
 
     /**
-     * As {@link #tryAcquire(Duration)}, with the timeout in {@code unit}s.
+     * Acquires the lock from a virtual thread of its own, which holds no carrier while it waits;
+     * the future completes with the result once the caller holds the lock.
      *
-     * @param timeout the longest wait
-     * @param unit the unit of {@code timeout}
-     * @return as {@link #tryAcquire(Duration)}
-     * @throws InterruptedException if interrupted before acquiring
+     * <p>Cancelling the future (or completing it any other way) before the lock is granted
+     * withdraws the request: the waiting thread is interrupted, and if it had acquired the lock at
+     * that moment it releases it at once, so the lock is never lost and never held twice. The
+     * future completes exceptionally with {@link IllegalStateException} if the domain is closed.
+     *
+     * @return a future completed with {@link LockResult#ACQUIRED} or
+     *     {@link LockResult#OWNER_DIED}
      * @throws IllegalStateException if the lock's domain is closed
      */
-    LockResult tryAcquire(long timeout, TimeUnit unit) throws InterruptedException;
+    @Override
+    CompletableFuture<LockResult> acquireForResultAsync();
 
     /**
      * Releases the lock, which any participant may do (as in Python), and wakes one waiter if any
      * may be asleep.
      *
-     * @throws IllegalStateException if the lock is not held (Python raises {@code ValueError})
+     * @throws IllegalMonitorStateException if the lock is not held (Python raises
+     *     {@code ValueError})
      */
+    @Override
     void release();
 
     /**
@@ -138,5 +156,6 @@ public interface IpcLock {
      *
      * @return {@code true} if held
      */
+    @Override
     boolean isLocked();
 }

@@ -1,6 +1,6 @@
 /**
  * The cross-process lock contract: {@link dev.weft.ipc.lock.IpcLock} and
- * {@link dev.weft.ipc.lock.LockResult}, Weft's counterpart of Python's
+ * {@link dev.weft.core.sync.LockResult}, Weft's counterpart of Python's
  * {@code multiprocessing.Lock} with dead-holder recovery.
  *
  * <p>Instances come from a {@link dev.weft.ipc.IpcDomain}. The contract is backend-neutral: the

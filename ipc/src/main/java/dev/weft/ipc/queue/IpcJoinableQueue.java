@@ -1,8 +1,10 @@
 package dev.weft.ipc.queue;
 
+import dev.weft.core.queue.JoinableQueue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link IpcQueue} that also tracks when the messages taken have been processed: the
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * IpcJoinableQueue tasks = domain.joinableQueue("tasks", 1024, 256);
  * // workers, in other processes:
  * while (true) {
- *     byte[] task = tasks.take();
+ *     byte[] task = tasks.get();
  *     process(task);
  *     tasks.taskDone();
  * }
@@ -45,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @since 0.1
  */
-public interface IpcJoinableQueue extends IpcQueue {
+public interface IpcJoinableQueue extends IpcQueue, JoinableQueue<byte[]> {
 
     /**
      * Marks one task taken by this process as done (or, if none is pending here, one taken by
@@ -55,6 +57,7 @@ public interface IpcJoinableQueue extends IpcQueue {
      * @throws IllegalStateException if no taken message is waiting to be marked done (Python
      *     raises {@code ValueError}), or if this handle or its domain is closed
      */
+    @Override
     void taskDone();
 
     /**
@@ -72,6 +75,7 @@ public interface IpcJoinableQueue extends IpcQueue {
      * @throws InterruptedException if interrupted
      * @throws IllegalStateException if this handle or its domain is closed
      */
+    @Override
     void join() throws InterruptedException;
 
     /**
@@ -81,6 +85,7 @@ public interface IpcJoinableQueue extends IpcQueue {
      * @return {@code true} if all tasks were done, {@code false} on timeout
      * @throws InterruptedException if interrupted
      */
+    @Override
     boolean join(Duration timeout) throws InterruptedException;
 
     /**
@@ -91,6 +96,7 @@ public interface IpcJoinableQueue extends IpcQueue {
      * @return {@code true} if all tasks were done, {@code false} on timeout
      * @throws InterruptedException if interrupted
      */
+    @Override
     boolean join(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
@@ -99,7 +105,8 @@ public interface IpcJoinableQueue extends IpcQueue {
      *
      * @return the future
      */
-    CompletableFuture<Void> joinAsync();
+    @Override
+    CompletableFuture<@Nullable Void> joinAsync();
 
     /**
      * The approximate number of unfinished tasks: messages in the queue plus messages taken by
@@ -108,5 +115,19 @@ public interface IpcJoinableQueue extends IpcQueue {
      *
      * @return the estimate
      */
+    @Override
     long unfinishedTasks();
+
+    /**
+     * A view of this queue that puts and takes values through {@code codec}, with this queue's
+     * {@code taskDone}/{@code join}.
+     *
+     * @param codec the codec
+     * @param <T> the value type
+     * @return the view (a new object; views are cheap)
+     */
+    @Override
+    default <T> TypedJoinableQueue<T> typed(MessageCodec<T> codec) {
+        return TypedJoinableQueue.of(this, codec);
+    }
 }

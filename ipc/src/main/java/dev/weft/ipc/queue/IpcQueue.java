@@ -1,5 +1,9 @@
 package dev.weft.ipc.queue;
 
+import dev.weft.core.queue.QueueEmptyException;
+import dev.weft.core.queue.QueueFullException;
+import dev.weft.core.queue.QueueShutDownException;
+import dev.weft.core.queue.WorkQueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,14 +25,14 @@ import org.jspecify.annotations.Nullable;
  * put.
  *
  * <table class="striped">
- *   <caption>Method forms</caption>
+ *   <caption>The forms of each operation</caption>
  *   <thead><tr><th></th><th>throws</th><th>special value</th><th>blocks</th><th>times out</th><th>asynchronous</th></tr></thead>
  *   <tbody>
  *     <tr><td>put</td><td>{@link #putNowait(byte[])}</td><td>{@link #offer(byte[])}</td><td>{@link #put(byte[])}</td>
  *         <td>{@link #offer(byte[], Duration)}</td><td>{@link #putAsync(byte[])}</td></tr>
- *     <tr><td>get</td><td>{@link #getNowait()}</td><td>{@link #poll()}</td><td>{@link #take()}</td>
+ *     <tr><td>get</td><td>{@link #getNowait()}</td><td>{@link #poll()}</td><td>{@link #get()}</td>
  *         <td>{@link #poll(Duration)}</td><td>{@link #getAsync()}</td></tr>
- *     <tr><td>get into a buffer</td><td>{@link #getNowait(ByteBuffer)}</td><td>{@link #poll(ByteBuffer)}</td><td>{@link #take(ByteBuffer)}</td>
+ *     <tr><td>get into a buffer</td><td>{@link #getNowait(ByteBuffer)}</td><td>{@link #poll(ByteBuffer)}</td><td>{@link #get(ByteBuffer)}</td>
  *         <td>{@link #poll(ByteBuffer, Duration)}</td><td></td></tr>
  *   </tbody>
  * </table>
@@ -39,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Shutdown and detach:</b> {@link #shutdown(boolean)} ends the queue for every process
  * (Python 3.13's {@code Queue.shutdown}); {@link #close()} only detaches this handle.
  *
- * <p><b>Sizes</b> ({@link #qsize()}, {@link #isEmpty()}, {@link #isFull()}) are estimates, as in
+ * <p><b>Sizes</b> ({@link #size()}, {@link #isEmpty()}, {@link #isFull()}) are estimates, as in
  * Python: other processes change the queue at any moment.
  *
  * <p><b>Blocking, interrupts, timeouts, cancellation</b> follow the package's
@@ -53,13 +57,13 @@ import org.jspecify.annotations.Nullable;
  * try (IpcDomain domain = IpcDomain.openDefault("my-app")) {
  *     IpcQueue jobs = domain.queue("jobs", 1024, 256);   // created on first use
  *     jobs.put("resize img-42.png".getBytes(StandardCharsets.UTF_8));
- *     byte[] job = jobs.take();                          // in another process
+ *     byte[] job = jobs.get();                           // in another process
  * }
  * }
  *
  * @since 0.1
  */
-public interface IpcQueue extends AutoCloseable {
+public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
 
     /**
      * The queue's name in its domain.
@@ -212,7 +216,7 @@ public interface IpcQueue extends AutoCloseable {
      * @return the future
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageSize()}
      */
-    CompletableFuture<Void> putAsync(byte[] message);
+    CompletableFuture<@Nullable Void> putAsync(byte[] message);
 
     /**
      * Takes the next message, waiting while there is none.
@@ -230,10 +234,11 @@ public interface IpcQueue extends AutoCloseable {
      * @throws QueueShutDownException if the queue is shut down and empty
      * @throws IllegalStateException if this handle or its domain is closed
      */
-    byte[] take() throws InterruptedException;
+    @Override
+    byte[] get() throws InterruptedException;
 
     /**
-     * As {@link #take()}, copying the message into {@code destination} from its position (which
+     * As {@link #get()}, copying the message into {@code destination} from its position (which
      * advances by the message length) instead of allocating an array.
      *
      * @param destination a buffer with at least {@link #maxMessageSize()} bytes remaining
@@ -242,11 +247,11 @@ public interface IpcQueue extends AutoCloseable {
      * @throws IllegalArgumentException if {@code destination} has fewer than
      *     {@link #maxMessageSize()} bytes remaining (checked first: nothing is taken)
      */
-    int take(ByteBuffer destination) throws InterruptedException;
+    int get(ByteBuffer destination) throws InterruptedException;
 
     /**
      * Takes the next message, waiting at most {@code timeout}. Blocks, wakes and reacts to
-     * interrupts as {@link #take()}.
+     * interrupts as {@link #get()}.
      *
      * @param timeout the longest wait; zero or negative: do not wait
      * @return the message, or {@code null} if none came (nothing is taken)
@@ -266,7 +271,7 @@ public interface IpcQueue extends AutoCloseable {
     byte @Nullable [] poll(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
-     * As {@link #poll(Duration)}, copying into {@code destination} as {@link #take(ByteBuffer)}.
+     * As {@link #poll(Duration)}, copying into {@code destination} as {@link #get(ByteBuffer)}.
      *
      * @param destination a buffer with at least {@link #maxMessageSize()} bytes remaining
      * @param timeout the longest wait
@@ -284,7 +289,7 @@ public interface IpcQueue extends AutoCloseable {
     byte @Nullable [] poll();
 
     /**
-     * As {@link #poll()}, copying into {@code destination} as {@link #take(ByteBuffer)}.
+     * As {@link #poll()}, copying into {@code destination} as {@link #get(ByteBuffer)}.
      *
      * @param destination a buffer with at least {@link #maxMessageSize()} bytes remaining
      * @return the message length, or {@code -1} if none is ready
@@ -302,7 +307,7 @@ public interface IpcQueue extends AutoCloseable {
     byte[] getNowait();
 
     /**
-     * As {@link #getNowait()}, copying into {@code destination} as {@link #take(ByteBuffer)}.
+     * As {@link #getNowait()}, copying into {@code destination} as {@link #get(ByteBuffer)}.
      *
      * @param destination a buffer with at least {@link #maxMessageSize()} bytes remaining
      * @return the message length
@@ -317,7 +322,7 @@ public interface IpcQueue extends AutoCloseable {
      * handed over takes nothing: a message the thread had already taken is put back for another
      * consumer (counted in {@link QueueStats#redeliveries()}). After the hand-over the cancellation
      * fails and the future holds the message. The future completes exceptionally with
-     * {@link QueueShutDownException} or {@link IllegalStateException} as {@link #take()} would
+     * {@link QueueShutDownException} or {@link IllegalStateException} as {@link #get()} would
      * throw.
      *
      * @return the future
@@ -331,18 +336,19 @@ public interface IpcQueue extends AutoCloseable {
      *
      * @return the estimate
      */
-    int qsize();
+    @Override
+    int size();
 
     /**
      * Whether no message is ready at the consumers' position now (an estimate, as
-     * {@link #qsize()}).
+     * {@link #size()}).
      *
      * @return {@code true} if probably empty
      */
     boolean isEmpty();
 
     /**
-     * Whether there is no room at the producers' position now (an estimate, as {@link #qsize()}).
+     * Whether there is no room at the producers' position now (an estimate, as {@link #size()}).
      *
      * @return {@code true} if probably full
      */
@@ -374,7 +380,8 @@ public interface IpcQueue extends AutoCloseable {
      *
      * @return {@code true} if shut down
      */
-    boolean isShutDown();
+    @Override
+    boolean isShutdown();
 
     /**
      * The queue's recovery counters (shared by all processes).

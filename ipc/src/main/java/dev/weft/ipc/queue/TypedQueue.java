@@ -1,5 +1,9 @@
 package dev.weft.ipc.queue;
 
+import dev.weft.core.internal.LinkedFuture;
+import dev.weft.core.queue.QueueEmptyException;
+import dev.weft.core.queue.QueueFullException;
+import dev.weft.core.queue.WorkQueue;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,20 +28,22 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Decoding</b> happens after the message is taken: if the codec throws, the take throws
  *       {@link MessageCodecException} holding the raw message, so it is not lost.</li>
  * </ul>
- * For an {@link IpcJoinableQueue}, call {@code taskDone()} and {@code join()} on {@link #queue()}.
+ * A typed view meets the {@link WorkQueue} contract, so code written against that contract runs
+ * unchanged on it; the view of an {@link IpcJoinableQueue} is a {@link TypedJoinableQueue}, which
+ * meets {@link dev.weft.core.queue.JoinableQueue}.
  *
  * <p><b>Thread safety:</b> as the underlying queue (the codec must be thread-safe).
  *
  * {@snippet :
  * TypedQueue<String> lines = domain.queue("lines", 1024, 512).typed(MessageCodec.utf8());
  * lines.put("hello");
- * String line = lines.take();   // in another process
+ * String line = lines.get();    // in another process
  * }
  *
  * @param <T> the value type
  * @since 0.1
  */
-public final class TypedQueue<T> {
+public sealed class TypedQueue<T> implements WorkQueue<T> permits TypedJoinableQueue {
 
     /** First encoding buffer; doubled on overflow up to the maximum message size. */
     private static final int INITIAL_ENCODE_BYTES = 256;
@@ -45,7 +51,7 @@ public final class TypedQueue<T> {
     private final IpcQueue queue;
     private final MessageCodec<T> codec;
 
-    private TypedQueue(IpcQueue queue, MessageCodec<T> codec) {
+    TypedQueue(IpcQueue queue, MessageCodec<T> codec) {
         this.queue = queue;
         this.codec = codec;
     }
@@ -87,6 +93,7 @@ public final class TypedQueue<T> {
      * @throws InterruptedException if interrupted before the value was put
      * @throws IllegalArgumentException if the encoding is longer than the maximum message size
      */
+    @Override
     public void put(T value) throws InterruptedException {
         queue.put(encode(value));
     }
@@ -100,8 +107,26 @@ public final class TypedQueue<T> {
      * @return {@code true} if put, {@code false} on timeout
      * @throws InterruptedException if interrupted before the value was put
      */
+    @Override
     public boolean offer(T value, Duration timeout) throws InterruptedException {
         return queue.offer(encode(value), timeout);
+    }
+
+    /**
+     * Encodes and puts {@code value}, waiting at most {@code timeout} while the queue is full; see
+     * {@link IpcQueue#offer(byte[], long, TimeUnit)}.
+     *
+     * @param value the value
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if put, {@code false} on timeout
+     * @throws InterruptedException if interrupted before the value was put
+     * @throws IllegalArgumentException if the encoding is longer than the maximum message size
+     */
+    @Override
+    public boolean offer(T value, long timeout, TimeUnit unit) throws InterruptedException {
+        ByteBuffer encoded = encode(value);
+        return queue.offer(encoded, Duration.ofNanos(unit.toNanos(timeout)));
     }
 
     /**
@@ -110,6 +135,7 @@ public final class TypedQueue<T> {
      * @param value the value
      * @return {@code true} if put, {@code false} if full
      */
+    @Override
     public boolean offer(T value) {
         return queue.offer(encode(value));
     }
@@ -121,6 +147,7 @@ public final class TypedQueue<T> {
      * @param value the value
      * @throws QueueFullException if the queue is full
      */
+    @Override
     public void putNowait(T value) {
         queue.putNowait(encode(value));
     }
@@ -131,7 +158,8 @@ public final class TypedQueue<T> {
      * @param value the value
      * @return a future completed once the value is committed
      */
-    public CompletableFuture<Void> putAsync(T value) {
+    @Override
+    public CompletableFuture<@Nullable Void> putAsync(T value) {
         ByteBuffer encoded = encode(value);
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
@@ -139,14 +167,15 @@ public final class TypedQueue<T> {
     }
 
     /**
-     * Takes and decodes the next value, waiting while there is none; see {@link IpcQueue#take()}.
+     * Takes and decodes the next value, waiting while there is none; see {@link IpcQueue#get()}.
      *
      * @return the value
      * @throws InterruptedException if interrupted before a message was taken
      * @throws MessageCodecException if the message cannot be decoded
      */
-    public T take() throws InterruptedException {
-        return decode(queue.take());
+    @Override
+    public T get() throws InterruptedException {
+        return decode(queue.get());
     }
 
     /**
@@ -157,6 +186,7 @@ public final class TypedQueue<T> {
      * @return the value, or {@code null} on timeout
      * @throws InterruptedException if interrupted before a message was taken
      */
+    @Override
     public @Nullable T poll(Duration timeout) throws InterruptedException {
         byte[] message = queue.poll(timeout);
         return message == null ? null : decode(message);
@@ -170,6 +200,7 @@ public final class TypedQueue<T> {
      * @return the value, or {@code null} on timeout
      * @throws InterruptedException if interrupted before a message was taken
      */
+    @Override
     public @Nullable T poll(long timeout, TimeUnit unit) throws InterruptedException {
         byte[] message = queue.poll(timeout, unit);
         return message == null ? null : decode(message);
@@ -180,6 +211,7 @@ public final class TypedQueue<T> {
      *
      * @return the value, or {@code null} if none is ready
      */
+    @Override
     public @Nullable T poll() {
         byte[] message = queue.poll();
         return message == null ? null : decode(message);
@@ -191,6 +223,7 @@ public final class TypedQueue<T> {
      * @return the value
      * @throws QueueEmptyException if none is ready
      */
+    @Override
     public T getNowait() {
         return decode(queue.getNowait());
     }
@@ -204,6 +237,7 @@ public final class TypedQueue<T> {
      *
      * @return the future
      */
+    @Override
     public CompletableFuture<T> getAsync() {
         return LinkedFuture.map(queue.getAsync(), this::decode);
     }
@@ -237,8 +271,74 @@ public final class TypedQueue<T> {
         }
     }
 
+    /** Shuts the underlying queue down gracefully; see {@link IpcQueue#shutdown()}. */
+    @Override
+    public void shutdown() {
+        queue.shutdown();
+    }
+
+    /**
+     * Shuts the underlying queue down; see {@link IpcQueue#shutdown(boolean)}.
+     *
+     * @param immediate {@code true} to discard the messages left in the queue
+     */
+    @Override
+    public void shutdown(boolean immediate) {
+        queue.shutdown(immediate);
+    }
+
+    /**
+     * Whether the underlying queue is shut down.
+     *
+     * @return {@code true} if shut down
+     */
+    @Override
+    public boolean isShutdown() {
+        return queue.isShutdown();
+    }
+
+    /**
+     * The underlying queue's capacity in messages.
+     *
+     * @return the capacity
+     */
+    @Override
+    public int capacity() {
+        return queue.capacity();
+    }
+
+    /**
+     * The underlying queue's approximate size; see {@link IpcQueue#size()}.
+     *
+     * @return the estimate
+     */
+    @Override
+    public int size() {
+        return queue.size();
+    }
+
+    /**
+     * Whether the underlying queue is probably empty; see {@link IpcQueue#isEmpty()}.
+     *
+     * @return {@code true} if probably empty
+     */
+    @Override
+    public boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /**
+     * Whether the underlying queue is probably full; see {@link IpcQueue#isFull()}.
+     *
+     * @return {@code true} if probably full
+     */
+    @Override
+    public boolean isFull() {
+        return queue.isFull();
+    }
+
     @Override
     public String toString() {
-        return "TypedQueue[" + queue + ", " + codec + "]";
+        return getClass().getSimpleName() + "[" + queue + ", " + codec + "]";
     }
 }

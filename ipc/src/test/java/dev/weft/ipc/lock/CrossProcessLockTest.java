@@ -1,5 +1,6 @@
 package dev.weft.ipc.lock;
 
+import dev.weft.core.sync.LockResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,7 +66,7 @@ class CrossProcessLockTest {
         CompletableFuture<LockResult> f = new CompletableFuture<>();
         Thread.ofPlatform().start(() -> {
             try {
-                f.complete(lock.acquire());
+                f.complete(lock.acquireForResult());
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
@@ -109,7 +110,7 @@ class CrossProcessLockTest {
         for (int i = 0; i < 2; i++) {
             parentWaiters.add(Thread.ofPlatform().start(() -> {
                 try {
-                    results.add(lock.acquire());
+                    results.add(lock.acquireForResult());
                     lock.release();
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
@@ -134,14 +135,14 @@ class CrossProcessLockTest {
 
     @Test
     void l3_waiterKilledAfterSettingWaitersBeforeSleeping_onlyCostsAWake() throws Exception {
-        lock.acquire();
+        lock.acquireForResult();
         Child waiter = child("waiter", "lock.waitersSet:stop");
         waiter.send("acquire L");
         waiter.expectPoint("lock.waitersSet");
         waiter.kill();
         assertThat(lock.word() & LockDescriptor.WAITERS).isNotZero();
         lock.release();
-        assertThat(lock.tryAcquire()).isEqualTo(LockResult.ACQUIRED);
+        assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.ACQUIRED);
         lock.release();
         assertCounterExact(2, 2_000);
         assertThat(lock.recoveries()).isZero();
@@ -149,7 +150,7 @@ class CrossProcessLockTest {
 
     @Test
     void l4_waiterKilledWhileSleeping_othersUnaffected() throws Exception {
-        lock.acquire();
+        lock.acquireForResult();
         Child waiter = child("waiter", "lock.sleeping:mark");
         waiter.send("acquire L");
         waiter.expectPoint("lock.sleeping");
@@ -185,7 +186,7 @@ class CrossProcessLockTest {
         recoverer.send("acquire L");
         recoverer.expectPoint("lock.recovered");
         recoverer.kill();
-        assertThat(lock.acquire()).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(lock.acquireForResult()).isEqualTo(LockResult.OWNER_DIED);
         lock.release();
     }
 
@@ -201,14 +202,14 @@ class CrossProcessLockTest {
                 LockSupport.parkNanos(1_000_000); // polls /proc; orders nothing
             }
             long start = System.nanoTime();
-            assertThat(lock.tryAcquire(IpcTesting.SLICE.multipliedBy(3))).isEqualTo(LockResult.NOT_ACQUIRED);
+            assertThat(lock.tryAcquireForResult(IpcTesting.SLICE.multipliedBy(3))).isEqualTo(LockResult.NOT_ACQUIRED);
             assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(IpcTesting.SLICE.multipliedBy(3).toNanos());
-            assertThat(lock.tryAcquire()).isEqualTo(LockResult.NOT_ACQUIRED);
+            assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.NOT_ACQUIRED);
         } finally {
             holder.cont();
         }
         assertThat(holder.call("release L")).isEqualTo("RELEASED");
-        assertThat(lock.acquire()).isEqualTo(LockResult.ACQUIRED);
+        assertThat(lock.acquireForResult()).isEqualTo(LockResult.ACQUIRED);
         assertThat(lock.recoveries()).isZero();
         lock.release();
     }
@@ -229,7 +230,7 @@ class CrossProcessLockTest {
         assertThat(ProcessHandle.of(zombie.pid()).map(ProcessHandle::isAlive)).contains(true);
         // /proc shows Z as soon as the main thread has exited; the other threads may still be
         // closing the process's files for a moment, so wait (a blocking acquire) rather than try once.
-        assertThat(lock.tryAcquire(Duration.ofSeconds(30))).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(lock.tryAcquireForResult(Duration.ofSeconds(30))).isEqualTo(LockResult.OWNER_DIED);
         assertThat(zombie.procState()).as("still an unreaped zombie when recovered").isEqualTo('Z');
         lock.release();
     }
@@ -247,9 +248,9 @@ class CrossProcessLockTest {
         assertThat(lock.toString()).contains("(pid 1)");
         assertThat(other.toString()).contains("(pid 1)"); // both holders recorded pid 1: a PID reuse
         dead.kill();
-        assertThat(lock.tryAcquire(Duration.ofSeconds(30))).isEqualTo(LockResult.OWNER_DIED);
-        assertThat(other.tryAcquire()).isEqualTo(LockResult.NOT_ACQUIRED);
-        assertThat(other.tryAcquire(IpcTesting.SLICE.multipliedBy(2))).isEqualTo(LockResult.NOT_ACQUIRED);
+        assertThat(lock.tryAcquireForResult(Duration.ofSeconds(30))).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(other.tryAcquireForResult()).isEqualTo(LockResult.NOT_ACQUIRED);
+        assertThat(other.tryAcquireForResult(IpcTesting.SLICE.multipliedBy(2))).isEqualTo(LockResult.NOT_ACQUIRED);
         lock.release();
         assertThat(live.call("release L2")).isEqualTo("RELEASED");
     }
@@ -262,14 +263,14 @@ class CrossProcessLockTest {
     @Test
     void l11_pythonSemantics_releaseByNonHolderDoubleReleaseAndZeroTimeout() throws Exception {
         Child c = child("c", "");
-        lock.acquire();
+        lock.acquireForResult();
         assertThat(c.call("try L")).isEqualTo("NOT_ACQUIRED");
         assertThat(c.call("tryfor L 0")).isEqualTo("NOT_ACQUIRED");
         assertThat(c.call("release L")).isEqualTo("RELEASED"); // any process may release
         assertThat(lock.isLocked()).isFalse();
-        assertThat(c.call("release L")).isEqualTo("ERROR IllegalStateException"); // released too many times
+        assertThat(c.call("release L")).isEqualTo("ERROR IllegalMonitorStateException"); // released too many times
         assertThat(c.call("acquire L")).isEqualTo("ACQUIRED");
-        assertThat(lock.tryAcquire()).isEqualTo(LockResult.NOT_ACQUIRED);
+        assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.NOT_ACQUIRED);
         assertThat(c.call("release L")).isEqualTo("RELEASED");
     }
 

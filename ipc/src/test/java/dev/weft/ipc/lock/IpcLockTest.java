@@ -1,5 +1,6 @@
 package dev.weft.ipc.lock;
 
+import dev.weft.core.sync.LockResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class IpcLockTest {
     void acquire_free_returnsAcquiredAndLocks() throws Exception {
         IpcLock lock = domain.lock("a");
         assertThat(lock.isLocked()).isFalse();
-        assertThat(lock.acquire()).isEqualTo(LockResult.ACQUIRED);
+        assertThat(lock.acquireForResult()).isEqualTo(LockResult.ACQUIRED);
         assertThat(lock.isLocked()).isTrue();
         lock.release();
         assertThat(lock.isLocked()).isFalse();
@@ -55,29 +56,29 @@ class IpcLockTest {
     @Test
     void tryAcquire_held_returnsNotAcquiredWithoutBlocking() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
-        assertThat(lock.tryAcquire()).isEqualTo(LockResult.NOT_ACQUIRED);
-        assertThat(lock.tryAcquire(Duration.ZERO)).isEqualTo(LockResult.NOT_ACQUIRED);
-        assertThat(lock.tryAcquire(-5, TimeUnit.SECONDS)).isEqualTo(LockResult.NOT_ACQUIRED);
+        lock.acquireForResult();
+        assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.NOT_ACQUIRED);
+        assertThat(lock.tryAcquireForResult(Duration.ZERO)).isEqualTo(LockResult.NOT_ACQUIRED);
+        assertThat(lock.tryAcquireForResult(-5, TimeUnit.SECONDS)).isEqualTo(LockResult.NOT_ACQUIRED);
         lock.release();
-        assertThat(lock.tryAcquire()).isEqualTo(LockResult.ACQUIRED);
+        assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.ACQUIRED);
         lock.release();
     }
 
     @Test
     void release_unlocked_throwsIllegalStateAndStaysUnlocked() throws Exception {
         IpcLock lock = domain.lock("a");
-        assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("not held");
-        lock.acquire();
+        assertThatThrownBy(lock::release).isInstanceOf(IllegalMonitorStateException.class).hasMessageContaining("not held");
+        lock.acquireForResult();
         lock.release();
-        assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(lock::release).isInstanceOf(IllegalMonitorStateException.class);
         assertThat(lock.isLocked()).isFalse();
     }
 
     @Test
     void release_byAnotherThread_isAllowedAsInPython() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         Thread t = Thread.ofPlatform().start(lock::release);
         t.join();
         assertThat(lock.isLocked()).isFalse();
@@ -86,17 +87,17 @@ class IpcLockTest {
     @Test
     void acquire_byHolderAgain_isNotReentrant() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
-        assertThat(lock.tryAcquire(Duration.ofMillis(50))).isEqualTo(LockResult.NOT_ACQUIRED);
+        lock.acquireForResult();
+        assertThat(lock.tryAcquireForResult(Duration.ofMillis(50))).isEqualTo(LockResult.NOT_ACQUIRED);
         lock.release();
     }
 
     @Test
     void tryAcquireTimed_heldThroughout_returnsNotAcquiredAfterTimeout() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         long start = System.nanoTime();
-        LockResult r = lock.tryAcquire(Duration.ofMillis(150));
+        LockResult r = lock.tryAcquireForResult(Duration.ofMillis(150));
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(r).isEqualTo(LockResult.NOT_ACQUIRED);
         assertThat(elapsedMs).isBetween(150L, 5_000L);
@@ -106,11 +107,11 @@ class IpcLockTest {
     @Test
     void acquire_waitingThread_getsLockWhenReleased() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         AtomicReference<LockResult> result = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             try {
-                result.set(lock.acquire());
+                result.set(lock.acquireForResult());
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
@@ -136,12 +137,12 @@ class IpcLockTest {
     @Test
     void acquire_interruptedWhileWaiting_throwsPromptly() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<Boolean> statusAfter = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             try {
-                lock.acquire();
+                lock.acquireForResult();
             } catch (Throwable t) {
                 thrown.set(t);
                 statusAfter.set(Thread.currentThread().isInterrupted());
@@ -161,11 +162,11 @@ class IpcLockTest {
     @Test
     void acquire_virtualThreadInterruptedWhileWaiting_throwsAtOnce() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> {
             try {
-                lock.acquire();
+                lock.acquireForResult();
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -182,11 +183,11 @@ class IpcLockTest {
     @Test
     void acquire_domainClosedWhileWaiting_throwsIllegalState() throws Exception {
         IpcLock lock = domain.lock("a");
-        lock.acquire();
+        lock.acquireForResult();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             try {
-                lock.acquire();
+                lock.acquireForResult();
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -210,7 +211,7 @@ class IpcLockTest {
             workers.add(Thread.ofPlatform().start(() -> {
                 try {
                     for (int i = 0; i < perThread; i++) {
-                        lock.acquire();
+                        lock.acquireForResult();
                         if (inside.incrementAndGet() != 1) {
                             overlaps.incrementAndGet();
                         }
@@ -237,11 +238,11 @@ class IpcLockTest {
         int deadToken = deadToken();
         SharedMemory raw = SharedMemory.map(dir.resolve("lock.recover"), LockDescriptor.FILE_LENGTH);
         raw.setIntVolatile(LockDescriptor.LOCK_WORD_OFFSET, deadToken);
-        assertThat(lock.acquire()).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(lock.acquireForResult()).isEqualTo(LockResult.OWNER_DIED);
         assertThat(lock.recoveries()).isEqualTo(1);
         assertThat(lock.word() & LockDescriptor.OWNER_MASK).isEqualTo(((MappedDomain) domain).token());
         lock.release();
-        assertThat(lock.acquire()).isEqualTo(LockResult.ACQUIRED);
+        assertThat(lock.acquireForResult()).isEqualTo(LockResult.ACQUIRED);
         lock.release();
     }
 
@@ -250,7 +251,7 @@ class IpcLockTest {
         MappedLock lock = ((MappedDomain) domain).lockImpl("recover");
         SharedMemory raw = SharedMemory.map(dir.resolve("lock.recover"), LockDescriptor.FILE_LENGTH);
         raw.setIntVolatile(LockDescriptor.LOCK_WORD_OFFSET, deadToken() | LockDescriptor.WAITERS);
-        assertThat(lock.tryAcquire()).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(lock.tryAcquireForResult()).isEqualTo(LockResult.OWNER_DIED);
         assertThat(lock.word()).isEqualTo(((MappedDomain) domain).token() | LockDescriptor.WAITERS);
         lock.release();
     }
@@ -260,7 +261,7 @@ class IpcLockTest {
         MappedLock lock = ((MappedDomain) domain).lockImpl("recover");
         SharedMemory raw = SharedMemory.map(dir.resolve("lock.recover"), LockDescriptor.FILE_LENGTH);
         raw.setIntVolatile(LockDescriptor.LOCK_WORD_OFFSET, deadToken());
-        assertThat(lock.tryAcquire(Duration.ofMillis(1))).isEqualTo(LockResult.OWNER_DIED);
+        assertThat(lock.tryAcquireForResult(Duration.ofMillis(1))).isEqualTo(LockResult.OWNER_DIED);
         lock.release();
     }
 
@@ -275,7 +276,7 @@ class IpcLockTest {
     @Test
     void acquire_thousandWaitingVirtualThreads_doNotStarveOtherVirtualThreads() throws Exception {
         IpcLock lock = domain.lock("vt");
-        lock.acquire();
+        lock.acquireForResult();
         int waiters = 1000;
         CountDownLatch started = new CountDownLatch(waiters);
         CountDownLatch done = new CountDownLatch(waiters);
@@ -284,7 +285,7 @@ class IpcLockTest {
             threads.add(Thread.ofVirtual().start(() -> {
                 started.countDown();
                 try {
-                    lock.acquire();
+                    lock.acquireForResult();
                     lock.release();
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
@@ -311,7 +312,7 @@ class IpcLockTest {
     void toString_showsStateAndHolder() throws Exception {
         IpcLock lock = domain.lock("shown");
         assertThat(lock.toString()).contains("shown").contains("unlocked");
-        lock.acquire();
+        lock.acquireForResult();
         assertThat(lock.toString()).contains("locked by this process");
         lock.release();
     }

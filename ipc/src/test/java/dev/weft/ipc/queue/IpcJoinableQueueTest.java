@@ -68,8 +68,8 @@ class IpcJoinableQueueTest {
         CompletableFuture<Void> joined = new CompletableFuture<>();
         Thread joiner = joinInBackground(failure, joined);
         IpcTesting.awaitBlocked(joiner);
-        q.take();
-        q.take();
+        q.get();
+        q.get();
         assertThat(q.unfinishedTasks()).isEqualTo(2);
         q.taskDone();
         assertThat(q.join(Duration.ofMillis(20))).isFalse();
@@ -93,7 +93,7 @@ class IpcJoinableQueueTest {
         q.put(new byte[] {1});
         assertThatThrownBy(q::taskDone).as("a put alone is not a taken task (deviation from Python)")
                 .isInstanceOf(IllegalStateException.class);
-        q.take();
+        q.get();
         q.taskDone();
         assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class);
     }
@@ -101,7 +101,7 @@ class IpcJoinableQueueTest {
     @Test
     void taskDone_byAnotherThread_countsForTheProcess() throws Exception {
         q.put(new byte[] {1});
-        q.take();
+        q.get();
         Thread t = Thread.ofPlatform().start(q::taskDone);
         t.join();
         q.join();
@@ -127,7 +127,7 @@ class IpcJoinableQueueTest {
         CompletableFuture<Void> cancelled = q.joinAsync();
         assertThat(cancelled.cancel(true)).isTrue();
         assertThat(f).isNotDone();
-        q.take();
+        q.get();
         q.taskDone();
         f.get(10, TimeUnit.SECONDS);
         assertThat(cancelled.isCancelled()).isTrue();
@@ -137,7 +137,7 @@ class IpcJoinableQueueTest {
     void shutdownImmediate_dropsQueuedTasks_butTakenOnesStillNeedTaskDone() throws Exception {
         q.put(new byte[] {1});
         q.put(new byte[] {2});
-        q.take();
+        q.get();
         q.shutdown(true);
         assertThat(q.unfinishedTasks()).isEqualTo(1);
         assertThat(q.join(Duration.ofMillis(20))).isFalse();
@@ -151,7 +151,7 @@ class IpcJoinableQueueTest {
     void taskDoneAndJoin_keepWorkingAfterGracefulShutdown() throws Exception {
         q.put(new byte[] {1});
         q.shutdown();
-        q.take();
+        q.get();
         q.taskDone();
         q.join();
     }

@@ -1,5 +1,8 @@
 package dev.weft.ipc.queue;
 
+import dev.weft.core.queue.QueueEmptyException;
+import dev.weft.core.queue.QueueFullException;
+import dev.weft.core.queue.QueueShutDownException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +73,7 @@ class IpcQueueTest {
             q.put(bytes("m" + i));
         }
         for (int i = 0; i < 8; i++) {
-            assertThat(string(q.take())).isEqualTo("m" + i);
+            assertThat(string(q.get())).isEqualTo("m" + i);
         }
         assertThat(q.poll()).isNull();
     }
@@ -81,8 +84,8 @@ class IpcQueueTest {
         for (int i = 0; i < 10_000; i++) {
             q.put(bytes(Integer.toString(i)));
             if (i % 2 == 1) {
-                assertThat(string(q.take())).isEqualTo(Integer.toString(i - 1));
-                assertThat(string(q.take())).isEqualTo(Integer.toString(i));
+                assertThat(string(q.get())).isEqualTo(Integer.toString(i - 1));
+                assertThat(string(q.get())).isEqualTo(Integer.toString(i));
             }
         }
         assertThat(ring(q).head()).isEqualTo(10_000);
@@ -94,9 +97,9 @@ class IpcQueueTest {
         IpcQueue q = domain.queue("q", 1, 8);
         q.put(bytes("a"));
         assertThat(q.offer(bytes("b"))).isFalse();
-        assertThat(string(q.take())).isEqualTo("a");
+        assertThat(string(q.get())).isEqualTo("a");
         assertThat(q.offer(bytes("b"))).isTrue();
-        assertThat(string(q.take())).isEqualTo("b");
+        assertThat(string(q.get())).isEqualTo("b");
     }
 
     @Test
@@ -108,8 +111,8 @@ class IpcQueueTest {
         }
         q.put(new byte[0]);
         q.put(max);
-        assertThat(q.take()).isEmpty();
-        assertThat(q.take()).isEqualTo(max);
+        assertThat(q.get()).isEmpty();
+        assertThat(q.get()).isEqualTo(max);
     }
 
     @Test
@@ -120,7 +123,7 @@ class IpcQueueTest {
         assertThatThrownBy(() -> q.putNowait(new byte[101])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> q.offer(ByteBuffer.allocate(101))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> q.putAsync(new byte[101])).isInstanceOf(IllegalArgumentException.class);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.poll()).isNull();
     }
 
@@ -133,9 +136,9 @@ class IpcQueueTest {
         q.put(buf);
         assertThat(buf.position()).isEqualTo(7);
         q.putNowait(arr, 0, 2);
-        assertThat(string(q.take())).isEqualTo("hello");
-        assertThat(string(q.take())).isEqualTo("world");
-        assertThat(string(q.take())).isEqualTo("xx");
+        assertThat(string(q.get())).isEqualTo("hello");
+        assertThat(string(q.get())).isEqualTo("world");
+        assertThat(string(q.get())).isEqualTo("xx");
         assertThatThrownBy(() -> q.put(arr, 5, 5)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
@@ -146,7 +149,7 @@ class IpcQueueTest {
         q.put(bytes("de"));
         ByteBuffer dst = ByteBuffer.allocateDirect(40);
         dst.position(3);
-        assertThat(q.take(dst)).isEqualTo(3);
+        assertThat(q.get(dst)).isEqualTo(3);
         assertThat(dst.position()).isEqualTo(6);
         assertThat(q.getNowait(dst)).isEqualTo(2);
         assertThat(dst.position()).isEqualTo(8);
@@ -161,11 +164,11 @@ class IpcQueueTest {
     void takeIntoBuffer_tooSmall_throwsBeforeTakingAnything() throws Exception {
         IpcQueue q = domain.queue("q", 4, 16);
         q.put(bytes("abc"));
-        assertThatThrownBy(() -> q.take(ByteBuffer.allocate(15))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> q.get(ByteBuffer.allocate(15))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("16").hasMessageContaining("15");
         assertThatThrownBy(() -> q.poll(ByteBuffer.allocate(16).asReadOnlyBuffer()))
                 .isInstanceOf(java.nio.ReadOnlyBufferException.class);
-        assertThat(string(q.take())).isEqualTo("abc");
+        assertThat(string(q.get())).isEqualTo("abc");
     }
 
     @Test
@@ -192,7 +195,7 @@ class IpcQueueTest {
         long start = System.nanoTime();
         assertThat(q.offer(bytes("2"), Duration.ofMillis(50))).isFalse();
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
     }
 
     @Test
@@ -206,11 +209,11 @@ class IpcQueueTest {
     @Test
     void sizes_reflectContents() throws Exception {
         IpcQueue q = domain.queue("q", 2, 8);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
         assertThat(q.isEmpty()).isTrue();
         assertThat(q.isFull()).isFalse();
         q.put(bytes("1"));
-        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(1);
         assertThat(q.isEmpty()).isFalse();
         q.put(bytes("2"));
         assertThat(q.isFull()).isTrue();
@@ -227,7 +230,7 @@ class IpcQueueTest {
         CompletableFuture<byte[]> got = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                got.complete(q.take());
+                got.complete(q.get());
             } catch (Throwable e) {
                 got.completeExceptionally(e);
             }
@@ -252,9 +255,9 @@ class IpcQueueTest {
         });
         IpcTesting.awaitBlocked(t);
         assertThat(put).isNotDone();
-        assertThat(string(q.take())).isEqualTo("1");
+        assertThat(string(q.get())).isEqualTo("1");
         put.get(10, TimeUnit.SECONDS);
-        assertThat(string(q.take())).isEqualTo("2");
+        assertThat(string(q.get())).isEqualTo("2");
     }
 
     @Test
@@ -263,7 +266,7 @@ class IpcQueueTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                q.take();
+                q.get();
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -273,7 +276,7 @@ class IpcQueueTest {
         t.join(10_000);
         assertThat(failure.get()).isInstanceOf(InterruptedException.class);
         q.put(bytes("kept"));
-        assertThat(string(q.take())).isEqualTo("kept");
+        assertThat(string(q.get())).isEqualTo("kept");
     }
 
     @Test
@@ -281,9 +284,9 @@ class IpcQueueTest {
         IpcQueue q = domain.queue("q", 2, 8);
         q.put(bytes("ready"));
         Thread.currentThread().interrupt();
-        assertThatThrownBy(q::take).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(q::get).isInstanceOf(InterruptedException.class);
         assertThat(Thread.interrupted()).isFalse();
-        assertThat(string(q.take())).isEqualTo("ready");
+        assertThat(string(q.get())).isEqualTo("ready");
     }
 
     @Test
@@ -302,7 +305,7 @@ class IpcQueueTest {
         t.interrupt();
         t.join(10_000);
         assertThat(failure.get()).isInstanceOf(InterruptedException.class);
-        assertThat(string(q.take())).isEqualTo("1");
+        assertThat(string(q.get())).isEqualTo("1");
         assertThat(q.poll()).isNull();
     }
 
@@ -315,7 +318,7 @@ class IpcQueueTest {
         for (int i = 0; i < n; i++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
-                    got.add(string(q.take()));
+                    got.add(string(q.get()));
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }
@@ -356,7 +359,7 @@ class IpcQueueTest {
                     ByteBuffer b = ByteBuffer.allocate(8);
                     for (int i = 0; i < perProducer; i++) {
                         b.clear();
-                        q.take(b);
+                        q.get(b);
                         b.flip();
                         mine.add(b.getInt() << 20 | b.getInt());
                     }
@@ -390,13 +393,13 @@ class IpcQueueTest {
         q.put(bytes("1"));
         q.put(bytes("2"));
         q.shutdown();
-        assertThat(q.isShutDown()).isTrue();
+        assertThat(q.isShutdown()).isTrue();
         assertThatThrownBy(() -> q.put(bytes("3"))).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(() -> q.putNowait(bytes("3"))).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(() -> q.offer(bytes("3"))).isInstanceOf(QueueShutDownException.class);
-        assertThat(string(q.take())).isEqualTo("1");
+        assertThat(string(q.get())).isEqualTo("1");
         assertThat(string(q.getNowait())).isEqualTo("2");
-        assertThatThrownBy(q::take).isInstanceOf(QueueShutDownException.class);
+        assertThatThrownBy(q::get).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(q::getNowait).isInstanceOf(QueueShutDownException.class);
         assertThatThrownBy(q::poll).isInstanceOf(QueueShutDownException.class);
         q.shutdown(); // idempotent
@@ -412,7 +415,7 @@ class IpcQueueTest {
         AtomicReference<Throwable> putter = new AtomicReference<>();
         Thread t1 = Thread.ofPlatform().start(() -> {
             try {
-                empty.take();
+                empty.get();
             } catch (Throwable e) {
                 taker.set(e);
             }
@@ -432,7 +435,7 @@ class IpcQueueTest {
         t2.join(10_000);
         assertThat(taker.get()).isInstanceOf(QueueShutDownException.class);
         assertThat(putter.get()).isInstanceOf(QueueShutDownException.class);
-        assertThat(string(full.take())).isEqualTo("1");
+        assertThat(string(full.get())).isEqualTo("1");
     }
 
     @Test
@@ -441,9 +444,9 @@ class IpcQueueTest {
         q.put(bytes("1"));
         q.put(bytes("2"));
         q.shutdown(true);
-        assertThatThrownBy(q::take).isInstanceOf(QueueShutDownException.class).hasMessageContaining("immediately");
+        assertThatThrownBy(q::get).isInstanceOf(QueueShutDownException.class).hasMessageContaining("immediately");
         assertThat(q.stats().discarded()).isEqualTo(2);
-        assertThat(q.qsize()).isZero();
+        assertThat(q.size()).isZero();
     }
 
     @Test
@@ -452,7 +455,7 @@ class IpcQueueTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                q.take();
+                q.get();
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -467,7 +470,7 @@ class IpcQueueTest {
         assertThat(again).isNotSameAs(q);
         again.put(bytes("x"));
         try (IpcDomain other = IpcTesting.open(dir)) {
-            assertThat(string(other.queue("q", 2, 8).take())).isEqualTo("x");
+            assertThat(string(other.queue("q", 2, 8).get())).isEqualTo("x");
         }
     }
 
@@ -478,7 +481,7 @@ class IpcQueueTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                q.take();
+                q.get();
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -506,7 +509,7 @@ class IpcQueueTest {
         CompletableFuture<byte[]> f = q.getAsync();
         assertThat(f.cancel(true)).isTrue();
         q.put(bytes("kept"));
-        assertThat(string(q.take())).isEqualTo("kept");
+        assertThat(string(q.get())).isEqualTo("kept");
         assertThat(q.stats().redeliveries() + q.stats().discarded()).isZero();
     }
 
@@ -520,7 +523,7 @@ class IpcQueueTest {
             q.put(bytes(Integer.toString(i)));
             boolean cancelled = f.cancel(true);
             if (cancelled) {
-                assertThat(string(q.take())).isEqualTo(Integer.toString(i));
+                assertThat(string(q.get())).isEqualTo(Integer.toString(i));
             } else {
                 assertThat(string(f.get(10, TimeUnit.SECONDS))).isEqualTo(Integer.toString(i));
                 delivered++;
@@ -536,7 +539,7 @@ class IpcQueueTest {
         CompletableFuture<byte[]> f = q.getAsync().orTimeout(20, TimeUnit.MILLISECONDS);
         assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
         q.put(bytes("kept"));
-        assertThat(string(q.take())).isEqualTo("kept");
+        assertThat(string(q.get())).isEqualTo("kept");
     }
 
     @Test
@@ -547,9 +550,9 @@ class IpcQueueTest {
         CompletableFuture<Void> cancelled = q.putAsync(bytes("never"));
         assertThat(cancelled.cancel(true)).isTrue();
         assertThat(f).isNotDone();
-        assertThat(string(q.take())).isEqualTo("1");
+        assertThat(string(q.get())).isEqualTo("1");
         f.get(10, TimeUnit.SECONDS);
-        assertThat(string(q.take())).isEqualTo("2");
+        assertThat(string(q.get())).isEqualTo("2");
         assertThat(q.poll(Duration.ofMillis(50))).isNull();
     }
 
@@ -572,7 +575,7 @@ class IpcQueueTest {
         try (IpcDomain other = IpcTesting.open(dir)) {
             IpcQueue b = other.queue("q", QueueSpec.of(4, 8));
             assertThat(b).isNotSameAs(a);
-            assertThat(string(b.take())).isEqualTo("shared");
+            assertThat(string(b.get())).isEqualTo("shared");
         }
     }
 
@@ -619,7 +622,7 @@ class IpcQueueTest {
         q.unlink(); // already gone: fine
         IpcQueue fresh = domain.queue("q", 4, 8);
         assertThat(fresh.poll()).isNull();
-        assertThat(string(q.take())).isEqualTo("old");
+        assertThat(string(q.get())).isEqualTo("old");
     }
 
     @Test
@@ -627,14 +630,14 @@ class IpcQueueTest {
         domain.queue("q", 4, 16).put(bytes("persisted"));
         domain.close();
         domain = IpcTesting.open(dir);
-        assertThat(string(domain.queue("q", 4, 16).take())).isEqualTo("persisted");
+        assertThat(string(domain.queue("q", 4, 16).get())).isEqualTo("persisted");
     }
 
     @Test
     void syncOnCommit_putsAndTakesAsUsual() throws Exception {
         IpcQueue q = domain.queue("q", QueueSpec.builder().capacity(4).maxMessageSize(16).syncOnCommit(true).build());
         q.put(bytes("durable"));
-        assertThat(string(q.take())).isEqualTo("durable");
+        assertThat(string(q.get())).isEqualTo("durable");
         assertThatThrownBy(() -> domain.queue("q", 4, 16)).isInstanceOf(IpcFormatException.class)
                 .hasMessageContaining("syncOnCommit expected false but was true");
     }
@@ -654,8 +657,8 @@ class IpcQueueTest {
         IpcTesting.deleteTree(otherDir.getParent());
         IpcQueue reopened = domain.queue("q", 4, 16);
         assertThat(reopened).isNotSameAs(old);
-        assertThat(string(reopened.take())).isEqualTo("new");
-        assertThat(string(old.take())).isEqualTo("old");
+        assertThat(string(reopened.get())).isEqualTo("new");
+        assertThat(string(old.get())).isEqualTo("old");
     }
 
     // ---- recovery of slots of dead participants (fabricated dead tokens) ----------------------
@@ -674,7 +677,7 @@ class IpcQueueTest {
         assertThat(q.poll()).as("a committed message behind an unfinished one waits").isNull();
         ring.janitorPass(); // first sight of the stall
         ring.janitorPass(); // unchanged for a whole pass, owner dead: tombstone
-        assertThat(string(q.take())).isEqualTo("after");
+        assertThat(string(q.get())).isEqualTo("after");
         assertThat(q.stats().tombstones()).isEqualTo(1);
     }
 
@@ -687,13 +690,13 @@ class IpcQueueTest {
         // A dead consumer claimed position 0 and advanced the head.
         ring.memory().setLongVolatile(slotOffset(ring, 0), QueueDescriptor.slotWord(0, QueueDescriptor.READING, DEAD_TOKEN));
         ring.memory().setLongVolatile(QueueDescriptor.HEAD_OFFSET, 1);
-        assertThat(string(q.take())).isEqualTo("m1");
+        assertThat(string(q.get())).isEqualTo("m1");
         assertThat(q.poll()).isNull();
         assertThat(ring.sweep(DEAD_TOKEN)).isTrue();
-        assertThat(string(q.take())).isEqualTo("m0");
+        assertThat(string(q.get())).isEqualTo("m0");
         assertThat(q.stats().redeliveries()).isEqualTo(1);
         q.put(bytes("m2"));
-        assertThat(string(q.take())).isEqualTo("m2");
+        assertThat(string(q.get())).isEqualTo("m2");
     }
 
     @Test
@@ -708,7 +711,7 @@ class IpcQueueTest {
         assertThat(q.poll()).isNull();
         assertThat(q.stats()).isEqualTo(new QueueStats(0, 0, 1, 0));
         q.put(bytes("m1"));
-        assertThat(string(q.take())).isEqualTo("m1");
+        assertThat(string(q.get())).isEqualTo("m1");
     }
 
     @Test

@@ -58,7 +58,7 @@ class TypedQueueTest {
         assertThat(q.offer("∑", Duration.ofMillis(10))).isTrue();
         q.putNowait("🙂");
         q.putAsync("async").get(10, TimeUnit.SECONDS);
-        assertThat(q.take()).isEqualTo("héllo");
+        assertThat(q.get()).isEqualTo("héllo");
         assertThat(q.poll()).isEqualTo("wörld");
         assertThat(q.poll(Duration.ofMillis(10))).isEqualTo("∑");
         assertThat(q.getNowait()).isEqualTo("🙂");
@@ -72,7 +72,7 @@ class TypedQueueTest {
         TypedQueue<String> q = domain.queue("q", 2, 4000).typed(MessageCodec.utf8());
         String big = "x".repeat(3999);
         q.put(big);
-        assertThat(q.take()).isEqualTo(big);
+        assertThat(q.get()).isEqualTo(big);
     }
 
     @Test
@@ -114,12 +114,12 @@ class TypedQueueTest {
         IpcQueue raw = domain.queue("q", 2, 16);
         TypedQueue<Point> q = raw.typed(POINTS);
         q.put(new Point(3, 4));
-        assertThat(q.take()).isEqualTo(new Point(3, 4));
+        assertThat(q.get()).isEqualTo(new Point(3, 4));
         raw.put(new byte[] {1, 2, 3});
-        assertThatThrownBy(q::take).isInstanceOfSatisfying(MessageCodecException.class,
+        assertThatThrownBy(q::get).isInstanceOfSatisfying(MessageCodecException.class,
                 e -> assertThat(e.undecodedMessage()).containsExactly(1, 2, 3));
         raw.put(new byte[] {(byte) 0xFF});
-        assertThatThrownBy(() -> raw.typed(MessageCodec.utf8()).take()).isInstanceOf(MessageCodecException.class)
+        assertThatThrownBy(() -> raw.typed(MessageCodec.utf8()).get()).isInstanceOf(MessageCodecException.class)
                 .hasMessageContaining("UTF-8");
     }
 
@@ -129,7 +129,7 @@ class TypedQueueTest {
         byte[] m = {9, 8, 7};
         q.put(m);
         m[0] = 0;
-        assertThat(q.take()).containsExactly(9, 8, 7);
+        assertThat(q.get()).containsExactly(9, 8, 7);
         assertThat(MessageCodec.bytes().toString()).contains("bytes");
     }
 

@@ -5,7 +5,7 @@ import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.CrashPoints;
 import dev.weft.ipc.internal.SharedMemory;
 import dev.weft.ipc.lock.IpcLock;
-import dev.weft.ipc.lock.LockResult;
+import dev.weft.core.sync.LockResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -70,14 +70,14 @@ public final class ChildMain {
     private static void run(IpcDomain domain, String command) throws Exception {
         String[] w = command.split(" ");
         switch (w[0]) {
-            case "acquire" -> say(domain.lock(w[1]).acquire().name());
-            case "try" -> say(domain.lock(w[1]).tryAcquire().name());
-            case "tryfor" -> say(domain.lock(w[1]).tryAcquire(Duration.ofMillis(Long.parseLong(w[2]))).name());
+            case "acquire" -> say(domain.lock(w[1]).acquireForResult().name());
+            case "try" -> say(domain.lock(w[1]).tryAcquireForResult().name());
+            case "tryfor" -> say(domain.lock(w[1]).tryAcquireForResult(Duration.ofMillis(Long.parseLong(w[2]))).name());
             case "release" -> {
                 try {
                     domain.lock(w[1]).release();
                     say("RELEASED");
-                } catch (IllegalStateException e) {
+                } catch (IllegalMonitorStateException | IllegalStateException e) {
                     say("ERROR " + e.getClass().getSimpleName());
                 }
             }
@@ -141,7 +141,7 @@ public final class ChildMain {
             workers.add(Thread.ofPlatform().start(() -> {
                 try {
                     for (int i = 0; i < perThread; i++) {
-                        LockResult r = lock.acquire();
+                        LockResult r = lock.acquireForResult();
                         if (r != LockResult.ACQUIRED) {
                             throw new AssertionError("unexpected " + r);
                         }

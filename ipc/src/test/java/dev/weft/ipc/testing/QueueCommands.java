@@ -60,7 +60,7 @@ final class QueueCommands {
                 return "PRODUCED " + producer + " " + n;
             }
             case "qtake" -> {
-                return got(q.take());
+                return got(q.get());
             }
             case "qpoll" -> {
                 long start = System.nanoTime();
@@ -107,7 +107,7 @@ final class QueueCommands {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             while (true) {
                 b.clear();
-                int length = q.take(b);
+                int length = q.get(b);
                 long id = QueueMessages.verify(b, 0, length);
                 if (QueueMessages.producer(id) == QueueMessages.POISON) {
                     return n;

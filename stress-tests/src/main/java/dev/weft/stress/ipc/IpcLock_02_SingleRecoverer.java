@@ -15,7 +15,7 @@ package dev.weft.stress.ipc;
 import dev.weft.ipc.internal.LockDescriptor;
 import dev.weft.ipc.internal.MappedLock;
 import dev.weft.ipc.internal.SharedMemory;
-import dev.weft.ipc.lock.LockResult;
+import dev.weft.core.sync.LockResult;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -48,12 +48,12 @@ public class IpcLock_02_SingleRecoverer {
 
     @Actor
     public void processA(III_Result r) {
-        r.r1 = lockA.tryAcquire() == LockResult.OWNER_DIED ? 1 : 0;
+        r.r1 = lockA.tryAcquireForResult() == LockResult.OWNER_DIED ? 1 : 0;
     }
 
     @Actor
     public void processB(III_Result r) {
-        r.r2 = lockB.tryAcquire() == LockResult.OWNER_DIED ? 1 : 0;
+        r.r2 = lockB.tryAcquireForResult() == LockResult.OWNER_DIED ? 1 : 0;
     }
 
     @Arbiter

@@ -41,7 +41,7 @@ public class IpcQueue_04_PutWakesBlockedTake {
 
     @Actor
     public void consume() throws InterruptedException {
-        consumer.take();
+        consumer.get();
     }
 
     @Signal

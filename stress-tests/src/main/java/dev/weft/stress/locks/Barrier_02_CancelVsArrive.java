@@ -58,7 +58,7 @@ public class Barrier_02_CancelVsArrive {
     public void arbiter(IIII_Result r) {
         r.r1 = cancelled;
         r.r2 = arrival.isDone() ? (arrival.isCompletedExceptionally() ? -2 : arrival.join()) : -1;
-        r.r3 = barrier.getNumberWaiting();
+        r.r3 = barrier.waiterCount();
         r.r4 = barrier.isBroken() ? 1 : 0;
     }
 }

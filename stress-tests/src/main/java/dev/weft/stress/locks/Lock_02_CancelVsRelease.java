@@ -61,6 +61,6 @@ public class Lock_02_CancelVsRelease {
         r.r1 = cancelled;
         r.r2 = pending.isDone() && !pending.isCompletedExceptionally() ? 1 : 0;
         r.r3 = lock.isLocked() ? 1 : 0;
-        r.r4 = lock.getQueueLength();
+        r.r4 = lock.waiterCount();
     }
 }

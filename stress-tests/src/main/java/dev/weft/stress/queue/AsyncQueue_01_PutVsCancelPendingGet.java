@@ -51,6 +51,6 @@ public class AsyncQueue_01_PutVsCancelPendingGet {
     @Arbiter
     public void arbiter(III_Result r) {
         r.r2 = pending.isCancelled() ? -1 : pending.getNow(-2);
-        r.r3 = q.qsize();
+        r.r3 = q.size();
     }
 }

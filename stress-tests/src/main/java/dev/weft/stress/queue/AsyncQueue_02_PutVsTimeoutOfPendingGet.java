@@ -52,6 +52,6 @@ public class AsyncQueue_02_PutVsTimeoutOfPendingGet {
     @Arbiter
     public void arbiter(III_Result r) {
         r.r2 = pending.isCompletedExceptionally() ? -1 : pending.getNow(-2);
-        r.r3 = q.qsize();
+        r.r3 = q.size();
     }
 }

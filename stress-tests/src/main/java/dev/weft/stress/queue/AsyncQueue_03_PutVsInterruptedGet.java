@@ -64,6 +64,6 @@ public class AsyncQueue_03_PutVsInterruptedGet {
             throw new IllegalStateException(e);
         }
         r.r1 = got;
-        r.r2 = q.qsize();
+        r.r2 = q.size();
     }
 }

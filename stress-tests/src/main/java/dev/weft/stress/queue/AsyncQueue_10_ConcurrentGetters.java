@@ -54,6 +54,6 @@ public class AsyncQueue_10_ConcurrentGetters {
 
     @Arbiter
     public void arbiter(III_Result r) {
-        r.r3 = q.qsize();
+        r.r3 = q.size();
     }
 }

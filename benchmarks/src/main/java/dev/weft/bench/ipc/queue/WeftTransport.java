@@ -31,7 +31,7 @@ final class WeftTransport implements Transport {
     @Override
     public long receive() throws InterruptedException {
         in.clear();
-        queue.take(in);
+        queue.get(in);
         return in.getLong(0);
     }
 

@@ -1,4 +1,4 @@
-package dev.weft.ipc.queue;
+package dev.weft.core.internal;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +14,13 @@ import java.util.function.Function;
  * <p>{@code cancel}, {@code complete} and {@code completeExceptionally} (and so {@code orTimeout})
  * succeed only if they can cancel the source; otherwise the source has its result and this future
  * completes with the mapped result. The mapping runs in the thread that completes the source.
+ *
+ * <p>Not API: exported only to Weft's own modules.
+ *
+ * @param <S> the source's result type
+ * @param <T> this future's result type
  */
-final class LinkedFuture<S, T> extends CompletableFuture<T> {
+public final class LinkedFuture<S, T> extends CompletableFuture<T> {
 
     private final CompletableFuture<S> source;
 
@@ -23,7 +28,17 @@ final class LinkedFuture<S, T> extends CompletableFuture<T> {
         this.source = source;
     }
 
-    static <S, T> LinkedFuture<S, T> map(CompletableFuture<S> source, Function<? super S, ? extends T> mapping) {
+    /**
+     * A future completed with {@code mapping} applied to the source's result, whose outside
+     * completions withdraw the source.
+     *
+     * @param source the future to derive from
+     * @param mapping applied to the source's value, in the thread that completes the source
+     * @param <S> the source's result type
+     * @param <T> the derived result type
+     * @return the derived future
+     */
+    public static <S, T> LinkedFuture<S, T> map(CompletableFuture<S> source, Function<? super S, ? extends T> mapping) {
         LinkedFuture<S, T> derived = new LinkedFuture<>(source);
         source.whenComplete((value, failure) -> {
             if (failure == null) {

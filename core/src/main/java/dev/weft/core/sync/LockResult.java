@@ -1,12 +1,14 @@
-package dev.weft.ipc.lock;
+package dev.weft.core.sync;
 
 /**
- * The outcome of an attempt to acquire an {@link IpcLock}.
+ * The outcome of an attempt to acquire an {@link ExclusiveLock} through one of its
+ * {@code ...ForResult} forms.
  *
- * <p>Python's {@code multiprocessing.Lock.acquire} returns {@code True} or {@code False}; Weft adds
- * a third answer, {@link #OWNER_DIED}, in the manner of a robust POSIX mutex ({@code EOWNERDEAD}):
- * the caller holds the lock, but the previous holder died while holding it, so whatever the lock
- * protects may be half-updated and should be checked or repaired before use.
+ * <p>Python's {@code Lock.acquire} returns {@code True} or {@code False}; Weft adds a third answer,
+ * {@link #OWNER_DIED}, in the manner of a robust POSIX mutex ({@code EOWNERDEAD}): the caller holds
+ * the lock, but the previous holder died while holding it (a killed process, an expired lease), so
+ * whatever the lock protects may be half-updated and should be checked or repaired before use. A
+ * lock between threads of one process never reports it.
  *
  * @since 0.1
  */
@@ -16,8 +18,8 @@ public enum LockResult {
     ACQUIRED,
 
     /**
-     * The caller now holds the lock, taken over from a holder that died (or closed its domain)
-     * without releasing it. The protected state may be inconsistent.
+     * The caller now holds the lock, taken over from a holder that died without releasing it. The
+     * protected state may be inconsistent.
      */
     OWNER_DIED,
 
