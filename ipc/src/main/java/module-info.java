@@ -2,6 +2,7 @@
  * Weft ipc: locks, events and queues shared between processes on one host.
  */
 module dev.weft.ipc {
+    requires transitive dev.weft.core;
     requires static transitive org.jspecify;
 
     exports dev.weft.ipc;
