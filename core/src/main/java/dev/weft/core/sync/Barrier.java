@@ -414,6 +414,15 @@ public final class Barrier {
     }
 
     /**
+     * Whether any party waits in the current cycle.
+     *
+     * @return {@code waiterCount() > 0}; a snapshot
+     */
+    public boolean hasWaiters() {
+        return count > 0;
+    }
+
+    /**
      * Whether the barrier is broken (aborted and not reset since): the counterpart of
      * {@code barrier.broken}.
      *

@@ -338,6 +338,15 @@ public final class Event implements EventFlag {
     }
 
     /**
+     * Whether any waiter (blocking or asynchronous) waits for the next {@link #set()}.
+     *
+     * @return {@code waiterCount() > 0}; a snapshot
+     */
+    public boolean hasWaiters() {
+        return waiterCount > 0;
+    }
+
+    /**
      * Returns the state and the number of waiters, e.g. {@code Event[set]} or
      * {@code Event[unset, waiters=2]}.
      *

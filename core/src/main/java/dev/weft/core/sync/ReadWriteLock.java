@@ -132,6 +132,15 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
     }
 
     /**
+     * Whether requests, read or write, are queued.
+     *
+     * @return {@code true} if at least one request waits; a snapshot
+     */
+    public boolean hasWaiters() {
+        return sync.hasWaiters();
+    }
+
+    /**
      * Describes the state, for diagnostics: {@code ReadWriteLock[readers=3, waiters=1]} or
      * {@code ReadWriteLock[write-locked, waiters=0]}.
      *
@@ -213,6 +222,19 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
          */
         public boolean tryAcquire(Duration timeout) throws InterruptedException {
             return sync.tryAcquireNanos(1L, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+        }
+
+        /**
+         * As {@link #tryAcquire(Duration)}, with the timeout in {@code unit}s.
+         *
+         * @param timeout the longest time to wait, in {@code unit}s
+         * @param unit the unit of {@code timeout}
+         * @return {@code true} if acquired, {@code false} if the timeout elapsed first
+         * @throws InterruptedException if interrupted before or while waiting
+         * @throws NullPointerException if {@code unit} is null
+         */
+        public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+            return sync.tryAcquireNanos(1L, unit.toNanos(timeout));
         }
 
         /**

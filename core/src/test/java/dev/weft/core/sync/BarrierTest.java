@@ -60,6 +60,7 @@ class BarrierTest {
         CompletableFuture<Integer> first = barrier.awaitAsync();
         CompletableFuture<Integer> second = barrier.awaitAsync();
         assertThat(barrier.waiterCount()).isEqualTo(2);
+        assertThat(barrier.hasWaiters()).isTrue();
         assertThat(first).isNotDone();
 
         int last = barrier.await();
@@ -68,6 +69,7 @@ class BarrierTest {
         assertThat(first).isCompletedWithValue(0);
         assertThat(second).isCompletedWithValue(1);
         assertThat(barrier.waiterCount()).isZero();
+        assertThat(barrier.hasWaiters()).isFalse();
     }
 
     @Test
@@ -305,5 +307,17 @@ class BarrierTest {
             assertThat(seen.get(i)).as("index %d", i).isEqualTo(cycles);
         }
         assertThat(threads).hasSize(parties);
+    }
+
+    @Test
+    void await_timeUnitForm_tripsOrTimesOutLikeTheDurationForm() throws Exception {
+        Barrier barrier = new Barrier(2);
+        assertThatThrownBy(() -> barrier.await(10, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(barrier.isBroken()).isFalse();
+        assertThat(barrier.waiterCount()).isZero();
+        CompletableFuture<Integer> first = barrier.awaitAsync();
+        assertThat(barrier.await(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(first).isCompletedWithValue(0);
     }
 }

@@ -155,10 +155,12 @@ class EventTest {
         Event event = new Event();
         CompletableFuture<@Nullable Void> future = event.awaitAsync();
         assertThat(event.waiterCount()).isEqualTo(1);
+        assertThat(event.hasWaiters()).isTrue();
 
         assertThat(future.cancel(true)).isTrue();
 
         assertThat(event.waiterCount()).isZero();
+        assertThat(event.hasWaiters()).isFalse();
         event.set();
         assertThat(future).isCancelled();
     }

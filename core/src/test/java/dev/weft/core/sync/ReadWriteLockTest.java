@@ -144,6 +144,7 @@ class ReadWriteLockTest {
         assertThat(reader).isCompleted();
         assertThat(rw.getReadLockCount()).isEqualTo(2);
         assertThat(rw.waiterCount()).isZero();
+        assertThat(rw.hasWaiters()).isFalse();
     }
 
     @Test
@@ -159,6 +160,7 @@ class ReadWriteLockTest {
             }
         });
         eventually("queued", () -> rw.waiterCount() == 1);
+        assertThat(rw.hasWaiters()).isTrue();
         awaitParked(writer.thread);
 
         writer.thread.interrupt();
@@ -246,5 +248,17 @@ class ReadWriteLockTest {
         assertThat(pair[0]).isEqualTo(3 * 300);
         assertThat(rw.getReadLockCount()).isZero();
         assertThat(rw.isWriteLocked()).isFalse();
+    }
+
+    @Test
+    void readLock_timedTryAcquire_timeUnitForm_timesOutBehindAWriter() throws Exception {
+        ReadWriteLock rw = new ReadWriteLock();
+        rw.writeLock().acquire();
+        assertThat(rw.readLock().tryAcquire(10, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(rw.writeLock().tryAcquire(0, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+        rw.writeLock().release();
+        assertThat(rw.readLock().tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(rw.getReadLockCount()).isEqualTo(1);
+        rw.readLock().release();
     }
 }

@@ -408,4 +408,19 @@ class SemaphoreTest {
         assertThat(sem.availablePermits()).isEqualTo(3);
         assertThat(sem.hasWaiters()).isFalse();
     }
+
+    @Test
+    void tryAcquire_timeUnitForms_acquireOrTimeOutLikeTheDurationForms() throws Exception {
+        Semaphore sem = new Semaphore(2);
+        assertThat(sem.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(sem.tryAcquire(2, 10, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        assertThat(sem.tryAcquire(1, 0, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(sem.tryAcquire(10, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+        assertThatThrownBy(() -> sem.tryAcquire(1, (java.util.concurrent.TimeUnit) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> sem.tryAcquire(-1, 1, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(IllegalArgumentException.class);
+        sem.release(2);
+        assertThat(sem.availablePermits()).isEqualTo(2);
+    }
 }

@@ -132,6 +132,8 @@ public interface IpcEvent extends EventFlag {
 
     /**
      * A future completed (with {@code null}) when the flag is set, or at once if it is set now.
+     * The wait starts when this method is called: a set that happens before the waiting thread
+     * runs completes the future too, even if a clear follows at once.
      *
      * <p>The wait runs on a virtual thread, which holds no carrier while it waits; dependent actions
      * of the future run on that thread unless given an executor. Cancelling the future ends the wait

@@ -127,8 +127,9 @@ public final class MappedEvent implements IpcEvent {
 
     /**
      * As {@link #await()}, but counting a set that happened after {@code observedWord} was read
-     * (with {@link #word()}), even if it happened before this call: for tests that must fix the
-     * start of a wait before a concurrent pulse.
+     * (with {@link #word()}), even if it happened before this call: for {@link #awaitAsync()},
+     * whose wait starts when it is called, and for tests that must fix the start of a wait before
+     * a concurrent pulse.
      */
     public void awaitSince(int observedWord) throws InterruptedException {
         awaitFrom(true, observedWord, false, 0L);
@@ -184,13 +185,16 @@ public final class MappedEvent implements IpcEvent {
     public CompletableFuture<Void> awaitAsync() {
         guard.check();
         CompletableFuture<Void> future = new CompletableFuture<>();
-        if ((memory.getIntAcquire(EVENT_WORD_OFFSET) & SET) != 0) {
+        // The wait starts now, not when the thread below runs: a set that happens in between
+        // (even one cleared at once) bumps the generation read here and completes the future.
+        final int observed = getWordVolatile();
+        if ((observed & SET) != 0) {
             future.complete(null);
             return future;
         }
         Thread thread = Thread.ofVirtual().name("weft-ipc-event-" + name).unstarted(() -> {
             try {
-                await();
+                awaitSince(observed);
                 future.complete(null);
             } catch (InterruptedException e) {
                 future.cancel(false); // only a cancelled future interrupts this thread

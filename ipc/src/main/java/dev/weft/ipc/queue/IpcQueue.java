@@ -159,6 +159,19 @@ public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
     boolean offer(ByteBuffer message, Duration timeout) throws InterruptedException;
 
     /**
+     * As {@link #offer(ByteBuffer, Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param message the message
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if put, {@code false} on timeout
+     * @throws InterruptedException if interrupted before the message was put
+     */
+    default boolean offer(ByteBuffer message, long timeout, TimeUnit unit) throws InterruptedException {
+        return offer(message, Duration.ofNanos(unit.toNanos(timeout)));
+    }
+
+    /**
      * Puts a message if there is room now; never waits.
      *
      * @param message the message (copied)
@@ -279,6 +292,19 @@ public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
      * @throws InterruptedException if interrupted before a message was taken
      */
     int poll(ByteBuffer destination, Duration timeout) throws InterruptedException;
+
+    /**
+     * As {@link #poll(ByteBuffer, Duration)}, with the timeout in {@code unit}s.
+     *
+     * @param destination a buffer with at least {@link #maxMessageSize()} bytes remaining
+     * @param timeout the longest wait, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return the message length, or {@code -1} on timeout
+     * @throws InterruptedException if interrupted before a message was taken
+     */
+    default int poll(ByteBuffer destination, long timeout, TimeUnit unit) throws InterruptedException {
+        return poll(destination, Duration.ofNanos(unit.toNanos(timeout)));
+    }
 
     /**
      * Takes a message if one is ready now; never waits.

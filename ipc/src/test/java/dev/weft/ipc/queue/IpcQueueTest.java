@@ -143,7 +143,7 @@ class IpcQueueTest {
     }
 
     @Test
-    void takeIntoBuffer_copiesMessageAndAdvancesPosition() throws Exception {
+    void getIntoBuffer_copiesMessageAndAdvancesPosition() throws Exception {
         IpcQueue q = domain.queue("q", 4, 16);
         q.put(bytes("abc"));
         q.put(bytes("de"));
@@ -161,7 +161,20 @@ class IpcQueueTest {
     }
 
     @Test
-    void takeIntoBuffer_tooSmall_throwsBeforeTakingAnything() throws Exception {
+    void bufferForms_timeUnitTimeouts_putAndGetOrTimeOut() throws Exception {
+        IpcQueue q = domain.queue("q", 1, 16);
+        assertThat(q.offer(ByteBuffer.wrap(bytes("abc")), 1, TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        assertThat(q.offer(ByteBuffer.wrap(bytes("full")), 20, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+        ByteBuffer dst = ByteBuffer.allocate(16);
+        assertThat(q.poll(dst, 1, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(string(java.util.Arrays.copyOf(dst.array(), 3))).isEqualTo("abc");
+        assertThat(q.poll(ByteBuffer.allocate(16), 0, TimeUnit.SECONDS)).isEqualTo(-1);
+    }
+
+    @Test
+    void getIntoBuffer_tooSmall_throwsBeforeTakingAnything() throws Exception {
         IpcQueue q = domain.queue("q", 4, 16);
         q.put(bytes("abc"));
         assertThatThrownBy(() -> q.get(ByteBuffer.allocate(15))).isInstanceOf(IllegalArgumentException.class)
