@@ -908,10 +908,14 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *       {@code cancel(true)}; a stage that cannot be cancelled is left alone. On a plain
      *       thread, or in a task interrupted without a cancel request, nothing is cancelled.</li>
      *   <li><b>Timeout:</b> none; see {@link #await(CompletionStage, Duration)}.</li>
-     *   <li><b>Cancellation:</b> if {@code awaited} is cancelled (by anyone, including this
-     *       method), a later or concurrent completion is irrelevant: a {@link CancellationException}
-     *       is thrown when the wait ends that way; if {@code awaited} completed before the cancel
-     *       reached it, the cancel fails and its outcome stays in it.</li>
+     *   <li><b>Cancellation:</b> if {@code awaited} is cancelled by someone else, the wait ends
+     *       with a {@link CancellationException} (for a task, the one described at
+     *       {@link #join()}). When this method cancels {@code awaited} itself (above), it throws
+     *       the {@code InterruptedException}; if {@code awaited} had completed just before, the
+     *       cancel fails and the outcome stays in {@code awaited}. If {@code awaited} completes
+     *       while the interrupt arrives, its outcome may be returned or thrown instead, with the
+     *       interrupt status set again, as {@code CompletableFuture.get()} does (nothing is
+     *       lost).</li>
      * </ul>
      *
      * <h4>Related</h4>
