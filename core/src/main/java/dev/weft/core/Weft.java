@@ -37,8 +37,13 @@ import org.jspecify.annotations.Nullable;
  *   <thead><tr><th>asyncio</th><th>Weft</th></tr></thead>
  *   <tbody>
  *     <tr><td>{@code await asyncio.sleep(d)}, {@code asyncio.sleep(d, result)}</td>
- *         <td>{@link #sleep(Duration)}, {@link #sleep(Duration, Object)} (blocking, interruptible) or
- *         {@link #sleepAsync(Duration)}, {@link #sleepAsync(Duration, Object)}</td></tr>
+ *         <td>{@link #sleep(Duration)}, {@link #sleep(long, TimeUnit)},
+ *         {@link #sleep(Duration, Object)}, {@link #sleep(long, TimeUnit, Object)} (blocking,
+ *         interruptible) or {@link #sleepAsync(Duration)}, {@link #sleepAsync(Duration, Object)}</td></tr>
+ *     <tr><td>{@code await aw} (a task or future), in a task that may be cancelled</td>
+ *         <td>{@link #await(CompletionStage)}, {@link #await(CompletionStage, Duration)},
+ *         {@link #await(CompletionStage, long, TimeUnit)} ({@link Task#await(CompletionStage)}):
+ *         cancelling the awaiting task cancels {@code aw}</td></tr>
  *     <tr><td>{@code asyncio.run(main())}</td><td>{@link #run(Callable)}</td></tr>
  *     <tr><td>{@code asyncio.create_task(coro, name=n)}</td><td>{@link #createTask(Callable)},
  *         {@link #createTask(String, Callable)} (both {@link Task#start(Callable)})</td></tr>
@@ -49,15 +54,18 @@ import org.jspecify.annotations.Nullable;
  *     <tr><td>{@code asyncio.gather(*aws, return_exceptions=True)}</td>
  *         <td>{@link #gatherSettled(Collection)} ({@link Gather#allSettled(Collection)})</td></tr>
  *     <tr><td>{@code asyncio.wait(fs, timeout=t, return_when=w)}</td>
- *         <td>{@link #wait(Collection, Wait.ReturnWhen)}, {@link #wait(Collection, Wait.ReturnWhen, Duration)}
+ *         <td>{@link #wait(Collection, Wait.ReturnWhen)}, {@link #wait(Collection, Wait.ReturnWhen, Duration)},
+ *         {@link #wait(Collection, Wait.ReturnWhen, long, TimeUnit)}
  *         ({@link Wait#await(Collection, Wait.ReturnWhen)})</td></tr>
  *     <tr><td>{@code asyncio.as_completed(fs, timeout=t)}</td><td>{@link #asCompleted(Collection)},
  *         {@link #asCompleted(Collection, Duration)} ({@link AsCompleted#of(Collection)})</td></tr>
  *     <tr><td>{@code asyncio.shield(aw)}</td><td>{@link #shield(CompletionStage)}
  *         ({@link Shield#shield(CompletionStage)})</td></tr>
- *     <tr><td>{@code asyncio.wait_for(aw, timeout)}</td><td>{@link #waitFor(CompletionStage, Duration)}
+ *     <tr><td>{@code asyncio.wait_for(aw, timeout)}</td><td>{@link #waitFor(CompletionStage, Duration)},
+ *         {@link #waitFor(CompletionStage, long, TimeUnit)}
  *         ({@link WaitFor#waitFor(CompletionStage, Duration)})</td></tr>
- *     <tr><td>{@code async with asyncio.timeout(d)}</td><td>{@link #timeout(Duration, Timeout.Body)}
+ *     <tr><td>{@code async with asyncio.timeout(d)}</td><td>{@link #timeout(Duration, Timeout.Body)},
+ *         {@link #timeout(long, TimeUnit, Timeout.Body)}
  *         ({@link Timeout#within(Duration, Timeout.Body)})</td></tr>
  *     <tr><td>{@code async with asyncio.timeout_at(when)}</td><td>{@link #timeoutAt(long, Timeout.Body)}
  *         ({@link Timeout#until(long, Timeout.Body)})</td></tr>
@@ -92,10 +100,34 @@ public final class Weft {
      */
     public static void sleep(Duration delay) throws InterruptedException {
         Objects.requireNonNull(delay, "delay");
+        sleepNanos(saturatedNanos(delay));
+    }
+
+    /**
+     * Blocks the calling thread for at least {@code delay} in {@code unit}: the counterpart of
+     * {@code await asyncio.sleep(delay)}; as {@link #sleep(Duration)}.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * As {@link #sleep(Duration)}: blocks until the delay has elapsed; only an interrupt (on
+     * entry, or while sleeping, as cancelling the task that runs this code delivers) ends it
+     * early, with {@link InterruptedException} and the status cleared. A zero or negative delay
+     * only yields. See the package's <a href="package-summary.html#timeouts">timeout rules</a>.
+     *
+     * @param delay how long to sleep
+     * @param unit the unit of {@code delay}
+     * @throws InterruptedException if interrupted before or during the sleep
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public static void sleep(long delay, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        sleepNanos(unit.toNanos(delay));
+    }
+
+    private static void sleepNanos(long nanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long remaining = saturatedNanos(delay);
+        long remaining = nanos;
         if (remaining <= 0) {
             Thread.yield();
             return;
@@ -146,6 +178,24 @@ public final class Weft {
      */
     public static <T extends @Nullable Object> T sleep(Duration delay, T result) throws InterruptedException {
         sleep(delay);
+        return result;
+    }
+
+    /**
+     * Blocks for at least {@code delay} in {@code unit}, then returns {@code result}: the
+     * counterpart of {@code await asyncio.sleep(delay, result)}. As {@link #sleep(long, TimeUnit)}
+     * otherwise.
+     *
+     * @param delay how long to sleep
+     * @param unit the unit of {@code delay}
+     * @param result the value to return
+     * @param <T> its type
+     * @return {@code result}
+     * @throws InterruptedException if interrupted before or during the sleep
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public static <T extends @Nullable Object> T sleep(long delay, TimeUnit unit, T result) throws InterruptedException {
+        sleep(delay, unit);
         return result;
     }
 
@@ -278,6 +328,78 @@ public final class Weft {
         return Task.current();
     }
 
+    /**
+     * Waits for {@code awaited} and returns its value; inside a task that is asked to cancel, an
+     * interrupted wait cancels {@code awaited} first: the counterpart of {@code await aw}; the same
+     * as {@link Task#await(CompletionStage)}, whose documentation gives the contract.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * Blocks until {@code awaited} completes; only its completion or an interrupt ends the wait
+     * (no spurious returns). An interrupt on entry (even if {@code awaited} is done) or while
+     * waiting throws {@link InterruptedException} with the status cleared; if the calling thread
+     * runs a task that was cancelled or asked to cancel (including by a {@code Timeout} or
+     * {@code WaitFor} deadline), {@code awaited} is cancelled first. On a plain thread nothing is
+     * cancelled. A cancelled {@code awaited} ends the wait with a {@link CancellationException}.
+     *
+     * @param awaited the future or stage to wait for
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws NullPointerException if {@code awaited} is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited)
+            throws InterruptedException, ExecutionException {
+        return Task.await(awaited);
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code awaited}; the same as
+     * {@link Task#await(CompletionStage, Duration)}.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * As {@link #await(CompletionStage)}, and the wait also ends when the timeout elapses, with a
+     * {@link TimeoutException} that leaves {@code awaited} running (nothing is cancelled by the
+     * timeout). A timeout {@code <= 0} returns the outcome of an {@code awaited} that is done and
+     * otherwise times out at once.
+     *
+     * @param awaited the future or stage to wait for
+     * @param timeout the longest time to wait
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws TimeoutException if the timeout elapsed first
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return Task.await(awaited, timeout);
+    }
+
+    /**
+     * Waits at most {@code timeout} in {@code unit} for {@code awaited}; the same as
+     * {@link Task#await(CompletionStage, long, TimeUnit)}, and as
+     * {@link #await(CompletionStage, Duration)}.
+     *
+     * @param awaited the future or stage to wait for
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws TimeoutException if the timeout elapsed first
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return Task.await(awaited, timeout, unit);
+    }
+
     // ---- composition (thin delegations; the contracts are on the delegates) -----------------
 
     /**
@@ -364,6 +486,27 @@ public final class Weft {
     }
 
     /**
+     * Waits until {@code when} holds or {@code timeout} in {@code unit} elapses: the counterpart
+     * of {@code asyncio.wait(fs, timeout=t, return_when=when)}; the same as
+     * {@link Wait#await(Collection, Wait.ReturnWhen, long, TimeUnit)}.
+     *
+     * @param futures the futures to wait for, at least one
+     * @param when when to return
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
+     * @param <F> the type of the futures
+     * @return the done and pending futures
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws NullPointerException if an argument or an element is null
+     */
+    public static <F extends CompletionStage<?>> Wait.Result<F> wait(
+            Collection<? extends F> futures, Wait.ReturnWhen when, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return Wait.await(futures, when, timeout, unit);
+    }
+
+    /**
      * Hands out {@code futures} in completion order: the counterpart of
      * {@code asyncio.as_completed(fs)} (3.13 form, yielding the futures themselves); the same as
      * {@link AsCompleted#of(Collection)}.
@@ -426,6 +569,26 @@ public final class Weft {
     }
 
     /**
+     * Waits at most {@code timeout} in {@code unit} for {@code future}, then cancels the work and
+     * waits until it has stopped: the counterpart of {@code asyncio.wait_for(aw, timeout)}; the
+     * same as {@link WaitFor#waitFor(CompletionStage, long, TimeUnit)}.
+     *
+     * @param future the work
+     * @param timeout the longest time to wait before cancelling
+     * @param unit the unit of {@code timeout}
+     * @param <T> the type of its value
+     * @return the value of the work
+     * @throws TimeoutException if the deadline passed and the work ended cancelled
+     * @throws ExecutionException holding the failure of the work
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T waitFor(CompletionStage<T> future, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return WaitFor.waitFor(future, timeout, unit);
+    }
+
+    /**
      * Runs {@code body} with a deadline {@code delay} from now: the counterpart of
      * {@code async with asyncio.timeout(delay)}; the same as
      * {@link Timeout#within(Duration, Timeout.Body)}.
@@ -443,6 +606,29 @@ public final class Weft {
     public static <T extends @Nullable Object, X extends Exception> T timeout(Duration delay, Timeout.Body<T, X> body)
             throws X, InterruptedException, TimeoutException {
         return Timeout.within(delay, body);
+    }
+
+    /**
+     * Runs {@code body} with a deadline {@code delay} in {@code unit} from now: the counterpart of
+     * {@code async with asyncio.timeout(delay)}; as {@link #timeout(Duration, Timeout.Body)} and
+     * {@link Timeout#within(Duration, Timeout.Body)}, with the delay given as a number of units
+     * (saturated at about 292 years).
+     *
+     * @param delay how long the body may run
+     * @param unit the unit of {@code delay}
+     * @param body the code, given its scope
+     * @param <T> the type of its result
+     * @param <X> the checked exception it may throw
+     * @return the body's result
+     * @throws X the body's failure
+     * @throws InterruptedException if the body was interrupted by something else than the scope
+     * @throws TimeoutException if the deadline passed and the body ended with a cancellation signal
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object, X extends Exception> T timeout(
+            long delay, TimeUnit unit, Timeout.Body<T, X> body) throws X, InterruptedException, TimeoutException {
+        Objects.requireNonNull(unit, "unit");
+        return Timeout.within(Duration.ofNanos(unit.toNanos(delay)), body);
     }
 
     /**

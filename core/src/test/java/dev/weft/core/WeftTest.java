@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -242,6 +243,36 @@ class WeftTest {
     }
 
     @Test
+    void sleepWithUnit_waitsAtLeastTheDelay() throws Exception {
+        long start = System.nanoTime();
+        Weft.sleep(20, TimeUnit.MILLISECONDS);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+        assertThat(Weft.sleep(1, TimeUnit.MILLISECONDS, "result")).isEqualTo("result");
+        Weft.sleep(0, TimeUnit.SECONDS);
+        Weft.sleep(-1, TimeUnit.DAYS);
+        assertThatThrownBy(() -> Weft.sleep(1, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void sleepWithUnit_interruptedOnEntryOrWhileSleeping_throws() throws Exception {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> Weft.sleep(0, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
+        Thread sleeper = Thread.ofVirtual().start(() -> {
+            try {
+                Weft.sleep(1, TimeUnit.HOURS, "never");
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        awaitBlocked(sleeper);
+        sleeper.interrupt();
+        sleeper.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
     void sleepAsync_completesAfterTheDelayWithoutAThread() throws Exception {
         long start = System.nanoTime();
         CompletableFuture<@Nullable Void> f = Weft.sleepAsync(Duration.ofMillis(20));
@@ -310,6 +341,57 @@ class WeftTest {
             new CountDownLatch(1).await();
             return "never";
         })).isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void await_inACancelledTask_cancelsTheAwaitedFuture() throws Exception {
+        CompletableFuture<String> fut = new CompletableFuture<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Task<String> waiter = Weft.createTask(() -> {
+            waiting.countDown();
+            return Weft.await(fut);
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        waiter.cancel("give up");
+        assertThat(waiter.awaitStopped(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(fut.isCancelled()).isTrue();
+    }
+
+    @Test
+    void await_delegatesToTaskAwait() throws Exception {
+        assertThat(Weft.await(CompletableFuture.completedFuture("v"))).isEqualTo("v");
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        assertThatThrownBy(() -> Weft.await(pending, Duration.ofMillis(1))).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> Weft.await(pending, 1, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(pending.isDone()).isFalse();
+        IOException boom = new IOException("boom");
+        assertThatThrownBy(() -> Weft.await(CompletableFuture.failedFuture(boom), 1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCause(boom);
+    }
+
+    @Test
+    void timedFormsWithUnit_delegate() throws Exception {
+        CompletableFuture<Integer> done = CompletableFuture.completedFuture(1);
+        CompletableFuture<Integer> pending = new CompletableFuture<>();
+        Wait.Result<CompletableFuture<Integer>> r = Weft.wait(List.of(done, pending), Wait.ReturnWhen.ALL_COMPLETED,
+                1, TimeUnit.MILLISECONDS);
+        assertThat(r).isEqualTo(new Wait.Result<>(Set.of(done), Set.of(pending)));
+
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        CompletableFuture<String> outer = Weft.shield(inner);
+        assertThatThrownBy(() -> Weft.waitFor(outer, 1, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(outer.isCancelled()).isTrue();
+        assertThat(Weft.waitFor(CompletableFuture.completedFuture("ok"), 1, TimeUnit.SECONDS)).isEqualTo("ok");
+
+        String inTime = Weft.timeout(10, TimeUnit.SECONDS, scope -> "in time");
+        assertThat(inTime).isEqualTo("in time");
+        assertThatThrownBy(() -> Weft.timeout(0, TimeUnit.SECONDS, scope -> {
+            new CountDownLatch(1).await();
+            return "never";
+        })).isInstanceOf(TimeoutException.class);
+        boolean hasDeadline = Weft.timeout(Long.MAX_VALUE, TimeUnit.DAYS, scope -> scope.deadlineNanos().isPresent());
+        assertThat(hasDeadline).isTrue();
+        assertThatThrownBy(() -> Weft.timeout(1, null, scope -> "x")).isInstanceOf(NullPointerException.class);
     }
 
     @Test

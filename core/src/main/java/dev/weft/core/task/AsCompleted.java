@@ -38,27 +38,54 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Results in completion order</b> (the classic {@code for c in as_completed(fs)}):
  *       {@link #inCompletionOrder(Collection)} returns a list of new futures of which the
  *       <em>k</em>-th completes with the outcome of the <em>k</em>-th input to complete, as
- *       Guava's {@code Futures.inCompletionOrder} does.</li>
+ *       Guava's {@code Futures.inCompletionOrder} does. The places are bound by position, not by
+ *       who waits first: see that method for how this differs from asyncio.</li>
  * </ul>
  * Inputs are any {@link CompletionStage}s; {@link #start(Collection)} runs {@link Callable}s as
  * {@link Task}s first, as asyncio wraps coroutines. Duplicates are yielded once (asyncio uses a
  * set). An empty input yields nothing. The total cost is O(n) for n inputs: one callback and
  * one slot per input, and O(1) per completion and per element handed out.
  *
- * <h2>Ordering</h2>
+ * <h2 id="ordering">Ordering</h2>
  * The order is the order in which the inputs' completion callbacks <em>claim</em> a position,
  * which is their completion order except that two inputs completing at about the same time in
  * different threads may be handed out in either order. Every distinct input is handed out exactly
  * once (or, after the overall timeout, reported as timed out once), never twice, never lost,
  * whatever the interleaving of completions and takers.
  *
- * <h2>Timeout</h2>
+ * <h2 id="timeout">Timeout</h2>
  * The optional timeout covers the whole iteration (asyncio's {@code timeout=}): when it elapses,
- * every input that has not completed yet is given up, and each remaining {@link #take()} throws
- * {@link TimeoutException} (the iterator throws a {@link CompletionException} holding it), until
- * as many elements as inputs have been handed out. Inputs that completed before the timeout are
- * still handed out first. <b>The remaining inputs are not cancelled</b>; they keep running, and
- * their completion is simply not reported.
+ * every input that has not completed yet is given up, and each of them is reported as timed out
+ * once, after the inputs that completed before the timeout (which are still handed out first).
+ * <b>The remaining inputs are not cancelled</b>; they keep running, and their completion is
+ * simply not reported.
+ *
+ * <p><b>One rule for every consuming method: the overall timeout is reported by throwing a
+ * {@link TimeoutException}, never by handing out an element.</b> Each call that reaches a
+ * timed-out element uses it up and throws, until as many elements as inputs have been handed
+ * out. The methods that may throw checked exceptions throw the {@code TimeoutException} itself;
+ * the iterator, whose {@code next()} cannot, is the unchecked form of {@link #take()} and carries
+ * the same exception the way {@link CompletableFuture#join()} carries what {@code get()} throws:
+ * <table class="striped">
+ *   <caption>How each method reports the overall timeout and an interrupt</caption>
+ *   <thead><tr><th>method</th><th>overall timeout</th><th>interrupt</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@link #take()}, {@link #poll(Duration)}, {@link #poll(long, TimeUnit)}</td>
+ *         <td>throws {@code TimeoutException}</td><td>throws {@link InterruptedException}, status
+ *         cleared</td></tr>
+ *     <tr><td>{@link #poll()}</td><td>throws {@code TimeoutException}</td><td>(never blocks)</td></tr>
+ *     <tr><td>{@link #iterator()}{@code .next()}</td><td>throws {@link CompletionException}
+ *         whose cause is that {@code TimeoutException}</td><td>throws
+ *         {@link CancellationException} whose cause is the {@code InterruptedException}, status
+ *         set again</td></tr>
+ *   </tbody>
+ * </table>
+ * In the {@code inCompletionOrder} form each place not completed by then completes exceptionally
+ * with the {@code TimeoutException}, so its {@code get()} throws it as the cause of an
+ * {@link ExecutionException} and its {@code join()} as the cause of a
+ * {@code CompletionException}: the same rule. A {@code CompletionException} thrown by
+ * {@code next()} always means the overall timeout, since failed inputs are handed out, not
+ * thrown; one thrown by the {@code join()} of a handed-out input means that input failed.
  *
  * <h2>Failure policy and cancellation</h2>
  * Failures are not special: a failed or cancelled input is handed out like any other, and its
@@ -200,7 +227,20 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     /**
      * Returns one new future per distinct input, of which the <em>k</em>-th completes with the
      * outcome (value, failure or cancellation) of the <em>k</em>-th input to complete: the classic
-     * {@code for c in as_completed(fs): await c} form.
+     * {@code for c in as_completed(fs): await c} form, with places bound by position.
+     *
+     * <p>"The <em>k</em>-th input to complete" is in the order of the <a href="#ordering">claims</a>
+     * made by the inputs' completion callbacks. The binding is made when the inputs complete, by
+     * position in the list, and not by who waits first: whichever thread waits on the future at
+     * index <em>k</em>, and in whatever order the futures are waited on, that future gets the
+     * <em>k</em>-th completion. This differs from asyncio's classic iterator, whose coroutines each
+     * take the next completion at the moment they are awaited (CPython's
+     * {@code test_as_completed_reverse_wait}: awaiting the second coroutine first gives it the
+     * first result). Here, waiting on {@code get(1)} first gives the second completion, and
+     * {@code get(0)} still gives the first. To take "whatever completes next" at the moment of
+     * waiting, use {@link #of(Collection)} and {@link #take()}. Cancelling one of the returned
+     * futures gives its place up: the input that would have completed it completes the next
+     * place instead.
      *
      * @param inputs the inputs; duplicates count once
      * @param <T> the type of the results
@@ -214,8 +254,8 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
 
     /**
      * As {@link #inCompletionOrder(Collection)}, with an overall timeout: when it elapses, every
-     * returned future not yet completed completes exceptionally with a {@link TimeoutException};
-     * the inputs are not cancelled.
+     * returned future not yet completed completes exceptionally with a {@link TimeoutException}
+     * (see <a href="#timeout">Timeout</a>); the inputs are not cancelled.
      *
      * @param inputs the inputs; duplicates count once
      * @param timeout the overall timeout
@@ -256,6 +296,9 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * interrupt; there are no spurious returns. If the interrupt status is set on entry, or the
      * thread is interrupted while waiting, throws {@link InterruptedException} with the status
      * cleared, and nothing has been taken: the next element stays for the next call.
+     *
+     * <p>If the overall timeout elapsed before the next input completed, throws
+     * {@link TimeoutException} and uses the element up (see <a href="#timeout">Timeout</a>).
      *
      * @return the next input in completion order
      * @throws TimeoutException if the overall timeout elapsed before the next input completed;
@@ -336,6 +379,31 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     }
 
     /**
+     * Returns the next input to complete, waiting at most {@code timeout} for it; {@code null} if
+     * none completed within that time. As {@link #poll(long, TimeUnit)}.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * Returns at once if an input has completed and not been handed out yet; otherwise blocks
+     * until one completes, the overall timeout elapses (then throws {@link TimeoutException} and
+     * uses the element up), or {@code timeout} elapses (then returns {@code null} and takes
+     * nothing). A timeout {@code <= 0} polls without blocking. There are no spurious returns. If
+     * the interrupt status is set on entry, or the thread is interrupted while waiting, throws
+     * {@link InterruptedException} with the status cleared, and nothing has been taken. See the
+     * package's <a href="../package-summary.html#timeouts">timeout rules</a>.
+     *
+     * @param timeout the longest time to wait
+     * @return the next input in completion order, or {@code null}
+     * @throws TimeoutException if the overall timeout elapsed before the next input completed
+     * @throws NoSuchElementException if every input has been handed out
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public @Nullable F poll(Duration timeout) throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        return poll(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Returns the next input if one has completed and not been handed out yet, else {@code null};
      * never blocks.
      *
@@ -384,17 +452,21 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     }
 
     /**
-     * Returns an iterator over the remaining elements, in completion order. Its {@code next()}
-     * blocks as {@link #take()} does and hands out the same elements (iterators and
-     * {@code take()} share one sequence). Since {@code next()} cannot throw checked exceptions:
+     * Returns an iterator over the remaining elements, in completion order: the unchecked form of
+     * {@link #take()}. Its {@code next()} blocks as {@code take()} does and hands out the same
+     * elements (iterators and {@code take()} share one sequence); what {@code take()} would throw
+     * as a checked exception it throws as follows (see <a href="#timeout">Timeout</a>):
      * <ul>
-     *   <li>an interrupt is thrown as a {@link CancellationException} (whose cause is the
-     *       {@link InterruptedException}), with the thread's interrupt status set again, so that a
+     *   <li>the overall timeout: a {@link CompletionException} whose cause is the
+     *       {@link TimeoutException} that {@code take()} would have thrown (the element is used
+     *       up), as {@link CompletableFuture#join()} carries a failure;</li>
+     *   <li>an interrupt: a {@link CancellationException} whose cause is the
+     *       {@link InterruptedException}, with the thread's interrupt status set again, so that a
      *       task running this loop ends cancelled, as with {@code async for} in a cancelled
-     *       task;</li>
-     *   <li>the overall timeout is thrown as a {@link CompletionException} whose cause is the
-     *       {@link TimeoutException}.</li>
+     *       task. Nothing has been taken.</li>
      * </ul>
+     * {@code hasNext()} is {@link #hasNext()}: true while elements (timed-out ones included)
+     * remain.
      *
      * @return a blocking iterator
      */

@@ -1,5 +1,6 @@
 package dev.weft.core.task;
 
+import dev.weft.core.internal.Stages;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -129,6 +131,62 @@ import org.jspecify.annotations.Nullable;
  * spin.awaitStopped();     // but this never returns: the loop never looks at the interrupt
  * }
  *
+ * <h2 id="awaiting">Awaiting from inside a task</h2>
+ * A wait made through Weft from inside a task body passes that task's cancellation on to what it
+ * awaits, as asyncio cancels the task or future that a cancelled task is awaiting. The waits that
+ * do so are a task's {@link #get()}, {@link #get(long, TimeUnit)}, {@link #get(Duration)} and
+ * {@link #join()}, and {@link #await(CompletionStage)} (and its timed forms) for any future or
+ * stage. The rule: when the calling thread's {@linkplain #current() current task} has a cancel
+ * request and the wait is interrupted, the awaited task or future is cancelled before the wait
+ * ends. A cancel request is a {@link #cancel(String) cancel} (the task {@link #isCancelled()}) or
+ * a request made with {@link #interrupt()} ({@link #cancelling()} is above zero), which is also
+ * how a {@link dev.weft.core.time.Timeout} deadline around the wait, or a
+ * {@link dev.weft.core.time.WaitFor} deadline on the calling task, asks it to stop. The awaited
+ * task is cancelled with {@link #cancel(String)}, which interrupts its body, so a cancellation
+ * travels down a chain of tasks that await each other; any other
+ * {@link java.util.concurrent.Future} is cancelled with {@code cancel(true)}. Then {@code get}
+ * and {@code await} throw {@link InterruptedException}, and {@code join} throws a
+ * {@link CancellationException} with the interrupt status set again, so the body keeps
+ * unwinding.
+ * <table class="striped">
+ *   <caption>What an interrupted wait does, by caller</caption>
+ *   <thead><tr><th>caller</th><th>{@code get}, {@code await}</th><th>{@code join}</th>
+ *       <th>the awaited work</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>a task with a cancel request</td><td>{@code InterruptedException}</td>
+ *         <td>{@code CancellationException}, interrupt set again</td><td>cancelled</td></tr>
+ *     <tr><td>a task interrupted with {@link Thread#interrupt()} only</td>
+ *         <td>{@code InterruptedException}</td><td>keeps waiting; interrupt set again on return</td>
+ *         <td>not affected</td></tr>
+ *     <tr><td>a plain thread</td><td>{@code InterruptedException}</td>
+ *         <td>keeps waiting; interrupt set again on return</td><td>not affected</td></tr>
+ *   </tbody>
+ * </table>
+ * What is not passed on:
+ * <ul>
+ *   <li><b>Raw JDK waits.</b> {@code CompletableFuture.get()} on a future that is not a task (or
+ *       any {@code Future.get()}) cannot be intercepted: it sees only the interrupt and leaves the
+ *       future running. Wait with {@code Task.await(future)} instead:
+ *       {@snippet :
+ *       Task<String> t = Task.start(() -> {
+ *           String a = download.get();          // t.cancel(): download keeps running
+ *           String b = Task.await(download);    // t.cancel(): download is cancelled too
+ *           return a + b;
+ *       });
+ *       }</li>
+ *   <li><b>Shields.</b> Awaiting a {@link Shield#shield(CompletionStage) shield} cancels the
+ *       shield, never the work behind it.</li>
+ *   <li><b>Combinators that never cancel.</b> {@link Wait} and {@link AsCompleted} leave their
+ *       inputs alone when the waiter is cancelled, as asyncio's {@code wait} and
+ *       {@code as_completed} do. ({@link Gather#await(java.util.Collection)} and
+ *       {@link dev.weft.core.time.WaitFor} cancel their work on any interrupt, even on a plain
+ *       thread; see there.)</li>
+ * </ul>
+ * Asyncio difference: asyncio passes the cancellation on as a <em>request</em> (the awaited task
+ * may swallow it and return a value, which the waiter then receives); here the awaited task is
+ * cancelled outright ({@link #cancel(String)}, the {@code Future} contract), and the waiter stops
+ * waiting in any case.
+ *
  * <h2>Thread safety</h2>
  * Every method is thread-safe. The interrupt a task delivers to its body is withdrawn (the
  * thread's interrupt status is cleared) when the body stops, so it never leaks into whatever the
@@ -214,7 +272,12 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *     the phase away from PENDING.
      *
      * Blocking and cancellation
-     *   No operation of the task blocks except awaitStopped (on `stopped`, a private
+     *   get/join/await wait on the CompletableFuture itself. When such a wait is interrupted, the
+     *   waiter looks at its own current task (the CURRENT thread-local): if that task's state
+     *   word has CANCELLED or a non-zero count, it cancels the awaited task or future before it
+     *   throws. join() waits with the interruptible get() only to see interrupts; without a
+     *   cancel request it waits on and re-asserts the interrupt, as CompletableFuture.join does.
+     *   No operation of the task blocks except these and awaitStopped (on `stopped`, a private
      *   CompletableFuture completed when the phase becomes STOPPED, whose timed get unlinks its
      *   waiter on timeout) and the runner's wait for an in-flight interrupter (a bounded spin,
      *   then Thread.yield, as FutureTask does: the interrupter is between two instructions).
@@ -816,6 +879,174 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         }
     }
 
+    // ---- awaiting -----------------------------------------------------------------------------
+
+    /**
+     * Waits for {@code awaited} and returns its value; inside a task that is asked to cancel, an
+     * interrupted wait cancels {@code awaited} first: the counterpart of {@code await aw} in a
+     * coroutine, for any future or stage (see <a href="#awaiting">Awaiting from inside a
+     * task</a>).
+     *
+     * <p>A raw {@code future.get()} in a task body only sees the interrupt of a cancel and leaves
+     * the future running; {@code Task.await(future)} also cancels the future, as cancelling an
+     * asyncio task cancels the future it awaits. For a {@link Task}, {@code Task.await(task)} is
+     * {@code task.get()} with the interrupt checked on entry.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * <ul>
+     *   <li><b>When it blocks:</b> until {@code awaited} completes, unless it is already done.</li>
+     *   <li><b>What wakes it:</b> the completion of {@code awaited} (with a value, a failure or a
+     *       cancellation) or an interrupt. There are no spurious returns.</li>
+     *   <li><b>Interrupts:</b> if the interrupt status is set on entry (checked before anything
+     *       else, even if {@code awaited} is done), or the thread is interrupted while waiting,
+     *       throws {@link InterruptedException} with the status cleared. Before it throws, if the
+     *       calling thread runs a task with a cancel request (that task is cancelled, or its
+     *       {@link #cancelling()} is above zero: {@link #cancel(String)}, {@link #interrupt()}, a
+     *       {@link dev.weft.core.time.Timeout} or {@link dev.weft.core.time.WaitFor} deadline),
+     *       {@code awaited} is cancelled: a {@code Task} with {@link #cancel(String)} (which
+     *       interrupts its body), any other {@link java.util.concurrent.Future} with
+     *       {@code cancel(true)}; a stage that cannot be cancelled is left alone. On a plain
+     *       thread, or in a task interrupted without a cancel request, nothing is cancelled.</li>
+     *   <li><b>Timeout:</b> none; see {@link #await(CompletionStage, Duration)}.</li>
+     *   <li><b>Cancellation:</b> if {@code awaited} is cancelled by someone else, the wait ends
+     *       with a {@link CancellationException} (for a task, the one described at
+     *       {@link #join()}). When this method cancels {@code awaited} itself (above), it throws
+     *       the {@code InterruptedException}; if {@code awaited} had completed just before, the
+     *       cancel fails and the outcome stays in {@code awaited}. If {@code awaited} completes
+     *       while the interrupt arrives, its outcome may be returned or thrown instead, with the
+     *       interrupt status set again, as {@code CompletableFuture.get()} does (nothing is
+     *       lost).</li>
+     * </ul>
+     *
+     * <h4>Related</h4>
+     * {@link dev.weft.core.task.Shield#shield(CompletionStage)}: awaiting a shield cancels only the
+     * shield, never the work behind it. {@link dev.weft.core.time.WaitFor}: a deadline that
+     * cancels the work and waits until it has stopped.
+     *
+     * @param awaited the future or stage to wait for
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws NullPointerException if {@code awaited} is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited)
+            throws InterruptedException, ExecutionException {
+        CompletableFuture<T> f = awaitable(awaited);
+        if (f instanceof Task<T> task) {
+            return task.get(); // forwards the cancellation itself
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            forwardCancellation(awaited, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code awaited} and returns its value; inside a task that
+     * is asked to cancel, an interrupted wait cancels {@code awaited} first. As
+     * {@link #await(CompletionStage)}, with a time limit.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * As {@link #await(CompletionStage)}; the wait also ends when the timeout elapses, with a
+     * {@link TimeoutException}, and the timeout cancels nothing: {@code awaited} keeps running
+     * (use {@link dev.weft.core.time.WaitFor#waitFor(CompletionStage, long, TimeUnit)} to cancel
+     * the work at a deadline). A timeout {@code <= 0} returns the outcome of an {@code awaited}
+     * that is done and otherwise throws {@code TimeoutException} at once. See the package's
+     * <a href="../package-summary.html#timeouts">timeout rules</a>.
+     *
+     * @param awaited the future or stage to wait for
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws TimeoutException if the timeout elapsed first
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(unit, "unit");
+        CompletableFuture<T> f = awaitable(awaited);
+        if (f instanceof Task<T> task) {
+            return task.get(timeout, unit); // forwards the cancellation itself
+        }
+        try {
+            return f.get(timeout, unit);
+        } catch (InterruptedException e) {
+            forwardCancellation(awaited, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code awaited} and returns its value; as
+     * {@link #await(CompletionStage, long, TimeUnit)}.
+     *
+     * @param awaited the future or stage to wait for
+     * @param timeout the longest time to wait
+     * @param <T> the type of its value
+     * @return the value of {@code awaited}
+     * @throws ExecutionException holding the failure of {@code awaited}
+     * @throws CancellationException if {@code awaited} was cancelled
+     * @throws InterruptedException if interrupted before or while waiting
+     * @throws TimeoutException if the timeout elapsed first
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T extends @Nullable Object> T await(CompletionStage<T> awaited, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        return await(awaited, saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The future to wait on for {@code awaited}, after the interrupt check on entry (which
+     * forwards the caller's cancellation like an interrupt while waiting).
+     */
+    private static <T extends @Nullable Object> CompletableFuture<T> awaitable(CompletionStage<T> awaited)
+            throws InterruptedException {
+        Objects.requireNonNull(awaited, "awaited");
+        if (Thread.interrupted()) {
+            InterruptedException e = new InterruptedException();
+            forwardCancellation(awaited, e);
+            throw e;
+        }
+        return Stages.asFuture(awaited);
+    }
+
+    /** Whether this task has been cancelled or asked to cancel (a cancel request is counted). */
+    private boolean cancelRequested() {
+        long s = getStateVolatile();
+        return (s & CANCELLED) != 0 || (s >>> COUNT_SHIFT) != 0;
+    }
+
+    /**
+     * The caller's wait for {@code awaited} was interrupted: if the caller runs a task with a
+     * cancel request, cancel {@code awaited}.
+     */
+    private static void forwardCancellation(CompletionStage<?> awaited, InterruptedException interrupt) {
+        Task<?> caller = CURRENT.get();
+        // NOTE: the cancel request is visible here: cancel() and interrupt() count it (CAS) before
+        // they interrupt the thread, and Thread.interrupt() happens-before the interrupt is seen.
+        if (caller != null && caller != awaited && caller.cancelRequested()) {
+            cancelAwaited(caller, awaited, interrupt);
+        }
+    }
+
+    /** Cancels what {@code caller} awaited; a failure to cancel is kept with the interrupt. */
+    private static void cancelAwaited(Task<?> caller, CompletionStage<?> awaited, Throwable interrupt) {
+        try {
+            Stages.cancel(awaited, caller.name + ", which awaited it, was cancelled");
+        } catch (RuntimeException cancelFailed) {
+            interrupt.addSuppressed(cancelFailed);
+        }
+    }
+
     // ---- stopped ------------------------------------------------------------------------------
 
     /**
@@ -970,7 +1201,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     // ---- CompletableFuture surface ------------------------------------------------------------
 
     /**
-     * Waits for the task's result and returns it, as {@link CompletableFuture#join()} does.
+     * Waits for the task's result and returns it, as {@link CompletableFuture#join()} does; when
+     * the caller is a task that is asked to cancel, it stops waiting and cancels this task (see
+     * <a href="#awaiting">Awaiting from inside a task</a>).
      *
      * <p>If the task was cancelled, the {@link CancellationException} thrown is new (its stack
      * trace is this caller's), carries the cancel's message, and has as its cause the task's own
@@ -979,12 +1212,65 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * {@code CompletableFuture} methods wrap the cancellation in one with the message
      * {@code "join"} or {@code "get"} instead.
      *
+     * <h4>Blocking and cancellation</h4>
+     * Returns at once if the task is done; otherwise blocks until it completes (with a value, a
+     * failure or a cancellation). There are no spurious returns. What an interrupt does depends
+     * on the caller:
+     * <ul>
+     *   <li>A task with a cancel request ({@link #current()} is cancelled, or its
+     *       {@link #cancelling()} is above zero), interrupted on entry or while waiting: this task
+     *       is cancelled ({@link #cancel(String)}, which interrupts its body), the wait ends with a
+     *       {@link CancellationException} naming the caller, whose cause is the
+     *       {@link InterruptedException}, and the caller's interrupt status is set again, so that
+     *       its body keeps unwinding at its next blocking call.</li>
+     *   <li>A plain thread, or a task interrupted without a cancel request: the interrupt does
+     *       not end the wait (the {@code CompletableFuture.join()} contract); it is remembered and
+     *       the interrupt status is set again when the method returns or throws. This task is not
+     *       affected.</li>
+     * </ul>
+     *
      * @return the result
-     * @throws CancellationException if the task was cancelled
+     * @throws CancellationException if the task was cancelled, or the calling task was asked to
+     *     cancel while it waited
      * @throws java.util.concurrent.CompletionException if the body failed
      */
     @Override
     public T join() {
+        Task<?> caller = CURRENT.get();
+        if (caller == null || caller == this || isDone()) {
+            return reportJoin();
+        }
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    super.get(); // only to wait, interruptibly; the outcome is reported join()'s way below
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (caller.cancelRequested()) {
+                        cancelAwaited(caller, this, e);
+                        CancellationException abandoned = new CancellationException(
+                                caller.name + " was cancelled while it joined " + name);
+                        abandoned.initCause(e);
+                        throw abandoned;
+                    }
+                    // NOTE: an interrupt without a cancel request keeps join() uninterruptible,
+                    // as CompletableFuture's: wait on, and set the status again at the end.
+                } catch (ExecutionException | CancellationException done) {
+                    break;
+                }
+            }
+            return reportJoin();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@link CompletableFuture#join()}, with a cancellation thrown as {@link #rethrown} makes it. */
+    private T reportJoin() {
         try {
             return super.join();
         } catch (CancellationException e) {
@@ -995,6 +1281,14 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /**
      * Waits for the task's result and returns it, as {@link CompletableFuture#get()} does; a
      * cancellation is thrown as described at {@link #join()}.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * Returns at once if the task is done; otherwise blocks until it completes. There are no
+     * spurious returns. If the thread is interrupted on entry or while waiting (and the task is
+     * not done), throws {@link InterruptedException} with the status cleared. If the caller is a
+     * task with a cancel request ({@link #current()} is cancelled, or its {@link #cancelling()}
+     * is above zero), this task is cancelled first ({@link #cancel(String)}); otherwise it is not
+     * affected. See <a href="#awaiting">Awaiting from inside a task</a>.
      *
      * @return the result
      * @throws CancellationException if the task was cancelled
@@ -1007,13 +1301,23 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return super.get();
         } catch (CancellationException e) {
             throw rethrown(e);
+        } catch (InterruptedException e) {
+            forwardCancellation(this, e);
+            throw e;
         }
     }
 
     /**
      * Waits at most {@code timeout} for the task's result, as
      * {@link CompletableFuture#get(long, TimeUnit)} does; a cancellation is thrown as described
-     * at {@link #join()}. A timeout leaves the task running.
+     * at {@link #join()}.
+     *
+     * <h4>Blocking and cancellation</h4>
+     * As {@link #get()}, and the wait also ends when the timeout elapses, with a
+     * {@link TimeoutException}; the timeout leaves this task running. A timeout {@code <= 0}
+     * throws {@code TimeoutException} at once unless the task is done. An interrupt from a
+     * calling task with a cancel request cancels this task, as at {@link #get()}. See the
+     * package's <a href="../package-summary.html#timeouts">timeout rules</a>.
      *
      * @param timeout the longest time to wait
      * @param unit the unit of {@code timeout}
@@ -1029,7 +1333,26 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return super.get(timeout, unit);
         } catch (CancellationException e) {
             throw rethrown(e);
+        } catch (InterruptedException e) {
+            forwardCancellation(this, e);
+            throw e;
         }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the task's result; as {@link #get(long, TimeUnit)}.
+     *
+     * @param timeout the longest time to wait
+     * @return the result
+     * @throws CancellationException if the task was cancelled
+     * @throws ExecutionException if the body failed
+     * @throws InterruptedException if interrupted while waiting
+     * @throws TimeoutException if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public T get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        return get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**

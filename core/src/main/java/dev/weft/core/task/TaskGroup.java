@@ -76,10 +76,32 @@ import org.jspecify.annotations.Nullable;
  *       suppressed by the block's exception). Call {@link #cancel()} before rethrowing to stop them
  *       at once. A failing task does not interrupt the block itself; the block notices the abort
  *       when it reaches {@code close()} (as with {@code StructuredTaskScope}).</li>
- *   <li>{@link #run(Body)}: the block is a lambda, and the group behaves exactly as asyncio's:
- *       a failing task also interrupts the block (so that whatever it waits for is abandoned), an
- *       exception of the block aborts the tasks and is reported with their failures, and the
- *       group's own interrupt of the block is withdrawn afterwards.</li>
+ *   <li>{@link #run(Body)}: the block is a lambda, and the group sees it as asyncio's
+ *       {@code async with} block is seen: a failing task also interrupts the block, so that
+ *       whatever it waits for is abandoned (when the caller is a task, that interrupt is a
+ *       cancel request, so a task or future the block awaits through {@link Task#get()},
+ *       {@link Task#join()} or {@link Task#await(java.util.concurrent.CompletionStage)} is
+ *       cancelled too; see <a href="Task.html#awaiting">awaiting from inside a task</a>), an
+ *       exception of the block aborts the tasks, and the group's own interrupt of the block is
+ *       withdrawn afterwards. What it throws is listed at {@link #run(Body)}; it differs from
+ *       asyncio in two ways (below).</li>
+ * </ul>
+ *
+ * <h2>How failures are reported, and the asyncio differences</h2>
+ * The rule is the same for both forms: <b>a {@link TaskGroupException} is thrown if and only if
+ * at least one task failed</b>, and then it lists every task failure, whatever its type
+ * ({@link Error}s included), in the order they were recorded. A task's failure is never thrown on
+ * its own: it happened on another thread, and is wrapped as {@link java.util.concurrent.Future#get()}
+ * wraps every failure of another thread. The block's own exception ({@link #run(Body)} only) comes
+ * from the calling thread and is thrown as is, whatever its type, unless tasks failed too; then it
+ * is listed last in the {@code TaskGroupException}. This differs from asyncio in two ways:
+ * <ul>
+ *   <li>asyncio wraps an exception of the block in an {@code ExceptionGroup} even when no task
+ *       failed; here it is rethrown unchanged, so that its checked type {@code X} reaches the
+ *       caller ({@code except* E} in Python, {@code catch (E e)} here);</li>
+ *   <li>asyncio re-raises {@code KeyboardInterrupt} and {@code SystemExit} (of the block or of a
+ *       task) unwrapped and drops the other errors; Java has no such exceptions, and a task's
+ *       {@link Error} is listed in the {@code TaskGroupException} like any failure.</li>
  * </ul>
  *
  * <h2>States</h2>
@@ -231,13 +253,26 @@ public final class TaskGroup implements AutoCloseable {
 
     /**
      * Runs {@code body} with a new group and returns its value once every task of the group has
-     * stopped: the form that behaves exactly as {@code async with asyncio.TaskGroup() as tg:}
-     * (see "Two forms" in the class documentation).
+     * stopped: the counterpart of {@code async with asyncio.TaskGroup() as tg:} (see "Two forms"
+     * and "How failures are reported" in the class documentation).
      *
-     * <p>Outcome, in order of precedence: if tasks failed, a {@link TaskGroupException} listing
-     * their failures and, last, the body's own failure if it threw one (not a cancellation);
-     * otherwise the body's exception, unchanged; otherwise, if the owner was cancelled,
-     * {@link InterruptedException}; otherwise the body's value.
+     * <p>Outcome, in order of precedence:
+     * <ol>
+     *   <li>At least one task failed: a {@link TaskGroupException} listing every task failure in
+     *       the order they were recorded ({@link Error}s included), followed last by the body's
+     *       own throwable if it threw one that is not a cancellation signal
+     *       ({@link InterruptedException}, {@link java.util.concurrent.CancellationException} or
+     *       their I/O forms).</li>
+     *   <li>Otherwise, the body threw: that throwable itself, unwrapped, whatever its type (its
+     *       checked {@code X}, a {@code RuntimeException}, an {@code Error}, or the
+     *       {@code InterruptedException} of a cancellation from outside).</li>
+     *   <li>Otherwise, the owner was cancelled while the group waited for its tasks:
+     *       {@link InterruptedException}.</li>
+     *   <li>Otherwise, the body's value.</li>
+     * </ol>
+     * Unlike asyncio, a lone exception of the body is not wrapped in the group exception, and
+     * there is no exception that escapes unwrapped from a task (asyncio's
+     * {@code KeyboardInterrupt} and {@code SystemExit}).
      *
      * <h4>Blocking and cancellation</h4>
      * Runs the body in the calling thread, then blocks until every task of the group has stopped.

@@ -29,6 +29,43 @@
  *   </tbody>
  * </table>
  *
+ * <h2 id="awaiting">Awaiting from inside a task: cancellation reaches what is awaited</h2>
+ * A wait made through Weft from inside a task body passes that task's cancellation on to what it
+ * awaits, as cancelling an asyncio task cancels the task or future it is awaiting. The waits that
+ * do so are {@link dev.weft.core.task.Task#get() Task.get()} (and its timed forms),
+ * {@link dev.weft.core.task.Task#join() Task.join()}, and
+ * {@link dev.weft.core.task.Task#await(java.util.concurrent.CompletionStage) Task.await(future)}
+ * for any future or stage. When the calling thread's
+ * {@linkplain dev.weft.core.task.Task#current() current task} has a cancel request (it was
+ * cancelled, or asked to cancel with {@link dev.weft.core.task.Task#interrupt()}, which is how a
+ * {@link dev.weft.core.time.Timeout} or {@link dev.weft.core.time.WaitFor} deadline asks) and the
+ * wait is interrupted, the awaited task or future is cancelled; then {@code get} and
+ * {@code await} throw {@link java.lang.InterruptedException}, and {@code join} throws a
+ * {@link java.util.concurrent.CancellationException} with the interrupt status set again. On a
+ * plain thread, or in a task interrupted without a cancel request, nothing is cancelled:
+ * {@code get} and {@code await} throw {@code InterruptedException} and {@code join} keeps waiting,
+ * as {@code CompletableFuture.join()} does. A raw {@code CompletableFuture.get()} on a future that
+ * is not a task cannot be intercepted (it only sees the interrupt); wait for it with
+ * {@code Task.await(future)}. The details and the exact contracts are in
+ * {@link dev.weft.core.task.Task}'s documentation.
+ *
+ * <table class="striped">
+ *   <caption>What a cancelled task's interrupted wait does to what it awaits</caption>
+ *   <thead><tr><th>the task's body waits with</th><th>the awaited work</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@code task.get()}, {@code task.join()}, {@code Task.await(f)}</td>
+ *         <td>cancelled (a task's body is interrupted in turn)</td></tr>
+ *     <tr><td>{@code Task.await(Shield.shield(w))}</td><td>the shield is cancelled, {@code w}
+ *         runs on</td></tr>
+ *     <tr><td>{@code Wait.await(...)}, {@code AsCompleted.take()}</td><td>not affected (asyncio's
+ *         {@code wait} and {@code as_completed} do not cancel either)</td></tr>
+ *     <tr><td>{@code Gather.await(...)}, {@code WaitFor.waitFor(...)}</td><td>cancelled, on any
+ *         interrupt, also on a plain thread</td></tr>
+ *     <tr><td>a raw {@code future.get()}, {@code future.join()} ({@code future} not a task)</td>
+ *         <td>not affected: the JDK method only sees the interrupt</td></tr>
+ *   </tbody>
+ * </table>
+ *
  * <p>Timeouts, interruption and cancellation follow the rules in {@link dev.weft.core}'s package
  * documentation.
  *

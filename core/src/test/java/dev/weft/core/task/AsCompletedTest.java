@@ -2,6 +2,7 @@ package dev.weft.core.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -124,6 +125,85 @@ class AsCompletedTest {
         assertThat(it.hasNext()).isTrue();
         assertThatThrownBy(it::next).isInstanceOf(CompletionException.class).hasCauseInstanceOf(TimeoutException.class);
         assertThat(it.hasNext()).isFalse();
+    }
+
+    @Test
+    void overallTimeout_everyConsumingMethodReportsItWithTheSameTimeoutException() throws Exception {
+        CompletableFuture<Integer> done = CompletableFuture.completedFuture(0);
+        List<CompletableFuture<Integer>> never = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            never.add(new CompletableFuture<>());
+        }
+        List<CompletableFuture<Integer>> inputs = new ArrayList<>(never);
+        inputs.add(done);
+        AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(inputs, Duration.ZERO);
+        assertThat(ac.take()).isSameAs(done); // completed before the timeout: handed out first
+
+        TimeoutException fromTake = catchTimeout(ac::take);
+        TimeoutException fromPoll = catchTimeout(ac::poll);
+        TimeoutException fromTimedPoll = catchTimeout(() -> ac.poll(Duration.ofSeconds(10)));
+        Throwable fromNext = catchThrowable(() -> ac.iterator().next());
+        assertThat(fromNext).isExactlyInstanceOf(CompletionException.class).hasCauseInstanceOf(TimeoutException.class);
+        TimeoutException carried = (TimeoutException) fromNext.getCause();
+
+        for (TimeoutException e : List.of(fromPoll, fromTimedPoll, carried)) {
+            assertThat(e.getMessage()).isEqualTo(fromTake.getMessage()).contains("4 of 5");
+            assertThat(e.getCause()).isSameAs(fromTake.getCause()); // the one timeout of the iteration
+        }
+        assertThat(ac.hasNext()).isFalse(); // four timed-out elements, each reported once
+        assertThat(never).allSatisfy(f -> assertThat(f).isNotDone());
+    }
+
+    private interface Taking {
+        @Nullable Object take() throws Exception;
+    }
+
+    private static TimeoutException catchTimeout(Taking call) {
+        Throwable t = catchThrowable(call::take);
+        assertThat(t).isExactlyInstanceOf(TimeoutException.class);
+        return (TimeoutException) t;
+    }
+
+    @Test
+    void pollDuration_waitsAtMostTheTimeoutAndTakesNothingOnTimeout() throws Exception {
+        CompletableFuture<Integer> a = new CompletableFuture<>();
+        AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(a));
+        assertThat(ac.poll(Duration.ofMillis(5))).isNull();
+        assertThat(ac.poll(Duration.ZERO)).isNull();
+        assertThat(ac.poll(Duration.ofSeconds(-1))).isNull();
+        assertThat(ac.remaining()).isEqualTo(1);
+        a.complete(1);
+        assertThat(ac.poll(Duration.ZERO)).isSameAs(a);
+        assertThat(ac.hasNext()).isFalse();
+        assertThatThrownBy(() -> ac.poll(Duration.ofSeconds(1))).isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(() -> ac.poll((Duration) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void pollDuration_completionWhileWaiting_returnsIt() throws Exception {
+        CompletableFuture<Integer> a = new CompletableFuture<>();
+        AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(a));
+        AtomicReference<@Nullable CompletableFuture<Integer>> got = new AtomicReference<>();
+        Thread poller = Thread.ofVirtual().start(() -> {
+            try {
+                got.set(ac.poll(Duration.ofDays(1)));
+            } catch (InterruptedException | TimeoutException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Blocking.awaitBlocked(poller);
+        a.complete(1);
+        poller.join();
+        assertThat(got.get()).isSameAs(a);
+    }
+
+    @Test
+    void pollDuration_interruptedOnEntry_throwsAndTakesNothing() {
+        AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(CompletableFuture.completedFuture(1)));
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> ac.poll(Duration.ofSeconds(1))).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+        assertThat(ac.remaining()).isEqualTo(1);
     }
 
     @Test
@@ -294,6 +374,24 @@ class AsCompletedTest {
         waiter.join();
         assertThat(last.get()).isEqualTo(2);
         assertThat(ordered.get(0).join()).isEqualTo(1);
+    }
+
+    @Test
+    void inCompletionOrder_placesAreBoundByPositionNotByWhoWaitsFirst() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        List<CompletableFuture<String>> ordered = AsCompleted.inCompletionOrder(List.of(a, b));
+        AtomicReference<@Nullable String> firstWaiterGot = new AtomicReference<>();
+        Thread firstWaiter = Thread.ofVirtual().start(() -> firstWaiterGot.set(ordered.get(1).join()));
+        Blocking.awaitBlocked(firstWaiter); // waits on the second place before anything completes
+        b.complete("b");
+        // asyncio's classic iterator would hand "b" to the first coroutine awaited; here it goes
+        // to the first place, and the waiter on the second place keeps waiting.
+        assertThat(ordered.get(0).getNow("pending")).isEqualTo("b");
+        assertThat(ordered.get(1).isDone()).isFalse();
+        a.complete("a");
+        firstWaiter.join();
+        assertThat(firstWaiterGot.get()).isEqualTo("a");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -102,16 +104,119 @@ class ShieldTest {
     }
 
     @Test
-    void shield_twoShieldsOfOneInner_eachReportsToItsOwnReporterOnce() {
+    void shield_twoShieldsOfOneInnerBothCancelled_lateFailureGoesOnceToTheFirstCancelledShieldsReporter() {
         CompletableFuture<String> inner = new CompletableFuture<>();
         List<Throwable> first = new CopyOnWriteArrayList<>();
         List<Throwable> second = new CopyOnWriteArrayList<>();
-        Shield.shield(inner, first::add).cancel(true);
-        Shield.shield(inner, second::add).cancel(true);
+        CompletableFuture<String> shieldOfFirst = Shield.shield(inner, first::add);
+        CompletableFuture<String> shieldOfSecond = Shield.shield(inner, second::add);
+        shieldOfSecond.cancel(true); // cancelled first: its reporter is the one
+        shieldOfFirst.cancel(true);
         IOException boom = new IOException("boom");
         inner.completeExceptionally(boom);
-        assertThat(first).containsExactly(boom);
         assertThat(second).containsExactly(boom);
+        assertThat(first).isEmpty();
+    }
+
+    @Test
+    void shield_twoDefaultShieldsOfOneInnerBothCancelled_lateFailureReachesTheUncaughtHandlerOnce() throws Exception {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        Shield.shield(inner).cancel(true);
+        Shield.shield(inner).cancel(true);
+        IOException boom = new IOException("boom");
+        List<Throwable> handled = new CopyOnWriteArrayList<>();
+        Thread completer = Thread.ofPlatform().unstarted(() -> inner.completeExceptionally(boom));
+        completer.setUncaughtExceptionHandler((t, e) -> handled.add(e));
+        completer.start();
+        completer.join();
+        assertThat(handled).hasSize(1);
+        assertThat(handled.get(0)).hasCause(boom);
+    }
+
+    @Test
+    void shield_manyShieldsCancelledAndOneStillWaiting_waiterGetsTheFailureAndItIsReportedOnce() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        AtomicInteger reported = new AtomicInteger();
+        for (int i = 0; i < 5; i++) {
+            Shield.shield(inner, e -> reported.incrementAndGet()).cancel(true);
+        }
+        CompletableFuture<String> waiting = Shield.shield(inner, e -> reported.incrementAndGet());
+        IOException boom = new IOException("boom");
+        inner.completeExceptionally(boom);
+        assertThatThrownBy(waiting::join).hasCause(boom);
+        assertThat(reported).hasValue(1); // asyncio keeps one "exception in shielded future" callback per inner
+    }
+
+    @Test
+    void shield_outerCompletedByItsHolderThenInnerFails_failureIsReportedOnce() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        AtomicInteger reported = new AtomicInteger();
+        CompletableFuture<String> a = Shield.shield(inner, e -> reported.incrementAndGet());
+        CompletableFuture<String> b = Shield.shield(inner, e -> reported.incrementAndGet());
+        assertThat(a.complete("gave up with a default")).isTrue();
+        assertThat(b.cancel(true)).isTrue();
+        inner.completeExceptionally(new IOException("boom"));
+        assertThat(reported).hasValue(1);
+    }
+
+    @Test
+    void shield_cancelledThenInnerCompletesWithAValue_leavesNoBookkeepingBehind() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        Shield.shield(inner).cancel(true);
+        assertThat(Shield.lateReportState(inner)).isEqualTo("pending");
+        inner.complete("late");
+        assertThat(Shield.lateReportState(inner)).isEqualTo("none");
+    }
+
+    @Test
+    void shield_cancelledThenInnerCancelled_leavesNoBookkeepingBehind() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        Shield.shield(inner).cancel(true);
+        inner.cancel(true);
+        assertThat(Shield.lateReportState(inner)).isEqualTo("none");
+    }
+
+    @Test
+    void shield_neverCancelled_keepsNoBookkeeping() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        CompletableFuture<String> outer = Shield.shield(inner);
+        inner.completeExceptionally(new IOException("boom"));
+        assertThat(outer.isCompletedExceptionally()).isTrue();
+        assertThat(Shield.lateReportState(inner)).isEqualTo("none");
+    }
+
+    @Test
+    void shield_lateFailureReported_aLaterShieldOfTheInnerGetsTheFailureAndNothingMoreIsReported() {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        AtomicInteger reported = new AtomicInteger();
+        Shield.shield(inner, e -> reported.incrementAndGet()).cancel(true);
+        inner.completeExceptionally(new IOException("boom"));
+        assertThat(Shield.lateReportState(inner)).isEqualTo("reported");
+        assertThat(reported).hasValue(1);
+        CompletionStage<String> minimal = inner.minimalCompletionStage(); // a shield that is not short-cut
+        assertThat(Shield.shield(minimal, e -> reported.incrementAndGet()).isCompletedExceptionally()).isTrue();
+        assertThat(reported).hasValue(1);
+    }
+
+    @Test
+    void shield_innerNeverCompleted_isNotKeptReachableByTheBookkeeping() {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        WeakReference<CompletableFuture<String>> ref = abandonedInnerWithCancelledShield(reported);
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(ref.get()).as("the abandoned inner was collected").isNull();
+        assertThat(reported).isEmpty();
+    }
+
+    /** A shielded inner that nobody will complete, whose reporter even captures it. */
+    private static WeakReference<CompletableFuture<String>> abandonedInnerWithCancelledShield(
+            List<Throwable> reported) {
+        CompletableFuture<String> inner = new CompletableFuture<>();
+        Shield.shield(inner, e -> reported.add(new IllegalStateException("late failure of " + inner, e)))
+                .cancel(true);
+        assertThat(Shield.lateReportState(inner)).isEqualTo("pending");
+        return new WeakReference<>(inner);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -453,6 +454,88 @@ class TaskGroupTest {
             return blockForever();
         })).isInstanceOfSatisfying(TaskGroupException.class, e -> assertThat(e.failures()).containsExactly(boom));
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void run_bodyThrowsAnErrorAndNoTaskFails_thatErrorIsRethrownUnwrapped() {
+        AssertionError broken = new AssertionError("body broke");
+        assertThatThrownBy(() -> TaskGroup.run(tg -> {
+            tg.start(() -> "fine");
+            throw broken;
+        })).isSameAs(broken);
+    }
+
+    @Test
+    void run_taskThrowsAnError_itIsListedInTheGroupExceptionNotThrownAlone() {
+        AssertionError broken = new AssertionError("task broke");
+        assertThatThrownBy(() -> TaskGroup.run(tg -> {
+            tg.start(() -> {
+                throw broken;
+            });
+            return "body done";
+        })).isInstanceOfSatisfying(TaskGroupException.class, e -> {
+            assertThat(e.failures()).containsExactly(broken);
+            assertThat(e).hasCause(broken);
+        });
+    }
+
+    @Test
+    void run_taskFailsAndBodyThrowsAnError_groupExceptionListsTheTaskFailureThenTheBodysError() {
+        IOException inChild = new IOException("child");
+        AssertionError inBody = new AssertionError("body");
+        assertThatThrownBy(() -> TaskGroup.run(tg -> {
+            Task<Object> c = tg.start(() -> {
+                throw inChild;
+            });
+            try {
+                c.awaitStopped();
+            } catch (InterruptedException groupsOwnInterrupt) {
+                // the group interrupts the block when a task fails; this body carries on
+            }
+            throw inBody;
+        })).isInstanceOfSatisfying(TaskGroupException.class,
+                e -> assertThat(e.failures()).containsExactly(inChild, inBody));
+    }
+
+    @Test
+    void close_taskThrowsAnError_itIsListedInTheGroupException() {
+        AssertionError broken = new AssertionError("task broke");
+        assertThatThrownBy(() -> {
+            try (TaskGroup tg = TaskGroup.open()) {
+                tg.start(() -> {
+                    throw broken;
+                });
+            }
+        }).isInstanceOfSatisfying(TaskGroupException.class, e -> assertThat(e.failures()).containsExactly(broken));
+    }
+
+    @Test
+    void run_inATask_childFailureCancelsTheSiblingTheBodyAwaits() throws Exception {
+        CountDownLatch siblingRunning = new CountDownLatch(1);
+        AtomicReference<@Nullable Task<String>> sibling = new AtomicReference<>();
+        IOException boom = new IOException("boom");
+        Object outcome = inTask(() -> {
+            try {
+                return TaskGroup.<Object, ExecutionException>run(tg -> {
+                    Task<String> s = tg.start(() -> {
+                        siblingRunning.countDown();
+                        return blockForever();
+                    });
+                    sibling.set(s);
+                    await(siblingRunning);
+                    tg.start(() -> {
+                        throw boom;
+                    });
+                    return s.get(); // interrupted by the group's cancel request when the other task fails
+                });
+            } catch (TaskGroupException e) {
+                return e;
+            }
+        });
+        assertThat(outcome).isInstanceOfSatisfying(TaskGroupException.class,
+                e -> assertThat(e.failures()).containsExactly(boom));
+        assertThat(sibling.get().isCancelled()).isTrue();
+        assertThat(sibling.get().isStopped()).isTrue();
     }
 
     @Test
