@@ -319,9 +319,9 @@ class WeftTest {
     void asCompleted_delegatesToAsCompleted() throws Exception {
         CompletableFuture<Integer> a = CompletableFuture.completedFuture(1);
         AsCompleted<CompletableFuture<Integer>> ac = Weft.asCompleted(List.of(a));
-        assertThat(ac.take()).isSameAs(a);
+        assertThat(ac.get()).isSameAs(a);
         CompletableFuture<Integer> never = new CompletableFuture<>();
-        assertThatThrownBy(() -> Weft.asCompleted(List.of(never), Duration.ZERO).take()).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> Weft.asCompleted(List.of(never), Duration.ZERO).get()).isInstanceOf(TimeoutException.class);
     }
 
     @Test

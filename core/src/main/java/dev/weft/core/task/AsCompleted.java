@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>The inputs themselves</b> (asyncio 3.13, {@code async for f in as_completed(fs)}):
  *       {@link #of(Collection)} returns an {@code AsCompleted} that yields each original input
  *       once, in completion order, so the caller knows which one finished. Iterate it, or call
- *       {@link #take()} / {@link #poll()}.</li>
+ *       {@link #get()} / {@link #poll()}.</li>
  *   <li><b>Results in completion order</b> (the classic {@code for c in as_completed(fs)}):
  *       {@link #inCompletionOrder(Collection)} returns a list of new futures of which the
  *       <em>k</em>-th completes with the outcome of the <em>k</em>-th input to complete, as
@@ -64,13 +64,13 @@ import org.jspecify.annotations.Nullable;
  * {@link TimeoutException}, never by handing out an element.</b> Each call that reaches a
  * timed-out element uses it up and throws, until as many elements as inputs have been handed
  * out. The methods that may throw checked exceptions throw the {@code TimeoutException} itself;
- * the iterator, whose {@code next()} cannot, is the unchecked form of {@link #take()} and carries
+ * the iterator, whose {@code next()} cannot, is the unchecked form of {@link #get()} and carries
  * the same exception the way {@link CompletableFuture#join()} carries what {@code get()} throws:
  * <table class="striped">
  *   <caption>How each method reports the overall timeout and an interrupt</caption>
  *   <thead><tr><th>method</th><th>overall timeout</th><th>interrupt</th></tr></thead>
  *   <tbody>
- *     <tr><td>{@link #take()}, {@link #poll(Duration)}, {@link #poll(long, TimeUnit)}</td>
+ *     <tr><td>{@link #get()}, {@link #poll(Duration)}, {@link #poll(long, TimeUnit)}</td>
  *         <td>throws {@code TimeoutException}</td><td>throws {@link InterruptedException}, status
  *         cleared</td></tr>
  *     <tr><td>{@link #poll()}</td><td>throws {@code TimeoutException}</td><td>(never blocks)</td></tr>
@@ -96,7 +96,7 @@ import org.jspecify.annotations.Nullable;
  * remain.
  *
  * <h2>Memory consistency effects</h2>
- * Actions of an input before its completion happen-before the return of the {@code take()},
+ * Actions of an input before its completion happen-before the return of the {@code get()},
  * {@code poll()} or {@code next()} that hands it out. See the package's
  * <a href="../package-summary.html#memory">memory consistency</a> rules.
  *
@@ -142,18 +142,18 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      *
      * Linearization points
      *   - An input's completion is recorded at its claim of an index (getAndAdd on claimed).
-     *   - A take/poll/next hands an element out at its CAS of head.
+     *   - A get/poll/next hands an element out at its CAS of head.
      *
      * Memory ordering
      *   - claimed: getAndAdd / CAS (volatile); head: volatile read, CAS.
      *   - slots: CompletableFuture completion publishes the input's effects to the consumer.
      *
      * Blocking and cancellation
-     *   take() blocks in slot.get(); an interrupt leaves head unchanged (nothing consumed).
+     *   get() blocks in slot.get(); an interrupt leaves head unchanged (nothing consumed).
      *
      * Progress
      *   Completion callbacks are lock-free (a getAndAdd, a CAS-based complete, retried only past
-     *   slots that consumers completed themselves). take() blocks by definition.
+     *   slots that consumers completed themselves). get() blocks by definition.
      */
 
     private final Order<F> order;
@@ -238,7 +238,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * {@code test_as_completed_reverse_wait}: awaiting the second coroutine first gives it the
      * first result). Here, waiting on {@code get(1)} first gives the second completion, and
      * {@code get(0)} still gives the first. To take "whatever completes next" at the moment of
-     * waiting, use {@link #of(Collection)} and {@link #take()}. Cancelling one of the returned
+     * waiting, use {@link #of(Collection)} and {@link #get()}. Cancelling one of the returned
      * futures gives its place up: the input that would have completed it completes the next
      * place instead.
      *
@@ -306,7 +306,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * @throws NoSuchElementException if every input has been handed out
      * @throws InterruptedException if interrupted before or while waiting
      */
-    public F take() throws InterruptedException, TimeoutException {
+    public F get() throws InterruptedException, TimeoutException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -331,7 +331,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * none completed within that time.
      *
      * <h4>Blocking and cancellation</h4>
-     * As {@link #take()}, and the wait also ends when {@code timeout} elapses, returning
+     * As {@link #get()}, and the wait also ends when {@code timeout} elapses, returning
      * {@code null} and taking nothing. A timeout {@code <= 0} polls without blocking. This
      * per-call timeout is separate from the overall one, which makes the call throw
      * {@link TimeoutException}. See the package's <a href="../package-summary.html#timeouts">
@@ -436,7 +436,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      * Whether elements remain to be handed out (completed, still pending, or timed out). With
      * several consumers this is a hint: another one may take the last element first.
      *
-     * @return {@code true} if {@link #take()} would not throw {@link NoSuchElementException}
+     * @return {@code true} if {@link #get()} would not throw {@link NoSuchElementException}
      */
     public boolean hasNext() {
         return head < order.size();
@@ -453,12 +453,12 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
 
     /**
      * Returns an iterator over the remaining elements, in completion order: the unchecked form of
-     * {@link #take()}. Its {@code next()} blocks as {@code take()} does and hands out the same
-     * elements (iterators and {@code take()} share one sequence); what {@code take()} would throw
+     * {@link #get()}. Its {@code next()} blocks as {@code get()} does and hands out the same
+     * elements (iterators and {@code get()} share one sequence); what {@code get()} would throw
      * as a checked exception it throws as follows (see <a href="#timeout">Timeout</a>):
      * <ul>
      *   <li>the overall timeout: a {@link CompletionException} whose cause is the
-     *       {@link TimeoutException} that {@code take()} would have thrown (the element is used
+     *       {@link TimeoutException} that {@code get()} would have thrown (the element is used
      *       up), as {@link CompletableFuture#join()} carries a failure;</li>
      *   <li>an interrupt: a {@link CancellationException} whose cause is the
      *       {@link InterruptedException}, with the thread's interrupt status set again, so that a
@@ -481,7 +481,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
             @Override
             public F next() {
                 try {
-                    return take();
+                    return get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     CancellationException c = new CancellationException("as_completed iteration was interrupted");

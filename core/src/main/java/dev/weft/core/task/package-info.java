@@ -57,7 +57,7 @@
  *         <td>cancelled (a task's body is interrupted in turn)</td></tr>
  *     <tr><td>{@code Task.await(Shield.shield(w))}</td><td>the shield is cancelled, {@code w}
  *         runs on</td></tr>
- *     <tr><td>{@code Wait.await(...)}, {@code AsCompleted.take()}</td><td>not affected (asyncio's
+ *     <tr><td>{@code Wait.await(...)}, {@code AsCompleted.get()}</td><td>not affected (asyncio's
  *         {@code wait} and {@code as_completed} do not cancel either)</td></tr>
  *     <tr><td>{@code Gather.await(...)}, {@code WaitFor.waitFor(...)}</td><td>cancelled, on any
  *         interrupt, also on a plain thread</td></tr>

@@ -42,11 +42,11 @@ class AsCompletedTest {
         c.complete("c");
         a.completeExceptionally(new IOException("a failed"));
         b.complete("b");
-        assertThat(ac.take()).isSameAs(c);
-        assertThat(ac.take()).isSameAs(a);
-        assertThat(ac.take()).isSameAs(b);
+        assertThat(ac.get()).isSameAs(c);
+        assertThat(ac.get()).isSameAs(a);
+        assertThat(ac.get()).isSameAs(b);
         assertThat(ac.hasNext()).isFalse();
-        assertThatThrownBy(ac::take).isInstanceOf(NoSuchElementException.class).hasMessageContaining("3 inputs");
+        assertThatThrownBy(ac::get).isInstanceOf(NoSuchElementException.class).hasMessageContaining("3 inputs");
     }
 
     @Test
@@ -80,7 +80,7 @@ class AsCompletedTest {
         CompletableFuture<Integer> a = CompletableFuture.completedFuture(1);
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(a, a, a));
         assertThat(ac.remaining()).isEqualTo(1);
-        assertThat(ac.take()).isSameAs(a);
+        assertThat(ac.get()).isSameAs(a);
         assertThat(ac.hasNext()).isFalse();
     }
 
@@ -90,14 +90,14 @@ class AsCompletedTest {
         CompletableFuture<Integer> slow1 = new CompletableFuture<>();
         CompletableFuture<Integer> slow2 = new CompletableFuture<>();
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(slow1, done, slow2), Duration.ofMillis(20));
-        assertThat(ac.take()).isSameAs(done); // completed before the timeout: handed out first
-        assertThatThrownBy(ac::take).isInstanceOf(TimeoutException.class).hasMessageContaining("2 of 3");
-        assertThatThrownBy(ac::take).isInstanceOf(TimeoutException.class);
+        assertThat(ac.get()).isSameAs(done); // completed before the timeout: handed out first
+        assertThatThrownBy(ac::get).isInstanceOf(TimeoutException.class).hasMessageContaining("2 of 3");
+        assertThatThrownBy(ac::get).isInstanceOf(TimeoutException.class);
         assertThat(ac.hasNext()).isFalse();
         assertThat(slow1.isDone()).isFalse();
         assertThat(slow2.isDone()).isFalse();
         slow1.complete(2); // too late: not reported, and nothing breaks
-        assertThatThrownBy(ac::take).isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(ac::get).isInstanceOf(NoSuchElementException.class);
     }
 
     @Test
@@ -105,7 +105,7 @@ class AsCompletedTest {
         CompletableFuture<Integer> a = new CompletableFuture<>();
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(a), Duration.ofSeconds(30));
         a.complete(1);
-        assertThat(ac.take()).isSameAs(a);
+        assertThat(ac.get()).isSameAs(a);
         assertThat(ac.hasNext()).isFalse();
     }
 
@@ -114,8 +114,8 @@ class AsCompletedTest {
         CompletableFuture<Integer> a = CompletableFuture.completedFuture(1);
         CompletableFuture<Integer> b = new CompletableFuture<>();
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(b, a), Duration.ZERO);
-        assertThat(ac.take()).isSameAs(a);
-        assertThatThrownBy(ac::take).isInstanceOf(TimeoutException.class);
+        assertThat(ac.get()).isSameAs(a);
+        assertThatThrownBy(ac::get).isInstanceOf(TimeoutException.class);
     }
 
     @Test
@@ -137,9 +137,9 @@ class AsCompletedTest {
         List<CompletableFuture<Integer>> inputs = new ArrayList<>(never);
         inputs.add(done);
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(inputs, Duration.ZERO);
-        assertThat(ac.take()).isSameAs(done); // completed before the timeout: handed out first
+        assertThat(ac.get()).isSameAs(done); // completed before the timeout: handed out first
 
-        TimeoutException fromTake = catchTimeout(ac::take);
+        TimeoutException fromTake = catchTimeout(ac::get);
         TimeoutException fromPoll = catchTimeout(ac::poll);
         TimeoutException fromTimedPoll = catchTimeout(() -> ac.poll(Duration.ofSeconds(10)));
         Throwable fromNext = catchThrowable(() -> ac.iterator().next());
@@ -233,7 +233,7 @@ class AsCompletedTest {
         AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
         Thread taker = Thread.ofVirtual().start(() -> {
             try {
-                ac.take();
+                ac.get();
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -243,7 +243,7 @@ class AsCompletedTest {
         taker.join();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         a.complete(1);
-        assertThat(ac.take()).isSameAs(a);
+        assertThat(ac.get()).isSameAs(a);
     }
 
     @Test
@@ -301,7 +301,7 @@ class AsCompletedTest {
             Thread.ofVirtual().start(() -> {
                 try {
                     for (;;) {
-                        taken.add(ac.take());
+                        taken.add(ac.get());
                     }
                 } catch (NoSuchElementException end) {
                     consumersDone.countDown();
@@ -327,10 +327,10 @@ class AsCompletedTest {
             release.await();
             return "slow";
         }, () -> "fast"));
-        Task<String> first = ac.take();
+        Task<String> first = ac.get();
         assertThat(first.join()).isEqualTo("fast");
         release.countDown();
-        assertThat(ac.take().join()).isEqualTo("slow");
+        assertThat(ac.get().join()).isEqualTo("slow");
     }
 
     @Test
@@ -338,7 +338,7 @@ class AsCompletedTest {
         CompletableFuture<Integer> a = CompletableFuture.completedFuture(1);
         AsCompleted<CompletableFuture<Integer>> ac = AsCompleted.of(List.of(a, new CompletableFuture<>()));
         assertThat(ac).hasToString("AsCompleted[inputs=2, completed=1, handedOut=0]");
-        ac.take();
+        ac.get();
         assertThat(ac).hasToString("AsCompleted[inputs=2, completed=1, handedOut=1]");
     }
 
