@@ -50,8 +50,8 @@
  *       as {@link java.util.concurrent.CyclicBarrier} does.</li>
  *   <li>Sizes: {@code size()}, {@code capacity()} ({@link Integer#MAX_VALUE} when unbounded),
  *       {@code isEmpty()}, {@code isFull()}. Shutdown: {@code shutdown()},
- *       {@code shutdown(immediate)}, {@code isShutdown()}. Waiters on a lock, semaphore,
- *       condition, barrier or event: {@code waiterCount()} and {@code hasWaiters()}; on a queue,
+ *       {@code shutdown(immediate)}, {@code isShutdown()}. Waiters on the in-process locks, semaphores,
+ *       conditions, barriers and events: {@code waiterCount()} and {@code hasWaiters()}; on a queue,
  *       {@code waitingGetters()}, {@code waitingPutters()}, {@code waitingJoiners()}.</li>
  *   <li>One exception per misuse: releasing a lock that is not held throws
  *       {@link IllegalMonitorStateException}; {@code taskDone()} without an unfinished task and an

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * ({@link JoinableQueue}, {@link WorkQueue}, {@link EventFlag}, {@link ExclusiveLock}), run first
  * with workers on threads of this JVM and then, unchanged, with workers in separate JVMs.
  *
- * <p>The producer puts the numbers 1 to 6 on a joinable "jobs" queue, sets a "go" event, waits with
- * {@code join()} until every job is done, and reads the answers from a "results" queue. Each worker
+ * <p>The producer puts the numbers 1 to 6 on a joinable "jobs" queue, sets a "go" event, reads the
+ * answers from a "results" queue, and waits with {@code join()} until every job is marked done. Each worker
  * waits for "go", then gets jobs until the queue is shut down; for each number it puts a two-line
  * record on "results" ({@code n=...}, then {@code square=...}), holding a lock for the pair so that
  * another worker's lines cannot come between them, and marks the job done. The Python original has
@@ -56,7 +56,7 @@ public final class Example_34_OneProgramAnyScale {
             between processes: squares 1 4 9 16 25 36, every record intact, jobs.join() returned
             """;
 
-    private static final int JOBS = 6;
+    private static final int JOBS = 6;   // all fit in the jobs queue: the workers start on "go"
     private static final int WORKERS = 2;
 
     private Example_34_OneProgramAnyScale() {}
@@ -68,7 +68,6 @@ public final class Example_34_OneProgramAnyScale {
             jobs.put(Integer.toString(n));
         }
         go.set();
-        jobs.join();                                   // every job was got and marked done
         TreeMap<Integer, Integer> squares = new TreeMap<>();
         for (int i = 0; i < JOBS; i++) {
             String first = results.get();
@@ -78,6 +77,7 @@ public final class Example_34_OneProgramAnyScale {
             }
             squares.put(Integer.parseInt(first.substring(2)), Integer.parseInt(second.substring(7)));
         }
+        jobs.join();                                   // every job was got and marked done
         jobs.shutdown();                               // the workers' get() ends their loops
         return "squares " + squares.values().stream().map(String::valueOf).collect(Collectors.joining(" "))
                 + ", every record intact, jobs.join() returned";
@@ -108,7 +108,7 @@ public final class Example_34_OneProgramAnyScale {
 
     public static void run(PrintStream out) throws Exception {
         // Between threads.
-        JoinableQueue<String> jobs = AsyncQueue.fifo(4);
+        JoinableQueue<String> jobs = AsyncQueue.fifo(8);
         WorkQueue<String> results = AsyncQueue.fifo(4);
         EventFlag go = new Event();
         ExclusiveLock pairs = new Lock();
@@ -135,7 +135,7 @@ public final class Example_34_OneProgramAnyScale {
                 for (int w = 0; w < WORKERS; w++) {
                     workers.add(ChildJvm.start(Example_34_OneProgramAnyScale.class, dir.toString()));
                 }
-                String line = produce(domain.joinableQueue("jobs", 4, 64).typed(MessageCodec.utf8()),
+                String line = produce(domain.joinableQueue("jobs", 8, 64).typed(MessageCodec.utf8()),
                         domain.queue("results", 4, 64).typed(MessageCodec.utf8()), domain.event("go"));
                 out.println("between processes: " + line);
                 for (ChildJvm w : workers) {
@@ -158,7 +158,7 @@ public final class Example_34_OneProgramAnyScale {
     /** Worker process: {@code DIR}. */
     private static void worker(Path dir) throws Exception {
         try (IpcDomain domain = IpcDomain.open(dir)) {
-            work(domain.joinableQueue("jobs", 4, 64).typed(MessageCodec.utf8()),
+            work(domain.joinableQueue("jobs", 8, 64).typed(MessageCodec.utf8()),
                     domain.queue("results", 4, 64).typed(MessageCodec.utf8()),
                     domain.event("go"), domain.lock("pairs"));
         }

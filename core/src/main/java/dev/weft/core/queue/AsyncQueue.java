@@ -1214,7 +1214,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     /**
      * Returns a diagnostic description in the manner of asyncio's {@code repr}, for example
      * {@code AsyncQueue[FIFO capacity=10 size=0 getters=2 tasks=3 shutdown]}: the order, the
-     * capacity ({@code 0} if unbounded), the number of elements, the waiting getters, putters and
+     * capacity ({@code unbounded} if unbounded), the number of elements, the waiting getters, putters and
      * joiners and the unfinished tasks when there are any, and {@code shutdown} once shut down.
      *
      * @return the description

@@ -140,7 +140,7 @@ class AsyncQueueTest {
     }
 
     @Test
-    void factories_reportOrderAndMaxsize() {
+    void factories_reportOrderAndCapacity() {
         assertThat(AsyncQueue.fifo(3).order()).isEqualTo(AsyncQueue.Order.FIFO);
         assertThat(AsyncQueue.unboundedFifo().capacity()).isEqualTo(Integer.MAX_VALUE);
         assertThat(AsyncQueue.lifo(4).order()).isEqualTo(AsyncQueue.Order.LIFO);

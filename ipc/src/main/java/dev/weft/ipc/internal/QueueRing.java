@@ -1174,7 +1174,7 @@ public final class QueueRing {
         int s = getStateVolatile();
         QueueStats st = stats();
         return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
-                + (joinable ? ", joinable" : "") + ", qsize~" + size()
+                + (joinable ? ", joinable" : "") + ", size~" + size()
                 + ((s & SHUTDOWN) != 0 ? ((s & IMMEDIATE) != 0 ? ", shut down (immediate)" : ", shut down") : "")
                 + ", head=" + getHeadVolatile() + ", tail=" + getTailVolatile()
                 + (st.tombstones() + st.redeliveries() + st.discarded() + st.abandonedTasks() > 0

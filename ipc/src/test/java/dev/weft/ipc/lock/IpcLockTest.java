@@ -66,7 +66,7 @@ class IpcLockTest {
     }
 
     @Test
-    void release_unlocked_throwsIllegalStateAndStaysUnlocked() throws Exception {
+    void release_unlocked_throwsIllegalMonitorStateAndStaysUnlocked() throws Exception {
         IpcLock lock = domain.lock("a");
         assertThatThrownBy(lock::release).isInstanceOf(IllegalMonitorStateException.class).hasMessageContaining("not held");
         lock.acquireForResult();

@@ -5,13 +5,14 @@
  *
  * Run: mvn -B -ntp -pl stress-tests -am verify -DskipTests -Dweft.jcstress.args="-m quick -t dev.weft.stress.ipc"
  *
+ * The waiter waits from the event word read in the state's constructor, before any signal: jcstress
+ * may run the signal before the actor has entered await(), and a wait that begins after a pulse
+ * has ended must not see it; a wait that began before must.
+ *
  * Observed (2 vCPU AMD EPYC VM shared with other builds, Linux 6.18, Temurin 25.0.3, -m quick,
  * back-off wait back-end, all JIT modes summed):
- *   TERMINATED   2,421   ACCEPTABLE
+ *   TERMINATED   2,400   ACCEPTABLE
  *   STALE            0   FORBIDDEN
- * A later run (ipc part 2) saw one STALE in 1,753: the signal had pulsed before the actor entered
- * await(), so the waiter, correctly, never saw that pulse. The waiter now waits from a word read in
- * the state's constructor (before any signal); after that change: TERMINATED 2,400, STALE 0.
  */
 package dev.weft.stress.ipc;
 

@@ -27,7 +27,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Put vs cancel of a pending getAsync: r1 = cancel succeeded, r2 = future's value (-1 cancelled), r3 = qsize. */
+/** Put vs cancel of a pending getAsync: r1 = cancel succeeded, r2 = future's value (-1 cancelled), r3 = size(). */
 @JCStressTest
 @Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "put handed 1 to the waiting get first; the cancel then failed and the future holds 1")
 @Outcome(id = "1, -1, 1", expect = ACCEPTABLE, desc = "cancel withdrew the get first; the put then stored 1 in the queue")

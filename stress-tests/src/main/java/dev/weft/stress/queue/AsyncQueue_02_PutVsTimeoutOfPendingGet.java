@@ -28,7 +28,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Put vs exceptional completion of a pending getAsync: r1 = timeout took effect, r2 = value (-1 failed), r3 = qsize. */
+/** Put vs exceptional completion of a pending getAsync: r1 = timeout took effect, r2 = value (-1 failed), r3 = size(). */
 @JCStressTest
 @Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "put handed 1 over first; the timeout then failed and the future holds 1")
 @Outcome(id = "1, -1, 1", expect = ACCEPTABLE, desc = "the timeout withdrew the get first; the put then stored 1 in the queue")

@@ -27,7 +27,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-/** Put vs interrupt of a blocking get: r1 = what the get returned (1, or 0 for InterruptedException), r2 = qsize. */
+/** Put vs interrupt of a blocking get: r1 = what the get returned (1, or 0 for InterruptedException), r2 = size(). */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the put handed 1 to the get before the interrupt was seen (or the interrupt came after); get returned 1")
 @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "the interrupt ended the get (on entry or while waiting) before the put; 1 stayed queued")

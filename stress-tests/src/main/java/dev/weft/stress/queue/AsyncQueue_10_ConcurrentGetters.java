@@ -25,7 +25,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Two getters on a queue holding 1, 2: r1, r2 = what each got (-1 nothing), r3 = qsize after. */
+/** Two getters on a queue holding 1, 2: r1, r2 = what each got (-1 nothing), r3 = size() after. */
 @JCStressTest
 @Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "getter 1 linearized first and took 1")
 @Outcome(id = "2, 1, 0", expect = ACCEPTABLE, desc = "getter 2 linearized first and took 1")
