@@ -89,7 +89,7 @@ import org.jspecify.annotations.Nullable;
  * @see Condition
  * @since 0.1
  */
-public final class Lock implements ExclusiveLock {
+public final class Lock implements LocalExclusiveLock {
 
     /*
      * Implementation notes
@@ -184,65 +184,6 @@ public final class Lock implements ExclusiveLock {
     @Override
     public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         return sync.tryAcquireNanos(1L, unit.toNanos(timeout));
-    }
-
-    /**
-     * As {@link #acquire()}; a lock between threads has no holder that could die, so the result is
-     * always {@link LockResult#ACQUIRED}.
-     *
-     * @return {@link LockResult#ACQUIRED}
-     * @throws InterruptedException as {@link #acquire()}
-     */
-    @Override
-    public LockResult acquireForResult() throws InterruptedException {
-        sync.acquire(1L);
-        return LockResult.ACQUIRED;
-    }
-
-    /**
-     * As {@link #tryAcquire()}, as a {@link LockResult}.
-     *
-     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-     */
-    @Override
-    public LockResult tryAcquireForResult() {
-        return LockResults.of(sync.tryAcquire(1L));
-    }
-
-    /**
-     * As {@link #tryAcquire(Duration)}, as a {@link LockResult}.
-     *
-     * @param timeout the longest time to wait
-     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-     * @throws InterruptedException as {@link #tryAcquire(Duration)}
-     */
-    @Override
-    public LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
-        return LockResults.of(tryAcquire(timeout));
-    }
-
-    /**
-     * As {@link #tryAcquire(long, TimeUnit)}, as a {@link LockResult}.
-     *
-     * @param timeout the longest time to wait, in {@code unit}s
-     * @param unit the unit of {@code timeout}
-     * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-     * @throws InterruptedException as {@link #tryAcquire(long, TimeUnit)}
-     */
-    @Override
-    public LockResult tryAcquireForResult(long timeout, TimeUnit unit) throws InterruptedException {
-        return LockResults.of(tryAcquire(timeout, unit));
-    }
-
-    /**
-     * As {@link #acquireAsync()}, completing with {@link LockResult#ACQUIRED}. Cancelling the
-     * returned future withdraws the request as for {@link #acquireAsync()}.
-     *
-     * @return a future completed with {@link LockResult#ACQUIRED} when the lock is held
-     */
-    @Override
-    public CompletableFuture<LockResult> acquireForResultAsync() {
-        return LockResults.acquired(sync.acquireAsync(1L));
     }
 
     /**

@@ -335,7 +335,7 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
      *
      * @since 0.1
      */
-    public static final class WriteLock implements ExclusiveLock {
+    public static final class WriteLock implements LocalExclusiveLock {
 
         private final FifoPermits sync;
 
@@ -407,65 +407,6 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
         @Override
         public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
             return sync.tryAcquireNanos(MAX_READERS, unit.toNanos(timeout));
-        }
-
-        /**
-         * As {@link #acquire()}; always {@link LockResult#ACQUIRED} (no holder between threads can
-         * die).
-         *
-         * @return {@link LockResult#ACQUIRED}
-         * @throws InterruptedException as {@link #acquire()}
-         */
-        @Override
-        public LockResult acquireForResult() throws InterruptedException {
-            sync.acquire(MAX_READERS);
-            return LockResult.ACQUIRED;
-        }
-
-        /**
-         * As {@link #tryAcquire()}, as a {@link LockResult}.
-         *
-         * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-         */
-        @Override
-        public LockResult tryAcquireForResult() {
-            return LockResults.of(tryAcquire());
-        }
-
-        /**
-         * As {@link #tryAcquire(Duration)}, as a {@link LockResult}.
-         *
-         * @param timeout the longest time to wait
-         * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-         * @throws InterruptedException as {@link #tryAcquire(Duration)}
-         */
-        @Override
-        public LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
-            return LockResults.of(tryAcquire(timeout));
-        }
-
-        /**
-         * As {@link #tryAcquire(long, TimeUnit)}, as a {@link LockResult}.
-         *
-         * @param timeout the longest time to wait, in {@code unit}s
-         * @param unit the unit of {@code timeout}
-         * @return {@link LockResult#ACQUIRED} or {@link LockResult#NOT_ACQUIRED}
-         * @throws InterruptedException as {@link #tryAcquire(long, TimeUnit)}
-         */
-        @Override
-        public LockResult tryAcquireForResult(long timeout, TimeUnit unit) throws InterruptedException {
-            return LockResults.of(tryAcquire(timeout, unit));
-        }
-
-        /**
-         * As {@link #acquireAsync()}, completing with {@link LockResult#ACQUIRED}; cancelling it
-         * withdraws the request in the same way.
-         *
-         * @return a future completed with {@link LockResult#ACQUIRED} when the write lock is held
-         */
-        @Override
-        public CompletableFuture<LockResult> acquireForResultAsync() {
-            return LockResults.acquired(sync.acquireAsync(MAX_READERS));
         }
 
         /**

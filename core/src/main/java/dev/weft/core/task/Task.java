@@ -46,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  *       ({@code task.copy().orTimeout(...)}) to put a deadline on waiting.</li>
  *   <li><b>Cancel requests are counted</b> ({@link #cancelling()}, {@link #uncancel()}), as in
  *       asyncio 3.13, for structured helpers such as timeouts and task groups.</li>
+ *   <li><b>An {@link Error} is never lost.</b> If the body throws an {@code Error} (an
+ *       {@code OutOfMemoryError}, an {@code AssertionError}, ...) and nobody has asked for the
+ *       task's outcome yet (no dependent stage, no {@code get}, {@code join} or {@code getNow}),
+ *       the error is also passed to the uncaught-exception handler of the thread that ran the body,
+ *       as a plain thread dying of it would; asyncio logs "Task exception was never retrieved" in
+ *       that case. Exceptions are not reported this way: they are the task's result.</li>
  * </ul>
  *
  * <h2>States</h2>
@@ -374,6 +380,15 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private @Nullable Throwable failure;
     /** The outcome of a successful {@link #cancel}; installed by CAS from null. */
     private volatile @Nullable CancellationException cancellation;
+
+    /**
+     * Whether anyone has asked for the outcome: a dependent stage was created (every
+     * {@code then...}, {@code handle}, {@code whenComplete}, ... goes through
+     * {@link #newIncompleteFuture()}), or {@code get}, {@code join} or {@code getNow} was called.
+     * Written {@code false -> true} only; read when the body ends, to decide whether an
+     * {@link Error} it threw would otherwise reach nobody.
+     */
+    private volatile boolean observed;
     /** Completed once the phase is STOPPED. */
     private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
 
@@ -645,7 +660,25 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             Objects.requireNonNull(cancellation).addSuppressed(thrown);
         }
         publish(s);
+        if (thrown instanceof Error error && !observed && (s & CANCELLED) == 0) {
+            reportUnobserved(error);
+        }
         stopped.complete(null);
+    }
+
+    /**
+     * Passes an {@link Error} that nobody is waiting for to the uncaught-exception handler of the
+     * thread that ran the body, as a plain thread dying of it would: a fire-and-forget task never
+     * loses an {@code OutOfMemoryError} or an {@code AssertionError} silently (asyncio logs "Task
+     * exception was never retrieved" in the same case).
+     */
+    private static void reportUnobserved(Error error) {
+        Thread me = Thread.currentThread();
+        try {
+            me.getUncaughtExceptionHandler().uncaughtException(me, error);
+        } catch (Throwable ignored) {
+            // NOTE: a failing handler is ignored, as the JVM ignores it for a dying thread
+        }
     }
 
     /** Maps a body's exception to the task's exceptional outcome. */
@@ -1236,6 +1269,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T join() {
+        observed = true;
         Task<?> caller = CURRENT.get();
         if (caller == null || caller == this || isDone()) {
             return reportJoin();
@@ -1297,6 +1331,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        observed = true;
         try {
             return super.get();
         } catch (CancellationException e) {
@@ -1329,6 +1364,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        observed = true;
         try {
             return super.get(timeout, unit);
         } catch (CancellationException e) {
@@ -1367,6 +1403,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T getNow(T valueIfAbsent) {
+        observed = true;
         try {
             return super.getNow(valueIfAbsent);
         } catch (CancellationException e) {
@@ -1397,6 +1434,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
+        observed = true;
         return new CompletableFuture<>();
     }
 

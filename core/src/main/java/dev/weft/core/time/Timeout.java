@@ -240,7 +240,7 @@ public final class Timeout {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(body, "body");
         long now = System.nanoTime();
-        return run(now, true, now + saturatedNanos(delay), body);
+        return run(now, true, deadlineAfter(now, delay), body);
     }
 
     /**
@@ -369,7 +369,7 @@ public final class Timeout {
     public void reschedule(Duration delay) {
         Objects.requireNonNull(delay, "delay");
         long now = System.nanoTime();
-        rescheduleAt(now + saturatedNanos(delay));
+        rescheduleAt(deadlineAfter(now, delay));
     }
 
     /**
@@ -507,12 +507,17 @@ public final class Timeout {
         target.request();
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+    /**
+     * The longest delay a deadline is set to, either way: 2^62 ns, about 146 years. Deadlines are
+     * {@code System.nanoTime()} values compared by difference, so a delay near {@code Long.MAX_VALUE}
+     * or {@code Long.MIN_VALUE} would wrap around and turn "long past" into "far future".
+     */
+    private static final long MAX_DELAY_NANOS = 1L << 62;
+
+    /** The deadline {@code delay} after {@code now}, the delay clamped to +-{@link #MAX_DELAY_NANOS}. */
+    private static long deadlineAfter(long now, Duration delay) {
+        long d = dev.weft.core.internal.Durations.toNanos(delay);
+        return now + Math.max(-MAX_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, d));
     }
 
     // ---- whom the scope interrupts -------------------------------------------------------------

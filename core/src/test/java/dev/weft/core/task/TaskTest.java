@@ -801,4 +801,51 @@ class TaskTest {
         assertThat(task.cancelling()).isBetween(1, 4);
         task.awaitStopped();
     }
+
+    // ---- errors nobody waits for
+
+    /** A platform thread factory whose threads hand uncaught throwables to {@code sink}. */
+    private static java.util.concurrent.ThreadFactory reportingTo(BlockingQueue<Throwable> sink) {
+        return r -> Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> sink.add(e)).unstarted(r);
+    }
+
+    @Test
+    void errorInAnUnobservedTask_reachesTheThreadsUncaughtExceptionHandler() throws Exception {
+        BlockingQueue<Throwable> reported = new ArrayBlockingQueue<>(4);
+        AssertionError boom = new AssertionError("boom");
+        Task<Void> task = Task.builder().threadFactory(reportingTo(reported)).start(() -> {
+            throw boom;
+        });
+        assertThat(reported.poll(30, TimeUnit.SECONDS)).isSameAs(boom);
+        task.awaitStopped();
+        assertThat(task.isCompletedExceptionally()).isTrue();
+        assertThatThrownBy(task::join).hasCause(boom);
+    }
+
+    @Test
+    void errorInAnObservedTask_isTheResultOnly() throws Exception {
+        BlockingQueue<Throwable> reported = new ArrayBlockingQueue<>(4);
+        CountDownLatch observed = new CountDownLatch(1);
+        AssertionError boom = new AssertionError("boom");
+        Task<Void> task = Task.builder().threadFactory(reportingTo(reported)).start(() -> {
+            observed.await();
+            throw boom;
+        });
+        CompletableFuture<Throwable> seen = task.handle((v, e) -> e);   // a dependent stage observes it
+        observed.countDown();
+        assertThat(seen.get(30, TimeUnit.SECONDS)).isSameAs(boom);
+        task.awaitStopped();
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void exceptionInAnUnobservedTask_isNotReported() throws Exception {
+        BlockingQueue<Throwable> reported = new ArrayBlockingQueue<>(4);
+        Task<Void> task = Task.builder().threadFactory(reportingTo(reported)).start(() -> {
+            throw new IOException("just a result");
+        });
+        task.awaitStopped();
+        assertThat(reported).isEmpty();
+        assertThatThrownBy(task::join).hasCauseInstanceOf(IOException.class);
+    }
 }

@@ -43,6 +43,30 @@ class TimeoutTest {
     // ---- basic expiry -------------------------------------------------------------------------------
 
     @Test
+    void within_hugeNegativeDelay_expiresAtOnceInsteadOfWrappingAround() {
+        assertThatThrownBy(() -> Timeout.within(Duration.ofSeconds(Long.MIN_VALUE), t -> blockForever()))
+                .isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> Timeout.within(Duration.ofNanos(Long.MIN_VALUE), t -> blockForever()))
+                .isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> Timeout.within(Duration.ofSeconds(30), t -> {
+            t.reschedule(Duration.ofSeconds(Long.MIN_VALUE));   // a deadline long past: expires now
+            return blockForever();
+        })).isInstanceOf(TimeoutException.class);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void within_hugePositiveDelay_neverExpiresNorWrapsAround() throws Exception {
+        String result = Timeout.within(Duration.ofSeconds(Long.MAX_VALUE), t -> {
+            assertThat(t.expired()).isFalse();
+            assertThat(t.remaining()).isPresent();
+            assertThat(t.remaining().get()).isPositive();
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+    }
+
+    @Test
     void within_bodyBlocksPastDeadline_throwsTimeoutCausedByTheInterrupt() {
         AtomicReference<@Nullable Timeout> scope = new AtomicReference<>();
         assertThatThrownBy(() -> Timeout.within(Duration.ofMillis(10), t -> {

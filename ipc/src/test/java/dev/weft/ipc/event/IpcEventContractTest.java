@@ -1,11 +1,9 @@
 package dev.weft.ipc.event;
 
 import dev.weft.core.sync.EventFlag;
-import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.testing.ContractDomain;
 import dev.weft.ipc.testing.IpcTesting;
 import dev.weft.testlib.sync.EventFlagContractTest;
-import java.nio.file.Path;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -14,25 +12,16 @@ import org.junit.jupiter.api.AfterEach;
  */
 class IpcEventContractTest extends EventFlagContractTest {
 
-    private @Nullable Path dir;
-    private @Nullable IpcDomain domain;
-    private int next;
+    private final ContractDomain domains = new ContractDomain("event-contract");
 
     @Override
     protected EventFlag createEvent() throws Exception {
-        if (domain == null) {
-            dir = IpcTesting.newDomainDir("event-contract");
-            domain = IpcTesting.open(dir);
-        }
-        return domain.event("contract" + next++);
+        return domains.domain().event(domains.nextName());
     }
 
     @AfterEach
     void closeDomain() throws Exception {
-        if (domain != null) {
-            domain.close();
-            IpcTesting.deleteTree(dir.getParent());
-        }
+        domains.close();
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.weft.ipc.lock;
 
 import dev.weft.core.sync.ExclusiveLock;
-import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.testing.ContractDomain;
 import dev.weft.ipc.testing.IpcTesting;
 import dev.weft.testlib.sync.ExclusiveLockContractTest;
-import java.nio.file.Path;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -14,25 +12,16 @@ import org.junit.jupiter.api.AfterEach;
  */
 class IpcLockContractTest extends ExclusiveLockContractTest {
 
-    private @Nullable Path dir;
-    private @Nullable IpcDomain domain;
-    private int next;
+    private final ContractDomain domains = new ContractDomain("lock-contract");
 
     @Override
     protected ExclusiveLock createLock() throws Exception {
-        if (domain == null) {
-            dir = IpcTesting.newDomainDir("lock-contract");
-            domain = IpcTesting.open(dir);
-        }
-        return domain.lock("contract" + next++);
+        return domains.domain().lock(domains.nextName());
     }
 
     @AfterEach
     void closeDomain() throws Exception {
-        if (domain != null) {
-            domain.close();
-            IpcTesting.deleteTree(dir.getParent());
-        }
+        domains.close();
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.weft.ipc.queue;
 
 import dev.weft.core.queue.WorkQueue;
-import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.testing.ContractDomain;
 import dev.weft.ipc.testing.IpcTesting;
 import dev.weft.testlib.queue.WorkQueueContractTest;
-import java.nio.file.Path;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -15,25 +13,16 @@ import org.junit.jupiter.api.AfterEach;
  */
 class IpcQueueContractTest extends WorkQueueContractTest {
 
-    private @Nullable Path dir;
-    private @Nullable IpcDomain domain;
-    private int next;
+    private final ContractDomain domains = new ContractDomain("queue-contract");
 
     @Override
     protected WorkQueue<String> createQueue(int capacity) throws Exception {
-        if (domain == null) {
-            dir = IpcTesting.newDomainDir("queue-contract");
-            domain = IpcTesting.open(dir);
-        }
-        return domain.queue("contract" + next++, capacity, 64).typed(MessageCodec.utf8());
+        return domains.domain().queue(domains.nextName(), capacity, 64).typed(MessageCodec.utf8());
     }
 
     @AfterEach
     void closeDomain() throws Exception {
-        if (domain != null) {
-            domain.close();
-            IpcTesting.deleteTree(dir.getParent());
-        }
+        domains.close();
     }
 
     @Override

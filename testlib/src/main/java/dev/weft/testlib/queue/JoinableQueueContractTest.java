@@ -1,7 +1,7 @@
 package dev.weft.testlib.queue;
 
-import static dev.weft.testlib.queue.WorkQueueContractTest.failureOf;
-import static dev.weft.testlib.queue.WorkQueueContractTest.inThread;
+import static dev.weft.testlib.Threads.failureOf;
+import static dev.weft.testlib.Threads.inThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

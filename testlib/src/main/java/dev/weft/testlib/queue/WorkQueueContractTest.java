@@ -1,5 +1,7 @@
 package dev.weft.testlib.queue;
 
+import static dev.weft.testlib.Threads.failureOf;
+import static dev.weft.testlib.Threads.inThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +9,7 @@ import dev.weft.core.queue.QueueEmptyException;
 import dev.weft.core.queue.QueueFullException;
 import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.core.queue.WorkQueue;
+import dev.weft.testlib.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,13 +66,7 @@ public abstract class WorkQueueContractTest {
      * show another state (e.g. a platform thread in a native wait shows {@code RUNNABLE}).
      */
     protected void awaitBlocked(Thread t) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("thread did not block: " + t + " " + t.getState());
-            }
-            LockSupport.parkNanos(1_000_000); // polls the state; orders nothing
-        }
+        Threads.awaitWaiting(t);
     }
 
     /**
@@ -104,35 +100,6 @@ public abstract class WorkQueueContractTest {
             }
         }
         opened.clear();
-    }
-
-    /** Runs {@code body} on a new platform thread; the future holds its outcome. */
-    static <T> CompletableFuture<T> inThread(ThrowingSupplier<T> body, AtomicReference<Thread> thread) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        thread.set(Thread.ofPlatform().start(() -> {
-            try {
-                f.complete(body.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }));
-        return f;
-    }
-
-    @FunctionalInterface
-    interface ThrowingSupplier<T> {
-        T get() throws Exception;
-    }
-
-    static Throwable failureOf(CompletableFuture<?> f) throws InterruptedException {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got a result");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no outcome within 30 s", e);
-        }
     }
 
     // ---- order and capacity ------------------------------------------------------------------

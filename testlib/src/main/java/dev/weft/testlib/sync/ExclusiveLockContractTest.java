@@ -1,21 +1,22 @@
 package dev.weft.testlib.sync;
 
+import static dev.weft.testlib.Threads.failureOf;
+import static dev.weft.testlib.Threads.inThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.core.sync.ExclusiveLock;
 import dev.weft.core.sync.LockResult;
+import dev.weft.testlib.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,40 +53,7 @@ public abstract class ExclusiveLockContractTest {
      * @throws InterruptedException if interrupted
      */
     protected void awaitBlocked(Thread t) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("thread did not block: " + t + " " + t.getState());
-            }
-            LockSupport.parkNanos(1_000_000); // polls the state; orders nothing
-        }
-    }
-
-    /** Runs {@code body} on a new platform thread; the future holds its outcome. */
-    private static <T> CompletableFuture<T> inThread(Body<T> body, AtomicReference<Thread> thread) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        thread.set(Thread.ofPlatform().start(() -> {
-            try {
-                f.complete(body.run());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }));
-        return f;
-    }
-
-    @FunctionalInterface
-    private interface Body<T> {
-        T run() throws Exception;
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got a result");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
+        Threads.awaitWaiting(t);
     }
 
     /** Takes the lock within 30 s (it must become free) and releases it again. */
