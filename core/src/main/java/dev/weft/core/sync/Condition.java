@@ -5,7 +5,6 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -20,9 +19,13 @@ import org.jspecify.annotations.Nullable;
  * again before it returns. A task that changes the state while holding the lock wakes waiters
  * with {@link #signal()}, {@link #signal(int)} or {@link #signalAll()} (Python's
  * {@code notify(n)} and {@code notify_all()}; Java reserves the names {@code wait} and
- * {@code notify} for {@link Object}'s monitor methods). Waiters are woken in FIFO order, but a
- * woken waiter returns only once it holds the lock again, so it must check its state again:
- * use {@link #waitFor(BooleanSupplier)}, which loops for you. Spurious returns are permitted.
+ * {@code notify} for {@link Object}'s monitor methods). Waiters are woken in FIFO order and take
+ * the lock back in the order they were woken: a signal queues each woken waiter's request for
+ * the lock itself, at the moment it chooses the waiter, in the lock's FIFO queue (behind any
+ * requests already queued there, ahead of any made later). A woken waiter returns only once it
+ * holds the lock again, and other tasks may have held it in between, so it must check its state
+ * again: use {@link #waitFor(BooleanSupplier)}, which loops for you. Spurious returns are
+ * permitted.
  *
  * <p>Several conditions may share one lock ({@link Lock#newCondition()} or
  * {@link #Condition(Lock)}); {@link #Condition()} makes its own. The condition also offers the
@@ -30,18 +33,19 @@ import org.jspecify.annotations.Nullable;
  * {@code async with cond:} reads {@code cond.acquire(); try { ... } finally { cond.release(); }}.
  *
  * <table class="striped">
- *   <caption>Ways to wait</caption>
- *   <thead><tr><th></th><th>Blocks</th><th>Times out</th><th>Asynchronous</th>
- *     <th>Ignores interrupts</th></tr></thead>
+ *   <caption>The forms of each operation</caption>
+ *   <thead><tr><th></th><th>Throws</th><th>Special value</th><th>Blocks</th><th>Times out</th>
+ *       <th>Asynchronous</th></tr></thead>
  *   <tbody>
- *     <tr><td>for a signal</td><td>{@link #await()}</td><td>{@link #await(Duration)},
- *       {@link #awaitNanos(long)}</td><td>{@link #awaitAsync()}</td>
- *       <td>{@link #awaitUninterruptibly()}</td></tr>
- *     <tr><td>for a predicate</td><td>{@link #waitFor(BooleanSupplier)}</td>
- *       <td>{@link #waitFor(BooleanSupplier, Duration)}</td>
- *       <td>{@link #waitForAsync(BooleanSupplier)}</td><td></td></tr>
+ *     <tr><th scope="row">wait for a signal</th><td></td><td></td><td>{@link #await()}</td>
+ *         <td>{@link #await(Duration)}, {@link #await(long, TimeUnit)}, {@link #awaitNanos(long)},
+ *         {@link #awaitUntil(Date)}</td><td>{@link #awaitAsync()}</td></tr>
+ *     <tr><th scope="row">wait for a predicate</th><td></td><td></td><td>{@link #waitFor(BooleanSupplier)}</td>
+ *         <td>{@link #waitFor(BooleanSupplier, Duration)}, {@link #waitFor(BooleanSupplier, long, TimeUnit)}</td>
+ *         <td>{@link #waitForAsync(BooleanSupplier)}</td></tr>
  *   </tbody>
  * </table>
+ * {@link #awaitUninterruptibly()} blocks ignoring interrupts.
  *
  * <p><b>The lock has no owner.</b> As in asyncio, the checks made by {@code await} and
  * {@code signal} are that the lock is held <em>by someone</em>, not by the calling thread. Code
@@ -50,8 +54,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>No lost wake-ups.</b> A signal goes only to a waiter that is still waiting, and the
  * choice is atomic with that waiter's giving up: a blocking waiter interrupted or timed out after
- * it was signalled returns normally (with the interrupt status set again), and an asynchronous
- * waiter whose future is cancelled after it was signalled passes the signal on to the next
+ * it was signalled returns normally (with the interrupt status set again) once it holds the lock,
+ * keeping its place in the lock's queue, and an asynchronous waiter whose future is cancelled
+ * after it was signalled withdraws its request for the lock and passes the signal on to the next
  * waiter. This is the guarantee that CPython 3.13 added (gh-112202).
  *
  * <p><b>Memory consistency effects.</b> Actions before a {@code signal} that wakes a waiter, and
@@ -60,8 +65,9 @@ import org.jspecify.annotations.Nullable;
  * consistency</a>).
  *
  * <p><b>Thread safety.</b> All methods may be called from any thread. Futures of
- * {@link #awaitAsync()} are completed by the thread that hands the lock back to the waiter,
- * outside of any internal lock (see <a href="../package-summary.html#callbacks">callbacks</a>).
+ * {@link #awaitAsync()} are completed by the thread that hands the lock back to the waiter (the
+ * signalling thread if the lock was free when it signalled), outside of any internal lock (see
+ * <a href="../package-summary.html#callbacks">callbacks</a>).
  *
  * {@snippet :
  * Condition ready = new Condition();
@@ -98,43 +104,83 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * A FIFO list of waiters (parked threads or asynchronous waits) guarded by listLock, a
      * private ReentrantLock distinct from the user-visible lock: the user lock is unowned, so
      * holding it proves nothing about the calling thread, and cancellation callbacks of
-     * asynchronous waiters run without it. Waiting is "enqueue, release the user lock, wait for
-     * the status to change, re-acquire the user lock". Enqueueing before releasing closes the
-     * window in which a signal could be missed.
+     * asynchronous waiters run without it. Waiting is "enqueue, release the user lock, wait to be
+     * signalled and handed the user lock". Enqueueing before releasing closes the window in which
+     * a signal could be missed.
+     * A signal moves each waiter it chooses from the list to the user lock's queue, like AQS's
+     * transfer of a signalled node to the sync queue: in the same listLock critical section that
+     * marks the waiter SIGNALLED, it calls lock.acquireAsync() on the waiter's behalf and stores
+     * the request in Waiter.reacquire. The user lock is a FifoPermits queue in which blocking and
+     * asynchronous requests are served in arrival order, so waiters are handed the lock in the
+     * order they were signalled, also across concurrent signals (listLock orders them), and
+     * ahead of every acquire that starts after the signal. The waiter does not ask for the lock
+     * itself: a blocking waiter parks until its request completes, an asynchronous waiter's
+     * result is completed by the request's completion. Only a waiter that gave up before any
+     * signal chose it (interrupt, timeout) requests the lock from its own thread.
+     *
+     * Diagram.
+     *
+     *   listLock:  head -> [T] <-> [F] <-> [T] <- tail        (all WAITING)
+     *                 | signal(2): under listLock, in order, for each chosen waiter w:
+     *                 |   w.reacquire = lock.acquireAsync(); w.status = SIGNALLED; unlink w
+     *                 v
+     *   user lock: [holder] ... [earlier requests] [T.reacquire] [F.reacquire]
      *
      * Invariants (under listLock).
      *  - Every listed waiter has status WAITING; a waiter leaves the list in the same critical
      *    section that moves it to SIGNALLED (signal) or CANCELLED (it gave up).
+     *  - A waiter is SIGNALLED if and only if it has a lock request (reacquire != null). Exactly
+     *    one party takes the lock that the request is granted: the waiting thread, the result
+     *    future, or, when the result future died first, the request's completion action, which
+     *    releases it again.
+     * Non-invariants.
+     *  - A SIGNALLED waiter may not have been told yet: the signaller attaches the completion
+     *    actions to the requests after leaving listLock.
+     *
      * Linearization points.
      *  - await: the enqueue under listLock (then the user-lock release); the return: the
-     *    re-acquire of the user lock.
-     *  - signal(n): the critical section that marks up to n waiters SIGNALLED.
+     *    completion of the waiter's lock request (signalled), or of its own acquire (gave up).
+     *  - signal(n): the critical section that marks up to n waiters SIGNALLED and queues their
+     *    lock requests, in list order.
      *  - giving up (interrupt, timeout, cancel): the critical section that marks CANCELLED; if
-     *    the waiter is already SIGNALLED it cannot give up and the signal is honoured (thread)
-     *    or passed on (future).
+     *    the waiter is already SIGNALLED it cannot give up: a thread keeps its lock request and
+     *    its place in the lock's queue; a future withdraws the request and passes the signal on.
      *
      * Memory ordering.
      *  - Waiter.status: volatile, written under listLock, read by the waiting thread without it.
-     *  - Waiter.parked: volatile; Dekker pair with status, as in FifoPermits (the waiter writes
-     *    parked then reads status; the signaller writes status then reads parked).
+     *  - Waiter.reacquire: plain; written once by the signaller under listLock before the
+     *    volatile write of status = SIGNALLED, and read only by threads that have read SIGNALLED
+     *    (the waiting thread, giveUp's losers) or that wrote it (the signaller).
+     *  - Waiter.parked: volatile; Dekker pair with status and with the completion of reacquire,
+     *    as in FifoPermits: the waiter writes parked then reads status or reacquire.isDone(); the
+     *    completion action of reacquire runs after SIGNALLED was written and the request
+     *    completed, then reads parked.
      *  - head, tail, prev, next: under listLock. waiterCount: volatile, written under listLock.
-     *  The user lock's own release/acquire edges carry the caller's data.
+     *  The user lock's own release/acquire edges (FifoPermits' grant, then the completion of the
+     *  request's future) carry the caller's data.
      *
      * Blocking and cancellation.
-     *  Blocking waiter: parks until status != WAITING. On interrupt or timeout it tries to move
-     *  WAITING -> CANCELLED; if that fails it was signalled and returns normally (interrupt
-     *  re-asserted). Either way it re-acquires the user lock uninterruptibly before returning or
-     *  throwing, as java.util.concurrent.locks.Condition and asyncio both require.
-     *  Asynchronous waiter (AsyncWait): a small state machine, phase WAITING -> REACQUIRING
-     *  (signalled, taking the lock back) or WAITING -> ABANDONED (its future completed while it was
-     *  listed and signalled but before the signaller started the re-acquire). Whoever finds the
-     *  waiter signalled but its future dead passes one signal on: the future's completion callback
-     *  when the phase is already REACQUIRING, the signaller when the phase is ABANDONED. The
-     *  re-acquire future is cancelled when the result future completes; if the lock was handed to
-     *  it anyway, it is released again (Lock's hand-off rule).
+     *  Blocking waiter: parks until it is signalled and its lock request has completed; the
+     *  signaller does not wake it on the signal, only the request's completion action does, so a
+     *  waiter wakes once, holding the lock. On interrupt or timeout while WAITING it tries to move
+     *  WAITING -> CANCELLED; if that succeeds it acquires the user lock uninterruptibly itself
+     *  before throwing or returning, as java.util.concurrent.locks.Condition and asyncio both
+     *  require; if it fails it was signalled, and it goes on waiting for its request, untimed and
+     *  uninterruptibly, then returns normally with the interrupt re-asserted. A blocking waiter
+     *  never abandons a request.
+     *  Asynchronous waiter: the request's completion action completes the result future; if
+     *  that fails (the result died first), it releases the lock again. When the result future
+     *  completes exceptionally, the waiter gives up; if it was signalled already it cancels its
+     *  request (FifoPermits either withdraws it or, if it was granted meanwhile, lets the
+     *  completion action above release it) and passes one signal on. If the user lock cannot be
+     *  released after listing (the caller did not hold it), the waiter is withdrawn the same way.
      *
-     * Progress. Blocking: listLock is held for a bounded number of pointer operations and never
-     *  while parking, unparking or completing a future.
+     * Progress. Blocking: listLock is held for a bounded number of pointer operations plus one
+     *  lock request per signalled waiter (a CAS, or FifoPermits' queueLock for a bounded number of
+     *  pointer operations; lock order listLock -> queueLock, never the reverse), and never while
+     *  parking, unparking, or running this class's or the caller's completion actions: they are
+     *  attached to a request only after listLock is released, so a request granted at once, inside
+     *  the critical section, runs none of them there.
      */
 
     // Waiter status values.
@@ -147,16 +193,18 @@ public final class Condition implements java.util.concurrent.locks.Condition {
 
     /** A listed waiter: a parked thread or an asynchronous wait. */
     private static final class Waiter {
-        final @Nullable Thread thread;       // null for an asynchronous waiter
-        final @Nullable AsyncWait async;     // null for a thread
+        final @Nullable Thread thread;                           // null for an asynchronous waiter
+        final @Nullable CompletableFuture<@Nullable Void> result; // null for a thread
         volatile int status;                 // WAITING -> SIGNALLED | CANCELLED, under listLock
         volatile boolean parked;             // written by the waiting thread only
+        /** The lock request queued by the signal; written once, before status = SIGNALLED. */
+        @Nullable CompletableFuture<@Nullable Void> reacquire;
         @Nullable Waiter prev;               // under listLock
         @Nullable Waiter next;               // under listLock; reused for the signalled chain
 
-        Waiter(@Nullable Thread thread, @Nullable AsyncWait async) {
+        Waiter(@Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> result) {
             this.thread = thread;
-            this.async = async;
+            this.result = result;
         }
     }
 
@@ -256,14 +304,17 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      *   <li>a spurious wake-up: a signal passed on by an asynchronous waiter that was cancelled
      *       (see the class documentation) may wake a waiter whose state has not changed.</li>
      * </ul>
-     * In every case the lock is acquired again (in FIFO order with other requests, ignoring
-     * interrupts) before the method returns or throws, so the caller's {@code finally} releases a
-     * lock it really holds. If the interrupt status is set on entry, throws
-     * {@link InterruptedException} at once, clearing it, with the lock still held and nothing
-     * released. If interrupted while waiting and not yet signalled, throws
+     * In every case the lock is acquired again (ignoring interrupts) before the method returns
+     * or throws, so the caller's {@code finally} releases a lock it really holds. A signalled
+     * waiter's request for the lock is queued by the signal itself, so waiters take the lock back
+     * in the order they were signalled, ahead of acquires that start after the signal; the thread
+     * is woken once it holds the lock. A waiter that gives up before it is signalled queues its
+     * own request, in FIFO order with other requests. If the interrupt status is set on entry,
+     * throws {@link InterruptedException} at once, clearing it, with the lock still held and
+     * nothing released. If interrupted while waiting and not yet signalled, throws
      * {@code InterruptedException} (status cleared) after re-acquiring. If interrupted after
-     * being signalled, returns normally with the interrupt status set, so the signal is not
-     * lost.
+     * being signalled, including while waiting for the lock, keeps waiting for the lock, keeping
+     * its place, and returns normally with the interrupt status set, so the signal is not lost.
      *
      * @throws InterruptedException if interrupted before or while waiting (the lock is held again)
      * @throws IllegalMonitorStateException if the lock is not held
@@ -296,7 +347,9 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * see the <a href="../package-summary.html#timeouts">timeout rules</a>). The lock is acquired
      * again in every case before returning. A timeout that races with a signal is decided
      * atomically: either the waiter was signalled (the signal counts and a positive or zero
-     * value may be returned) or it timed out (the signal goes to another waiter).
+     * value may be returned) or it timed out (the signal goes to another waiter). Once
+     * signalled, the waiter waits for the lock without a time limit, keeping its place among the
+     * signalled waiters.
      *
      * @param nanosTimeout the longest time to wait, in nanoseconds
      * @return an estimate of {@code nanosTimeout} minus the time spent waiting; zero or less if
@@ -370,17 +423,32 @@ public final class Condition implements java.util.concurrent.locks.Condition {
 
         boolean throwInterrupt = false;   // interrupted before any signal: throw after re-acquiring
         boolean reInterrupt = false;      // interrupted after a signal, or while uninterruptible
-        boolean timedOut = false;
+        boolean gaveUp = false;           // withdrawn before any signal: acquire the lock ourselves
         for (;;) {
             if (w.status != WAITING) {
-                break;
+                // Signalled: the signal queued our lock request; wait, untimed and deferring
+                // interrupts, until it is granted. Its completion action unparks us.
+                CompletableFuture<@Nullable Void> r = w.reacquire;
+                // assert r != null;
+                if (r == null || r.isDone()) {
+                    break;
+                }
+                w.parked = true;
+                if (!r.isDone()) {
+                    LockSupport.park(this);
+                }
+                w.parked = false;
+                if (Thread.interrupted()) {
+                    reInterrupt = true;
+                }
+                continue;
             }
             long remaining = 0L;
             if (mode == TIMED) {
                 remaining = deadline - System.nanoTime();
                 if (remaining <= 0L) {
                     if (giveUp(w)) {
-                        timedOut = true;
+                        gaveUp = true;
                         break;
                     }
                     continue; // signalled meanwhile
@@ -400,15 +468,17 @@ public final class Condition implements java.util.concurrent.locks.Condition {
                     reInterrupt = true;
                 } else if (giveUp(w)) {
                     throwInterrupt = true;
+                    gaveUp = true;
                     break;
                 } else {
                     reInterrupt = true;  // signalled first: the signal is honoured
-                    break;
                 }
             }
         }
 
-        lock.acquireUninterruptibly();   // re-asserts any interrupt that arrives meanwhile
+        if (gaveUp) {
+            lock.acquireUninterruptibly();   // re-asserts any interrupt that arrives meanwhile
+        }
         if (throwInterrupt) {
             Thread.interrupted();        // one InterruptedException reports all of them
             throw new InterruptedException();
@@ -419,16 +489,26 @@ public final class Condition implements java.util.concurrent.locks.Condition {
         if (mode != TIMED) {
             return 1L;
         }
-        return timedOut ? 0L : Math.max(deadline - System.nanoTime(), 1L);
+        return gaveUp ? 0L : Math.max(deadline - System.nanoTime(), 1L);
     }
 
-    /** Releases the user lock after {@code w} was listed; undoes the listing if that fails. */
+    /**
+     * Releases the user lock after the blocking waiter {@code w} was listed; if that fails (the
+     * caller did not hold it), withdraws {@code w}, disposing of a signal that chose it meanwhile.
+     */
     private void releaseForWait(Waiter w) {
         try {
             lock.release();
         } catch (IllegalMonitorStateException raced) {
             // Released by someone else since requireLocked(): the caller did not hold it.
-            giveUp(w);
+            if (!giveUp(w)) {
+                CompletableFuture<@Nullable Void> r = w.reacquire;
+                // assert r != null;
+                if (r != null && !r.cancel(false)) {
+                    lock.release();   // granted already: nobody will hold it for us
+                }
+                signalWaiting(1);
+            }
             throw raced;
         }
     }
@@ -536,16 +616,44 @@ public final class Condition implements java.util.concurrent.locks.Condition {
     public CompletableFuture<@Nullable Void> awaitAsync() {
         requireLocked("wait on");
         CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-        AsyncWait aw = new AsyncWait(result);
-        Waiter w = new Waiter(null, aw);
+        Waiter w = new Waiter(null, result);
         enqueue(w);
-        releaseForWait(w);
         result.whenComplete((ignored, failure) -> {
             if (failure != null) {
-                aw.onResultFailed(w);
+                onAsyncWaitFailed(w);
             }
         });
+        try {
+            lock.release();
+        } catch (IllegalMonitorStateException raced) {
+            // Released by someone else since requireLocked(): the caller did not hold it.
+            if (!result.completeExceptionally(raced)) {
+                // Signalled and handed the lock in the meantime: nobody will see this future.
+                lock.release();
+                signalWaiting(1);
+            }
+            throw raced;
+        }
         return result;
+    }
+
+    /**
+     * Called once when the result of an asynchronous wait completes exceptionally (cancel,
+     * timeout, failure): withdraws the wait, or, if a signal chose it already, withdraws its lock
+     * request and passes the signal on.
+     */
+    private void onAsyncWaitFailed(Waiter w) {
+        if (giveUp(w)) {
+            return;  // never signalled: nothing consumed, nothing requested
+        }
+        CompletableFuture<@Nullable Void> r = w.reacquire;
+        // assert r != null;
+        if (r != null) {
+            // If the request was granted already, cancel fails and its completion action, which
+            // finds the result dead, releases the lock; else FifoPermits withdraws it.
+            r.cancel(false);
+        }
+        signalWaiting(1);  // this waiter consumed a signal it will not act on
     }
 
     /**
@@ -633,53 +741,6 @@ public final class Condition implements java.util.concurrent.locks.Condition {
         }
     }
 
-    /** The state of one {@link #awaitAsync()} beyond its listing. */
-    private final class AsyncWait {
-        /** Phase values. */
-        private static final int LISTED = 0;        // must be the initial value
-        private static final int REACQUIRING = 1;   // signalled; the lock is being re-acquired
-        private static final int ABANDONED = 2;     // signalled, but the result died before re-acquiring
-
-        final CompletableFuture<@Nullable Void> result;
-        final AtomicInteger phase = new AtomicInteger(LISTED);
-
-        AsyncWait(CompletableFuture<@Nullable Void> result) {
-            this.result = result;
-        }
-
-        /** Called by a signaller, outside listLock, after it marked this waiter SIGNALLED. */
-        void onSignalled() {
-            if (!phase.compareAndSet(LISTED, REACQUIRING)) {
-                // The result died (ABANDONED) after this waiter was chosen: pass the signal on.
-                signalWaiting(1);
-                return;
-            }
-            CompletableFuture<@Nullable Void> reacquire = lock.acquireAsync();
-            reacquire.whenComplete((ignored, failure) -> {
-                if (failure == null && !result.complete(null)) {
-                    lock.release();  // the result died meanwhile: hand the lock on
-                }
-            });
-            result.whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    reacquire.cancel(false);
-                }
-            });
-        }
-
-        /** Called once when the result completes exceptionally (cancel, timeout, failure). */
-        void onResultFailed(Waiter w) {
-            if (giveUp(w)) {
-                return;  // never signalled: nothing consumed
-            }
-            if (phase.compareAndSet(LISTED, ABANDONED)) {
-                return;  // the signaller will see ABANDONED and pass the signal on
-            }
-            // REACQUIRING: this waiter consumed a signal it will not act on.
-            signalWaiting(1);
-        }
-    }
-
     // ---------------------------------------------------------------------------------------
     // Signals
 
@@ -687,7 +748,8 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * Wakes the longest-waiting waiter, if any: the counterpart of {@code cond.notify()}.
      *
      * <p>The woken waiter returns from its wait only after it has acquired the lock, which this
-     * method does not release.
+     * method does not release; this method queues the waiter's request for the lock, so the
+     * waiter gets the lock before any task that asks for it later.
      *
      * @throws IllegalMonitorStateException if the lock is not held
      */
@@ -699,6 +761,10 @@ public final class Condition implements java.util.concurrent.locks.Condition {
     /**
      * Wakes up to {@code n} waiters, longest-waiting first: the counterpart of
      * {@code cond.notify(n)}.
+     *
+     * <p>The woken waiters take the lock back in that order: this method queues a request for
+     * the lock on behalf of each of them, in order, behind the requests already queued for the
+     * lock.
      *
      * @param n the most waiters to wake
      * @throws IllegalArgumentException if {@code n} is negative
@@ -713,7 +779,8 @@ public final class Condition implements java.util.concurrent.locks.Condition {
     }
 
     /**
-     * Wakes every waiter: the counterpart of {@code cond.notify_all()}.
+     * Wakes every waiter: the counterpart of {@code cond.notify_all()}. The waiters take the lock
+     * back in the order they started waiting, as for {@link #signal(int)}.
      *
      * @throws IllegalMonitorStateException if the lock is not held
      */
@@ -815,9 +882,13 @@ public final class Condition implements java.util.concurrent.locks.Condition {
         }
     }
 
-    /** Signals up to {@code n} waiters without checking the lock; wakes them after unlocking. */
+    /**
+     * Signals up to {@code n} waiters without checking the lock: queues a lock request for each,
+     * in list order, under listLock; attaches the requests' completion actions after unlocking.
+     */
     private void signalWaiting(int n) {
         Waiter first = null;
+        final ExclusiveLock userLock = lock;
         final ReentrantLock l = listLock;
         l.lock();
         try {
@@ -826,7 +897,11 @@ public final class Condition implements java.util.concurrent.locks.Condition {
             int count = 0;
             while (h != null && count < n) {
                 Waiter next = h.next;
-                h.status = SIGNALLED;
+                // Queued while listLock orders this signal against every other: the lock is
+                // handed to signalled waiters in signal order. No completion action is attached
+                // yet, so a request granted at once runs nothing here.
+                h.reacquire = userLock.acquireAsync();
+                h.status = SIGNALLED;   // publishes reacquire
                 h.prev = null;
                 h.next = null;
                 if (last == null) {
@@ -851,19 +926,40 @@ public final class Condition implements java.util.concurrent.locks.Condition {
         while (first != null) {
             Waiter next = first.next;
             first.next = null;
-            Thread t = first.thread;
-            if (t != null) {
-                if (first.parked) {
-                    LockSupport.unpark(t);
-                }
-            } else {
-                AsyncWait aw = first.async;
-                // assert aw != null;
-                if (aw != null) {
-                    aw.onSignalled();
-                }
-            }
+            onSignalled(first);
             first = next;
         }
+    }
+
+    /**
+     * Attaches the completion action of a signalled waiter's lock request, outside listLock: it
+     * unparks a blocking waiter, or completes an asynchronous waiter's result (releasing the lock
+     * again if the result died first). Runs at once if the request is complete already.
+     */
+    private void onSignalled(Waiter w) {
+        CompletableFuture<@Nullable Void> r = w.reacquire;
+        // assert r != null && w.status == SIGNALLED;
+        if (r == null) {
+            return;
+        }
+        Thread t = w.thread;
+        if (t != null) {
+            r.whenComplete((ignored, failure) -> {
+                if (w.parked) {
+                    LockSupport.unpark(t);
+                }
+            });
+            return;
+        }
+        CompletableFuture<@Nullable Void> result = w.result;
+        // assert result != null;
+        if (result == null) {
+            return;
+        }
+        r.whenComplete((ignored, failure) -> {
+            if (failure == null && !result.complete(null)) {
+                lock.release();   // the result died meanwhile: hand the lock on
+            }
+        });
     }
 }

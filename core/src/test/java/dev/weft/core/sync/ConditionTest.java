@@ -14,11 +14,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -183,6 +185,195 @@ class ConditionTest {
         assertThat(onA).isNotDone();
         lock.release();
         assertThat(lock.isLocked()).isFalse();
+    }
+
+    // ---- order: signalled waiters take the lock back in the order they were signalled
+
+    /** How a waiter of the order tests waits. */
+    private enum WaitKind {
+        AWAIT, AWAIT_TIMED, AWAIT_NANOS, AWAIT_DURATION, AWAIT_UNTIL, UNINTERRUPTIBLY, WAIT_FOR, ASYNC
+    }
+
+    /** Chooses how waiter {@code id} (from 1) waits in round {@code round} (from 0). */
+    @FunctionalInterface
+    private interface KindOf {
+        WaitKind of(int round, int id);
+    }
+
+    /** Rounds of each order test: enough for waiters that raced for the lock to fail many of them. */
+    private static final int ORDER_ROUNDS = 200;
+
+    /**
+     * Lists {@code waiters} waiters (numbered from 1, each waiting as {@code kind} says) one after
+     * the other, runs {@code signals} once with the lock held, and checks that the waiters took
+     * the lock back in the order they were listed; repeats {@link #ORDER_ROUNDS} times and
+     * reports how many rounds came out of order.
+     */
+    private static void assertWaitersReturnInListedOrder(
+            int waiters, KindOf kind, Consumer<Condition> signals) throws Exception {
+        List<Integer> expected = new ArrayList<>();
+        for (int id = 1; id <= waiters; id++) {
+            expected.add(id);
+        }
+        List<String> outOfOrder = new ArrayList<>();
+        for (int round = 0; round < ORDER_ROUNDS; round++) {
+            Condition cond = new Condition();
+            boolean[] go = {false};   // guarded by cond's lock
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            List<Worker<@Nullable Void>> threads = new ArrayList<>();
+            for (int id = 1; id <= waiters; id++) {
+                int me = id;
+                WaitKind k = kind.of(round, id);
+                if (k == WaitKind.ASYNC) {
+                    listen(cond).thenRun(() -> {
+                        order.add(me);   // the lock is held for this waiter
+                        cond.release();
+                    });
+                } else {
+                    threads.add(Worker.start("waiter-" + me, () -> {
+                        cond.acquire();
+                        try {
+                            waitOnce(cond, k, go);
+                            order.add(me);
+                        } finally {
+                            cond.release();
+                        }
+                        return null;
+                    }));
+                }
+                eventually("waiter " + me + " is listed", () -> cond.waiterCount() == me);
+            }
+
+            cond.acquire();
+            go[0] = true;
+            signals.accept(cond);
+            cond.release();
+
+            for (Worker<@Nullable Void> t : threads) {
+                t.get();
+            }
+            eventually("every waiter returned", () -> order.size() == waiters);
+            if (!order.equals(expected)) {
+                outOfOrder.add("round " + round + ": " + order);
+            }
+            assertThat(cond.isLocked()).isFalse();
+        }
+        assertThat(outOfOrder.size())
+                .as("rounds (of %d) in which the waiters took the lock back out of signal order, first ones: %s",
+                        ORDER_ROUNDS, outOfOrder.subList(0, Math.min(3, outOfOrder.size())))
+                .isZero();
+    }
+
+    /** One blocking wait of the given kind, which a signal ends (the lock is held). */
+    private static void waitOnce(Condition cond, WaitKind kind, boolean[] go) throws InterruptedException {
+        long minute = TimeUnit.MINUTES.toNanos(1);
+        switch (kind) {
+            case AWAIT -> cond.await();
+            case AWAIT_TIMED -> assertThat(cond.await(1, TimeUnit.MINUTES)).isTrue();
+            case AWAIT_NANOS -> assertThat(cond.awaitNanos(minute)).isPositive();
+            case AWAIT_DURATION -> assertThat(cond.await(Duration.ofMinutes(1))).isTrue();
+            case AWAIT_UNTIL -> assertThat(cond.awaitUntil(new Date(System.currentTimeMillis() + 60_000))).isTrue();
+            case UNINTERRUPTIBLY -> cond.awaitUninterruptibly();
+            case WAIT_FOR -> cond.waitFor(() -> go[0]);
+            case ASYNC -> throw new AssertionError("not a blocking wait");
+        }
+    }
+
+    @Test
+    void signalAll_blockingWaiters_retakeTheLockInTheOrderTheyWaited() throws Exception {
+        assertWaitersReturnInListedOrder(4, (round, id) -> WaitKind.AWAIT, Condition::signalAll);
+    }
+
+    @Test
+    void signalN_blockingWaiters_retakeTheLockInSignalOrder() throws Exception {
+        assertWaitersReturnInListedOrder(4, (round, id) -> WaitKind.AWAIT, cond -> {
+            cond.signal(3);
+            assertThat(cond.waiterCount()).isEqualTo(1);
+            cond.signal();
+        });
+    }
+
+    @Test
+    void signalAll_blockingAndAsyncWaitersMixed_retakeTheLockInTheOrderTheyWaited() throws Exception {
+        assertWaitersReturnInListedOrder(4, (round, id) -> id % 2 == 0 ? WaitKind.ASYNC : WaitKind.AWAIT,
+                Condition::signalAll);
+    }
+
+    @Test
+    void signalAll_everyKindOfWait_retakesTheLockInTheOrderTheyWaited() throws Exception {
+        WaitKind[] kinds = WaitKind.values();
+        // Each kind takes every place in the queue in turn.
+        assertWaitersReturnInListedOrder(kinds.length, (round, id) -> kinds[(round + id) % kinds.length],
+                Condition::signalAll);
+    }
+
+    @Test
+    void signal_queuesTheWaitersLockRequestAheadOfLaterAcquirers() throws Exception {
+        Lock lock = new Lock();
+        Condition cond = lock.newCondition();
+        List<String> order = new CopyOnWriteArrayList<>();
+        Worker<@Nullable Void> waiter = Worker.start("waiter", () -> {
+            lock.acquire();
+            try {
+                cond.await();
+                order.add("waiter");
+            } finally {
+                lock.release();
+            }
+            return null;
+        });
+        eventually("waiting", () -> cond.waiterCount() == 1);
+        awaitParked(waiter.thread);
+
+        lock.acquire();
+        cond.signal();
+        assertThat(lock.waiterCount()).as("the signal queued the waiter's request for the lock").isEqualTo(1);
+        Worker<@Nullable Void> acquirer = Worker.start("acquirer", () -> {
+            lock.acquire();
+            order.add("acquirer");
+            lock.release();
+            return null;
+        });
+        eventually("the acquirer queues", () -> lock.waiterCount() == 2);
+        lock.release();
+
+        waiter.get();
+        acquirer.get();
+        assertThat(order).containsExactly("waiter", "acquirer");
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void await_interruptedWhileRetakingTheLock_keepsItsPlaceAndReturnsWithTheInterruptSet() throws Exception {
+        Condition cond = new Condition();
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Worker<@Nullable Void>> waiters = new ArrayList<>();
+        for (int id = 1; id <= 2; id++) {
+            String me = "waiter-" + id;
+            waiters.add(Worker.start(me, () -> {
+                cond.acquire();
+                try {
+                    cond.await();
+                    order.add(me + (Thread.interrupted() ? " (interrupted)" : ""));
+                } finally {
+                    cond.release();
+                }
+                return null;
+            }));
+            int listed = id;
+            eventually(me + " is listed", () -> cond.waiterCount() == listed);
+        }
+
+        cond.acquire();
+        cond.signalAll();
+        awaitParked(waiters.get(0).thread);
+        waiters.get(0).thread.interrupt();   // signalled, and the lock is not free yet
+        cond.release();
+
+        for (Worker<@Nullable Void> w : waiters) {
+            w.get();
+        }
+        assertThat(order).containsExactly("waiter-1 (interrupted)", "waiter-2");
     }
 
     // ---- interrupts (test_wait_cancel, test_wait_cancel_contested, test_wait_cancel_after_notify)
@@ -610,5 +801,21 @@ class ConditionTest {
         }
         assertThat(consumedSum.get()).isEqualTo(producers * perProducer * (perProducer + 1) / 2);
         assertThat(buffer).isEmpty();
+    }
+
+    @Test
+    void waitFor_timeUnitForm_returnsThePredicateOrFalseAfterTheTimeout() throws Exception {
+        Condition cond = new Condition();
+        cond.acquire();
+        try {
+            assertThat(cond.waitFor(() -> true, 0, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            assertThat(cond.waitFor(() -> false, 10, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            assertThat(cond.isLocked()).isTrue();
+        } finally {
+            cond.release();
+        }
+        assertThatThrownBy(() -> cond.waitFor(() -> false, 1, null)).isInstanceOf(NullPointerException.class);
     }
 }
