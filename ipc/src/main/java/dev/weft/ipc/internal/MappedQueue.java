@@ -377,6 +377,9 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
 
     @Override
     public String toString() {
+        if (ring.memory().isClosed()) { // unmapped with its domain (Java 22+): the ring cannot be read
+            return "IpcQueue[" + name + "] (domain closed)";
+        }
         return ring + (closed ? " (handle closed)" : guard.isClosed() ? " (domain closed)" : "");
     }
 }
