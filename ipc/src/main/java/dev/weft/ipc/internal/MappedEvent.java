@@ -184,13 +184,16 @@ public final class MappedEvent implements IpcEvent {
     public CompletableFuture<Void> awaitAsync() {
         guard.check();
         CompletableFuture<Void> future = new CompletableFuture<>();
-        if ((memory.getIntAcquire(EVENT_WORD_OFFSET) & SET) != 0) {
+        // The wait starts now, not when its thread first runs: a set-then-clear pulse between this
+        // call and the thread's start must complete the future (the thread waits from this word).
+        int observed = getWordVolatile();
+        if ((observed & SET) != 0) {
             future.complete(null);
             return future;
         }
         Thread thread = Thread.ofVirtual().name("weft-ipc-event-" + name).unstarted(() -> {
             try {
-                await();
+                awaitSince(observed);
                 future.complete(null);
             } catch (InterruptedException e) {
                 future.cancel(false); // only a cancelled future interrupts this thread

@@ -371,7 +371,14 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     public void close() {
         if (!closed) {
             closed = true;
-            ring.wakeAllWaiters();
+            try {
+                ring.wakeAllWaiters();
+            } catch (IllegalStateException unmapped) {
+                if (!ring.memory().isClosed()) {
+                    throw unmapped;
+                }
+                // unmapped with its domain (Java 22+), which woke this handle's waiters when it closed
+            }
         }
     }
 
