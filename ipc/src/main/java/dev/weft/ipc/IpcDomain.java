@@ -19,17 +19,44 @@ import java.nio.file.Path;
  * is rejected with {@link IpcFormatException}, never misread. Files are created owner-only by
  * default ({@link IpcOptions#filePermissions()}).
  *
- * <p>Opening a domain registers this JVM as a participant; the registration holds an OS file lock
+ * <h2>Who may have made the directory and its files</h2>
+ * The default location {@code /dev/shm/<name>} is predictable, so another local user could create
+ * it first, or plant a symbolic link there, and read every message of whoever opens the domain.
+ * Opening therefore refuses, with {@link IpcFormatException} naming the path, the expected and the
+ * actual owner and mode:
+ * <ul>
+ *   <li>a domain directory that is a symbolic link (links in its <em>parent</em> path are resolved
+ *       by the operating system, as is {@code ..});</li>
+ *   <li>a directory or file owned by another user, unless {@link IpcOptions#filePermissions()}
+ *       give the group or others access, which shares the domain with other users on purpose (any
+ *       owner is accepted then);</li>
+ *   <li>a directory or file whose group or other permission bits go beyond the options' (for the
+ *       directory: the file permissions plus the matching execute bits);</li>
+ *   <li>a file that is not a regular file (a symbolic link, a FIFO, a device).</li>
+ * </ul>
+ * The checks read the attributes of what was actually opened (the directory through its open
+ * descriptor, files through that directory without following links), so swapping a path between
+ * the check and the open is caught; permissions of new files and of a new directory are applied to
+ * them there, not through a path that could be re-pointed.
+ *
+ * <h2>Registration and lifetime</h2>
+ * Opening a domain registers this JVM as a participant; the registration holds an OS file lock
  * that the kernel releases when the process ends, however it ends, which is how other processes
  * learn for certain that a lock holder is dead. {@link #close()} ends the registration: locks still
  * held by this process become recoverable by others (as if it had died), so close a domain only
  * after releasing its locks.
  *
- * <p>Opening the same directory twice in one JVM shares one registration and one mapping per
- * object. Objects returned by {@link #lock(String)}, {@link #event(String)} and the queue methods
- * are thread-safe and may be kept for the life of the domain; after {@code close()} their
- * operations throw {@link IllegalStateException} (except {@link IpcLock#release()}).
- *
+ * <p>Opening the same directory twice in one JVM, through any path (the same path, a symbolically
+ * linked parent, a bind mount: the directory's device and inode decide), shares one registration
+ * and one mapping per object; closing one handle never affects the others. Objects returned by
+ * {@link #lock(String)}, {@link #event(String)} and the queue methods are thread-safe and may be
+ * kept for the life of the domain handle; after that handle's {@code close()} every operation on
+ * them throws {@link IllegalStateException}, {@link IpcLock#release()} included, and threads
+ * blocked in them wake and throw it too. When the last handle on the directory in this JVM closes,
+ * the files are unmapped at once on Java 22 and later (the multi-release jar); on Java 21 the
+ * mappings are left to the garbage collector, and reopening the domain reuses those still in
+ * memory instead of mapping the files again.
+
  * <p>This interface is the contract; other back-ends (for example a distributed one) can implement
  * it with the same object contracts.
  *
@@ -53,6 +80,9 @@ public interface IpcDomain extends AutoCloseable {
      *
      * @param name a file name: 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
      * @return the domain
+     * @throws IpcFormatException if the directory or a registry file exists but is refused: a
+     *     symbolic link, owned by another user, open to other users beyond the options, or not a
+     *     valid Weft file (see the class description)
      * @throws IOException if the directory or registry cannot be created or opened
      * @throws IllegalArgumentException if the name is not valid
      */
@@ -63,8 +93,12 @@ public interface IpcDomain extends AutoCloseable {
     /**
      * Opens (creating if needed) the domain in {@code directory} with default options.
      *
-     * @param directory the domain directory; its parents must exist or be creatable
+     * @param directory the domain directory; its parents must exist or be creatable. The parent is
+     *     resolved by the operating system (symbolic links followed, {@code ..} meaning the parent of
+     *     what precedes it); the last element itself must not be a symbolic link
      * @return the domain
+     * @throws IpcFormatException if the directory or a registry file exists but is refused (see the
+     *     class description)
      * @throws IOException if the directory or registry cannot be created or opened
      */
     static IpcDomain open(Path directory) throws IOException {
@@ -74,9 +108,12 @@ public interface IpcDomain extends AutoCloseable {
     /**
      * Opens (creating if needed) the domain in {@code directory}.
      *
-     * @param directory the domain directory
-     * @param options the options
+     * @param directory the domain directory, resolved as by {@link #open(Path)}
+     * @param options the options; {@link IpcOptions#filePermissions()} also decide which existing
+     *     directories and files are accepted (see the class description)
      * @return the domain
+     * @throws IpcFormatException if the directory or a registry file exists but is refused (see the
+     *     class description)
      * @throws IOException if the directory or registry cannot be created or opened
      * @throws IllegalStateException if {@link WaitBackend#FUTEX} is requested but unavailable
      */
@@ -89,8 +126,10 @@ public interface IpcDomain extends AutoCloseable {
      *
      * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
      * @return the lock (the same object for the same name in this domain)
-     * @throws IOException if the file cannot be created or mapped
-     * @throws IpcFormatException if a file of that name exists but is not a Weft lock of this layout
+     * @throws IOException if the file cannot be created or mapped (the message names the domain
+     *     directory and the object)
+     * @throws IpcFormatException if a file of that name exists but is not a Weft lock of this layout,
+     *     or is refused by the owner and mode rules (see the class description)
      * @throws IllegalStateException if the domain is closed
      */
     IpcLock lock(String name) throws IOException;
@@ -100,8 +139,10 @@ public interface IpcDomain extends AutoCloseable {
      *
      * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
      * @return the event (the same object for the same name in this domain)
-     * @throws IOException if the file cannot be created or mapped
-     * @throws IpcFormatException if a file of that name exists but is not a Weft event of this layout
+     * @throws IOException if the file cannot be created or mapped (the message names the domain
+     *     directory and the object)
+     * @throws IpcFormatException if a file of that name exists but is not a Weft event of this layout,
+     *     or is refused by the owner and mode rules (see the class description)
      * @throws IllegalStateException if the domain is closed
      */
     IpcEvent event(String name) throws IOException;
@@ -117,7 +158,8 @@ public interface IpcDomain extends AutoCloseable {
      * @return the queue (the same handle for the same name in this domain handle, until closed)
      * @throws IOException if the file cannot be created or mapped
      * @throws IpcFormatException if a file of that name exists but is not a Weft queue of this layout,
-     *     or a queue with other parameters (the message names the first difference)
+     *     or a queue with other parameters (the message names the first difference), or is refused
+     *     by the owner and mode rules (see the class description)
      * @throws IllegalArgumentException if a parameter is out of range
      * @throws IllegalStateException if the domain is closed
      */
@@ -178,8 +220,14 @@ public interface IpcDomain extends AutoCloseable {
     WaitBackend waitBackend();
 
     /**
-     * Ends this process's registration (when the last handle on the directory in this JVM closes)
-     * and makes this handle's objects unusable. Idempotent. Does not delete any file.
+     * Makes this handle's objects unusable (their operations, and threads blocked in them, throw
+     * {@link IllegalStateException}); when the last handle on the directory in this JVM closes, also
+     * ends this process's registration and releases the mappings (unmapped at once on Java 22+).
+     * Idempotent. Does not delete any file.
+     *
+     * <p>Every step runs even if one fails, for example on an object whose file another process
+     * damaged (truncated); the registration always ends. The first failure is then thrown, with any
+     * others suppressed.
      */
     @Override
     void close();

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A shared file exists but is not what the caller asked for: not a Weft ipc file, a different
- * layout version, another kind of object, other creation parameters, or a truncated or corrupt
- * header.
+ * A shared file or domain directory exists but is not what the caller asked for, or is not safe to
+ * use: not a Weft ipc file, a different layout version, another kind of object, other creation
+ * parameters, a truncated or corrupt header; or a symbolic link, a special file (FIFO, device), an
+ * entry owned by another user, or one that lets more users read or write it than
+ * {@link IpcOptions#filePermissions()} ask ({@link IpcDomain} lists the rules).
  *
- * <p>Weft never reinterprets such a file: the message names the file, the field, the expected and
- * the actual value. Typical causes are two programs (or two library versions) using the same name
- * for different things, or a file left by an older version; remove the file (when no process uses
- * it) or choose another name.
+ * <p>Weft never reinterprets nor uses such a file: the message names the file, the field (or the
+ * owner and mode), the expected and the actual value. Typical causes are two programs (or two
+ * library versions) using the same name for different things, a file left by an older version, or
+ * a directory prepared by hand with a wider mode; remove the file (when no process uses it) or
+ * choose another name. A directory or file of another user may have been planted to read the
+ * domain's messages: find out who made it before removing it.
  *
  * @since 0.1
  */

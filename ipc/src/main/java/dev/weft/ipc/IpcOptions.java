@@ -97,7 +97,17 @@ public final class IpcOptions {
 
     /**
      * Permissions of the files the domain creates; directories get the same plus the matching
-     * execute bits.
+     * execute bits. They are set exactly (the umask does not narrow them), on the new file or
+     * directory itself.
+     *
+     * <p>They also bound what an existing domain may be, since it could have been prepared by
+     * someone else: a directory or file is refused ({@link IpcFormatException}) if any of its group
+     * or other permission bits is not among these (for the directory, these plus the matching
+     * execute bits), and if it belongs to another user while these permissions give neither the
+     * group nor others access. Granting the group or others access shares the domain with those
+     * users on purpose, so then any owner is accepted. Narrower modes are always accepted. With the
+     * default, owner-only permissions, only directories and files of this process's user with no
+     * group or other bits at all are used.
      *
      * @return the permissions
      */
@@ -180,8 +190,9 @@ public final class IpcOptions {
         }
 
         /**
-         * Sets the permissions of created files (default owner read and write only). Must include
-         * {@code OWNER_READ} and {@code OWNER_WRITE}.
+         * Sets the permissions of created files (default owner read and write only), which also
+         * bound the owner and mode of an existing domain ({@link IpcOptions#filePermissions()}).
+         * Must include {@code OWNER_READ} and {@code OWNER_WRITE}.
          *
          * @param permissions the permissions
          * @return this builder

@@ -107,7 +107,7 @@ class IpcDomainTest {
     @Test
     void lock_fileWithWrongMagic_isRejectedNamingExpectedAndActual() throws Exception {
         try (IpcDomain domain = IpcTesting.open(dir)) {
-            Files.write(dir.resolve("lock.bad"), new byte[LockDescriptor.FILE_LENGTH]);
+            writeOwnerOnly(dir.resolve("lock.bad"), new byte[LockDescriptor.FILE_LENGTH]);
             assertThatThrownBy(() -> domain.lock("bad")).isInstanceOf(IpcFormatException.class)
                     .hasMessageContaining("not a Weft ipc file").hasMessageContaining("but was 0x0");
         }
@@ -116,7 +116,7 @@ class IpcDomainTest {
     @Test
     void lock_truncatedFile_isRejectedBeforeMapping() throws Exception {
         try (IpcDomain domain = IpcTesting.open(dir)) {
-            Files.write(dir.resolve("lock.short"), new byte[100]);
+            writeOwnerOnly(dir.resolve("lock.short"), new byte[100]);
             assertThatThrownBy(() -> domain.lock("short")).isInstanceOf(IpcFormatException.class)
                     .hasMessageContaining("expected " + LockDescriptor.FILE_LENGTH + " bytes but was 100");
         }
@@ -167,7 +167,8 @@ class IpcDomainTest {
     @Test
     void open_corruptRegistry_isRejected() throws Exception {
         Files.createDirectories(dir);
-        Files.write(dir.resolve("registry"), new byte[10]);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        writeOwnerOnly(dir.resolve("registry"), new byte[10]);
         assertThatThrownBy(() -> IpcTesting.open(dir)).isInstanceOf(IpcFormatException.class)
                 .hasMessageContaining("registry");
     }
@@ -225,6 +226,12 @@ class IpcDomainTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IpcOptions.builder().filePermissions(EnumSet.of(PosixFilePermission.OWNER_READ)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OWNER_WRITE");
+    }
+
+    /** Writes a file as a domain's own files are: owner-only (a wider mode would be refused first). */
+    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+        Files.write(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static void patchInt(Path file, int offset, int value) throws IOException {

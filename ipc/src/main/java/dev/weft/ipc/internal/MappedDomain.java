@@ -9,15 +9,14 @@ import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +24,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The shared-memory {@link IpcDomain}: a directory of mapped files plus this JVM's registration.
  *
- * <p>One {@link Runtime} per directory per JVM holds the registration and the mappings; handles
- * count references to it and the last {@link #close()} ends the registration.
+ * <p>One {@link Runtime} per directory per JVM holds the registration, the open directory and the
+ * mappings; handles count references to it and the last {@link #close()} ends the registration and
+ * unmaps the files. Runtimes are keyed by the directory's identity (device and inode), not by a
+ * path, so one directory reached through two paths (a symbolically linked parent, a bind mount)
+ * has one runtime and one registration: the registry lock file is then opened once, and closing
+ * one handle can never close a descriptor of it while another handle's liveness lock is held on it.
  */
 public final class MappedDomain implements IpcDomain {
 
@@ -34,9 +37,12 @@ public final class MappedDomain implements IpcDomain {
     public static final Path DEFAULT_ROOT = Path.of("/dev/shm");
 
     private static final ReentrantLock RUNTIMES_LOCK = new ReentrantLock();
-    private static final Map<Path, Runtime> RUNTIMES = new HashMap<>();
+    /** Runtimes by directory identity; guarded by RUNTIMES_LOCK. */
+    private static final Map<Object, Runtime> RUNTIMES = new HashMap<>();
 
     private final Runtime runtime;
+    /** The directory as this handle reached it (its parent resolved by the operating system). */
+    private final Path directory;
     private final Waiter waiter;
     private final long sliceNanos;
     private final DomainGuard guard;
@@ -45,11 +51,12 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
-    private MappedDomain(Runtime runtime, IpcOptions options) {
+    private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
         this.runtime = runtime;
+        this.directory = directory;
         this.waiter = Waiter.create(options.waitBackend(), options.maxPark().toNanos(), options.spin().toNanos());
         this.sliceNanos = options.livenessSlice().toNanos();
-        this.guard = new DomainGuard(runtime.directory.toString());
+        this.guard = new DomainGuard(directory.toString());
     }
 
     /** The default directory of a named domain. */
@@ -57,33 +64,47 @@ public final class MappedDomain implements IpcDomain {
         return DEFAULT_ROOT.resolve(SharedFiles.checkName(name));
     }
 
-    /** Opens the domain in {@code directory}. */
+    /**
+     * Opens the domain in {@code directory}: resolves its parent through the operating system,
+     * creates or checks the directory ({@link DomainDirectory}), and joins this JVM's runtime for
+     * that directory or starts one (registry, liveness lock).
+     */
     public static MappedDomain open(Path directory, IpcOptions options) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(options, "options");
         Waiter.create(options.waitBackend(), options.maxPark().toNanos(), options.spin().toNanos()); // fail fast
-        Path dir = directory.toAbsolutePath().normalize();
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Set<PosixFilePermission> dirPermissions = SharedFiles.directoryPermissions(options.filePermissions());
-            Files.createDirectories(dir, SharedFiles.attributes(dir.getParent() == null ? dir : dir.getParent(),
-                    dirPermissions));
-            SharedFiles.applyPermissions(dir, dirPermissions); // the umask narrows the create-time mode
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
-        }
-        Path key = dir.toRealPath();
+        DomainDirectory dir = DomainDirectory.open(directory, options.filePermissions());
+        MappedDomain domain;
+        boolean kept = false;
         RUNTIMES_LOCK.lock();
         try {
-            Runtime runtime = RUNTIMES.get(key);
+            Runtime runtime = RUNTIMES.get(dir.identity());
             if (runtime == null) {
-                runtime = new Runtime(key, Registry.open(key, options.filePermissions()), options);
-                RUNTIMES.put(key, runtime);
+                runtime = Runtime.open(dir, options); // closes dir if it fails
+                kept = true;
+                RUNTIMES.put(dir.identity(), runtime);
             }
+            domain = new MappedDomain(runtime, dir.path(), options);
             runtime.references++;
-            return new MappedDomain(runtime, options);
+        } catch (IOException | RuntimeException | Error e) {
+            if (!kept) {
+                closeAfterFailure(dir, e);
+            }
+            throw e;
         } finally {
             RUNTIMES_LOCK.unlock();
+        }
+        if (!kept) {
+            dir.close(); // checked; the runtime works through its own descriptor of this directory
+        }
+        return domain;
+    }
+
+    private static void closeAfterFailure(DomainDirectory dir, Throwable failure) {
+        try {
+            dir.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -101,7 +122,7 @@ public final class MappedDomain implements IpcDomain {
             return lock;
         }
         SharedMemory memory = runtime.mapping("lock." + name, HeaderDescriptor.KIND_LOCK,
-                LockDescriptor.FILE_LENGTH, name);
+                LockDescriptor.FILE_LENGTH, name, "lock '" + name + "'");
         objectsLock.lock();
         try {
             return locks.computeIfAbsent(name,
@@ -125,7 +146,7 @@ public final class MappedDomain implements IpcDomain {
             return event;
         }
         SharedMemory memory = runtime.mapping("event." + name, HeaderDescriptor.KIND_EVENT,
-                EventDescriptor.FILE_LENGTH, name);
+                EventDescriptor.FILE_LENGTH, name, "event '" + name + "'");
         objectsLock.lock();
         try {
             return events.computeIfAbsent(name, n -> new MappedEvent(n, memory, waiter, sliceNanos, guard));
@@ -166,7 +187,7 @@ public final class MappedDomain implements IpcDomain {
             if (queue != null && !queue.isClosed() && queue.ring == ring) {
                 return queue;
             }
-            Path file = runtime.directory.resolve(queueFileName(name));
+            Path file = directory.resolve(queueFileName(name));
             queue = joinable ? new MappedJoinableQueue(name, ring, guard, file) : new MappedQueue(name, ring, guard, file);
             queues.put(name, queue);
             return queue;
@@ -181,7 +202,7 @@ public final class MappedDomain implements IpcDomain {
 
     @Override
     public Path directory() {
-        return runtime.directory;
+        return directory;
     }
 
     @Override
@@ -199,30 +220,67 @@ public final class MappedDomain implements IpcDomain {
         return runtime.registry;
     }
 
+    /**
+     * Closes this handle; the last handle on the directory in this JVM also ends the registration
+     * and unmaps the files. Every step runs even if one fails (an object whose file another process
+     * damaged, for example truncated); the first failure is thrown at the end, after the
+     * registration is gone, with the others suppressed.
+     */
     @Override
     public void close() {
+        List<Throwable> failures = new ArrayList<>();
         RUNTIMES_LOCK.lock();
         try {
             if (guard.isClosed()) {
                 return;
             }
             guard.close();
+            // Blocked threads of this handle see the closed guard as soon as they wake: wake them,
+            // without touching the mappings (a file damaged by another process would fault, and
+            // such a fault is delivered asynchronously, possibly in a later step of closing).
             for (MappedQueue queue : queues.values()) {
-                queue.ring.wakeAllWaiters(); // blocked threads of this handle see the closed guard
+                SharedMemory memory = queue.ring.memory();
+                attempt(failures, () -> Waiter.wakeAllSleepers(memory, QueueDescriptor.NOT_EMPTY_OFFSET));
+                attempt(failures, () -> Waiter.wakeAllSleepers(memory, QueueDescriptor.NOT_FULL_OFFSET));
+                attempt(failures, () -> Waiter.wakeAllSleepers(memory, QueueDescriptor.JOIN_WORD_OFFSET));
+            }
+            for (MappedLock lock : locks.values()) {
+                attempt(failures, lock::wakeAllWaiters);
+            }
+            for (MappedEvent event : events.values()) {
+                attempt(failures, event::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
-                RUNTIMES.remove(runtime.directory);
-                runtime.stopJanitor();
-                runtime.registry.close();
+                RUNTIMES.remove(runtime.dir.identity(), runtime);
+                runtime.close(failures);
             }
         } finally {
             RUNTIMES_LOCK.unlock();
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.get(0);
+            for (Throwable t : failures.subList(1, failures.size())) {
+                first.addSuppressed(t);
+            }
+            if (first instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) first;
+        }
+    }
+
+    /** Runs one step of closing; a failure is recorded and closing goes on. */
+    private static void attempt(List<Throwable> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            failures.add(e);
         }
     }
 
     @Override
     public String toString() {
-        return "IpcDomain[" + runtime.directory + ", " + waiter.backend() + ", participant "
+        return "IpcDomain[" + directory + ", " + waiter.backend() + ", participant "
                 + runtime.registry.index() + (guard.isClosed() ? ", closed" : "") + "]";
     }
 
@@ -231,9 +289,11 @@ public final class MappedDomain implements IpcDomain {
 
     /** What one JVM shares for one domain directory. */
     private static final class Runtime {
-        final Path directory;
+        final DomainDirectory dir;
         final Registry registry;
         final IpcOptions creationOptions;
+        /** Every mapping of this runtime: unmapped together when the last handle closes. */
+        final MappingScope scope;
         final Map<String, SharedMemory> mappings = new ConcurrentHashMap<>();
         /** This process's rings by file name, with the identity (inode) of the file each one maps. */
         final Map<String, MappedRing> rings = new ConcurrentHashMap<>();
@@ -241,10 +301,54 @@ public final class MappedDomain implements IpcDomain {
         int references; // guarded by RUNTIMES_LOCK
         private @Nullable QueueJanitor janitor; // guarded by mappingLock
 
-        Runtime(Path directory, Registry registry, IpcOptions creationOptions) {
-            this.directory = directory;
+        private Runtime(DomainDirectory dir, Registry registry, MappingScope scope, IpcOptions creationOptions) {
+            this.dir = dir;
             this.registry = registry;
+            this.scope = scope;
             this.creationOptions = creationOptions;
+        }
+
+        /** Registers this process in {@code dir}; the runtime owns {@code dir} from then on. */
+        static Runtime open(DomainDirectory dir, IpcOptions options) throws IOException {
+            MappingScope scope = MappingScope.closeable();
+            try {
+                return new Runtime(dir, Registry.open(dir, scope), scope, options);
+            } catch (IOException | RuntimeException | Error e) {
+                scope.close();
+                try {
+                    dir.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        /**
+         * Whether the registry file still has its full length: only then may closing write to its
+         * mapping (a truncated file would fault).
+         */
+        private boolean registryFileIntact() {
+            try {
+                PosixFileAttributes attrs = dir.stat(Registry.REGISTRY_FILE);
+                return attrs != null && attrs.size() >= RegistryDescriptor.FILE_LENGTH;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Ends the registration, unmaps every file and closes the directory; failures go to {@code failures}. */
+        void close(List<Throwable> failures) {
+            attempt(failures, this::stopJanitor);
+            attempt(failures, () -> registry.close(this::registryFileIntact));
+            attempt(failures, scope::close);
+            attempt(failures, () -> {
+                try {
+                    dir.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
         }
 
         /**
@@ -254,26 +358,26 @@ public final class MappedDomain implements IpcDomain {
         QueueRing queueRing(String name, QueueSpec spec, boolean joinable, Waiter waiter, long sliceNanos)
                 throws IOException {
             String fileName = queueFileName(name);
-            Path file = directory.resolve(fileName);
+            Path file = dir.file(fileName);
             int records = QueueDescriptor.DEFAULT_RECORDS;
             mappingLock.lock();
             try {
                 MappedRing cached = rings.get(fileName);
-                if (cached != null && Objects.equals(cached.fileKey(), fileKey(file))) {
+                if (cached != null && Objects.equals(cached.fileKey(), fileKey(fileName))) {
                     QueueDescriptor.check(file, cached.ring().memory(), spec, joinable, records);
                     return cached.ring();
                 }
                 // Not mapped yet, or the name was unlinked (and perhaps created again) since: map
                 // what the name refers to now; handles on the old queue keep their mapping.
                 int length = QueueDescriptor.checkFileLength(spec, records);
-                SharedMemory memory = SharedFiles.createOrAttachSized(directory, fileName, HeaderDescriptor.KIND_QUEUE,
-                        name, creationOptions.filePermissions(), true, length, QueueDescriptor.prefixLength(),
+                SharedMemory memory = SharedFiles.createOrAttachSized(dir, fileName, HeaderDescriptor.KIND_QUEUE,
+                        name, "queue '" + name + "'", true, length, QueueDescriptor.prefixLength(),
                         prefix -> QueueDescriptor.writeParameters(prefix, spec, joinable, records),
-                        (f, m) -> QueueDescriptor.check(f, m, spec, joinable, records));
+                        (f, m) -> QueueDescriptor.check(f, m, spec, joinable, records), scope);
                 QueueRing ring = QueueRing.attach(name, memory, registry, waiter, sliceNanos);
-                rings.put(fileName, new MappedRing(ring, fileKey(file)));
+                rings.put(fileName, new MappedRing(ring, fileKey(fileName)));
                 if (janitor == null) {
-                    janitor = new QueueJanitor(directory.getFileName() + "", creationOptions.livenessSlice().toNanos());
+                    janitor = new QueueJanitor(dir.path().getFileName() + "", creationOptions.livenessSlice().toNanos());
                 }
                 janitor.add(ring);
                 return ring;
@@ -282,11 +386,12 @@ public final class MappedDomain implements IpcDomain {
             }
         }
 
-        private static @Nullable Object fileKey(Path file) {
+        private @Nullable Object fileKey(String fileName) {
             try {
-                return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                PosixFileAttributes attrs = dir.stat(fileName);
+                return attrs == null ? null : attrs.fileKey();
             } catch (IOException e) {
-                return null; // gone
+                return null; // unreadable: treated as gone
             }
         }
 
@@ -301,7 +406,7 @@ public final class MappedDomain implements IpcDomain {
             }
         }
 
-        SharedMemory mapping(String fileName, int kind, int length, String objectName) throws IOException {
+        SharedMemory mapping(String fileName, int kind, int length, String objectName, String what) throws IOException {
             SharedMemory memory = mappings.get(fileName);
             if (memory != null) {
                 return memory;
@@ -310,8 +415,7 @@ public final class MappedDomain implements IpcDomain {
             try {
                 memory = mappings.get(fileName);
                 if (memory == null) {
-                    memory = SharedFiles.createOrAttach(directory, fileName, kind, length, 0, objectName,
-                            creationOptions.filePermissions());
+                    memory = SharedFiles.createOrAttach(dir, fileName, kind, length, 0, objectName, what, scope);
                     mappings.put(fileName, memory);
                 }
                 return memory;

@@ -216,8 +216,20 @@ public final class MappedEvent implements IpcEvent {
         return getWordVolatile();
     }
 
+    /**
+     * Wakes every thread asleep on the event word (this process's virtual threads included), so that
+     * they re-check it and their domain's state, without touching the mapping: used when the
+     * domain closes ({@link Waiter#wakeAllSleepers}).
+     */
+    void wakeAllWaiters() {
+        Waiter.wakeAllSleepers(memory, EVENT_WORD_OFFSET);
+    }
+
     @Override
     public String toString() {
+        if (guard.isClosed() || memory.isClosed()) {
+            return "IpcEvent[" + name + ", domain closed]";
+        }
         int v = getWordVolatile();
         return "IpcEvent[" + name + ", " + ((v & SET) != 0 ? "set" : "clear") + ", generation "
                 + ((v & GENERATION_MASK) >>> 2) + ((v & WAITERS) != 0 ? ", waiters" : "") + "]";

@@ -242,8 +242,16 @@ public final class MappedLock implements IpcLock {
         return null;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the domain is closed: the registration has ended, so the lock
+     *     may already belong to a process that took it over, and releasing it then would rob that
+     *     process
+     */
     @Override
     public void release() {
+        guard.check();
         int v = memory.getAndSetInt(LOCK_WORD_OFFSET, 0);
         if (v == 0) {
             throw new IllegalMonitorStateException("release of lock '" + name + "' which is not held");
@@ -326,7 +334,11 @@ public final class MappedLock implements IpcLock {
                 return;
             }
             if (!future.complete(result)) {
-                release(); // the request was withdrawn while it was being granted
+                try {
+                    release(); // the request was withdrawn while it was being granted
+                } catch (IllegalStateException closed) {
+                    // the domain closed meanwhile: its registration ended, so the lock is recoverable
+                }
             }
         });
         future.whenComplete((v, t) -> {
@@ -358,8 +370,20 @@ public final class MappedLock implements IpcLock {
         return getWordVolatile();
     }
 
+    /**
+     * Wakes every thread asleep on the lock word (this process's virtual threads included), so that
+     * they re-check it and their domain's state, without touching the mapping: used when the
+     * domain closes ({@link Waiter#wakeAllSleepers}).
+     */
+    void wakeAllWaiters() {
+        Waiter.wakeAllSleepers(memory, LOCK_WORD_OFFSET);
+    }
+
     @Override
     public String toString() {
+        if (guard.isClosed() || memory.isClosed()) {
+            return "IpcLock[" + name + ", domain closed]";
+        }
         int v = getWordVolatile();
         if (v == 0) {
             return "IpcLock[" + name + ", unlocked]";

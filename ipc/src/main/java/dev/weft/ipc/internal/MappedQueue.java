@@ -371,12 +371,22 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     public void close() {
         if (!closed) {
             closed = true;
-            ring.wakeAllWaiters();
+            try {
+                ring.wakeAllWaiters();
+            } catch (IllegalStateException unmapped) {
+                if (!ring.memory().isClosed()) {
+                    throw unmapped;
+                }
+                // unmapped with its domain (Java 22+), which woke this handle's waiters when it closed
+            }
         }
     }
 
     @Override
     public String toString() {
+        if (ring.memory().isClosed()) { // unmapped with its domain (Java 22+): the ring cannot be read
+            return "IpcQueue[" + name + "] (domain closed)";
+        }
         return ring + (closed ? " (handle closed)" : guard.isClosed() ? " (domain closed)" : "");
     }
 }

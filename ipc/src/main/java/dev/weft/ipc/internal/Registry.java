@@ -14,17 +14,28 @@ import static dev.weft.ipc.internal.RegistryDescriptor.state;
 import static dev.weft.ipc.internal.RegistryDescriptor.word;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +48,7 @@ public final class Registry implements Liveness {
      * Implementation notes
      *
      * Overview
-     *   Each process registers once per domain (per JVM: see DomainRuntime) in an entry of the mapped
+     *   Each process registers once per domain (per JVM: see MappedDomain.Runtime) in an entry of the mapped
      *   registry and holds an fcntl write lock on byte i of registry.lck for as long as it is
      *   registered. The kernel releases fcntl locks when the process exits, however it exits, and
      *   before it becomes a zombie; a lock cannot be inherited by a child or pass to a new process
@@ -50,10 +61,15 @@ public final class Registry implements Liveness {
      *     registered): closing any descriptor of the file would drop all of this process's fcntl locks.
      *     The channel is asynchronous because such channels are not interruptible: an interrupt of a
      *     thread probing liveness must not close the channel (a FileChannel would be closed by it).
+     *     "Exactly once" holds per file, not per path: domains are keyed by directory identity
+     *     (MappedDomain), HELD records the identity of every lock file open in this process and a
+     *     second open of one is refused, and a channel that might refer to a held file (the name
+     *     was swapped while opening) is never closed (NEVER_CLOSED).
      *
      * Linearization points
-     *   register: the CAS CLAIMING(g) -> ACTIVE(g) while holding byte i. close: the store FREE(g).
-     *   Death: the kernel's release of byte i at process exit.
+     *   register: the CAS CLAIMING(g) -> ACTIVE(g) while holding byte i. close: the release of byte i
+     *   (then the CAS ACTIVE(g) -> FREE(g), best effort). Death: the kernel's release of byte i at
+     *   process exit.
      *
      * Memory ordering
      *   Entry words: volatile CAS/reads. pid/start/nonce: plain writes before the ACTIVE CAS (diagnostic).
@@ -71,8 +87,18 @@ public final class Registry implements Liveness {
     /** File name of the liveness lock file. */
     public static final String LOCK_FILE = "registry.lck";
 
+    /** Identities of the lock files open in this process, with the domain each belongs to; guarded by HELD_LOCK. */
+    private static final Map<Object, Path> HELD = new HashMap<>();
+    /**
+     * Channels that may refer to a held lock file, so that closing them could drop its locks: kept
+     * open, and reachable (the garbage collector closes an unreachable channel). Guarded by HELD_LOCK.
+     */
+    private static final List<AsynchronousFileChannel> NEVER_CLOSED = new ArrayList<>();
+    private static final ReentrantLock HELD_LOCK = new ReentrantLock();
+
     private final SharedMemory memory;
     private final AsynchronousFileChannel lockChannel;
+    private final Object lockFileKey;
     private final ReentrantLock probeLock = new ReentrantLock();
     private final int index;
     private final int generation;
@@ -80,42 +106,119 @@ public final class Registry implements Liveness {
     private final FileLock ownLock;
     private volatile boolean closed;
 
-    private Registry(SharedMemory memory, AsynchronousFileChannel lockChannel, int index, int generation,
-            FileLock ownLock) {
+    private Registry(SharedMemory memory, AsynchronousFileChannel lockChannel, Object lockFileKey, int index,
+            int generation, FileLock ownLock) {
         this.memory = memory;
         this.lockChannel = lockChannel;
+        this.lockFileKey = lockFileKey;
         this.index = index;
         this.generation = generation;
         this.token = RegistryDescriptor.token(index, generation);
         this.ownLock = ownLock;
     }
 
-    /** Opens (creating if needed) the registry in {@code dir} and registers this process. */
-    static Registry open(Path dir, Set<PosixFilePermission> permissions) throws IOException {
+    /**
+     * Opens (creating if needed) the registry in {@code dir} and registers this process.
+     *
+     * @param scope the mapping scope of the registry file (the domain's)
+     * @throws dev.weft.ipc.IpcFormatException if a file is not a regular file, fails the owner and mode rules, or
+     *     is not a registry of this layout
+     * @throws IOException if the lock file of this directory is already open in this process under
+     *     another domain, or the files cannot be created or opened
+     */
+    static Registry open(DomainDirectory dir, MappingScope scope) throws IOException {
         SharedMemory memory = SharedFiles.createOrAttach(dir, REGISTRY_FILE, HeaderDescriptor.KIND_REGISTRY,
-                RegistryDescriptor.FILE_LENGTH, CAPACITY, REGISTRY_FILE, permissions);
-        Path lockFile = dir.resolve(LOCK_FILE);
-        boolean created = !java.nio.file.Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS);
-        AsynchronousFileChannel channel = AsynchronousFileChannel.open(lockFile,
-                Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS),
-                null, SharedFiles.attributes(dir, permissions));
-        if (created) {
-            try {
-                SharedFiles.applyPermissions(lockFile, permissions);
-            } catch (IOException e) {
-                // created concurrently by another user's process: keep its permissions
-            }
-        }
+                RegistryDescriptor.FILE_LENGTH, CAPACITY, REGISTRY_FILE, "participant registry", scope);
+        LockFile lockFile = openLockFile(dir);
         try {
-            return register(memory, channel);
+            return register(memory, lockFile);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            closeLockFile(lockFile.channel(), lockFile.key());
             throw e;
         }
     }
 
-    private static Registry register(SharedMemory memory, AsynchronousFileChannel channel) throws IOException {
+    /** The open lock file and its identity. */
+    private record LockFile(AsynchronousFileChannel channel, Object key) {}
+
+    /**
+     * Opens {@code registry.lck} (creating it if absent) once in this process: checked like every
+     * domain file (a FIFO or other special file is refused), then opened without following a link,
+     * then checked to be the same file through the directory descriptor and through its path.
+     */
+    private static LockFile openLockFile(DomainDirectory dir) throws IOException {
+        Path file = dir.file(LOCK_FILE);
+        for (int attempt = 0; ; attempt++) {
+            PosixFileAttributes before = dir.stat(LOCK_FILE);
+            if (before == null) {
+                if (attempt > 3) {
+                    throw new NoSuchFileException(file.toString(), null, "created, then gone");
+                }
+                dir.publish(LOCK_FILE, ByteBuffer.allocate(0), 0, dir.filePermissions(), "liveness lock file");
+                continue;
+            }
+            dir.checkFile(LOCK_FILE, before, "liveness lock file");
+            Object key = before.fileKey() != null ? before.fileKey() : file.toString();
+            HELD_LOCK.lock();
+            try {
+                Path holder = HELD.get(key);
+                if (holder != null) {
+                    throw new IOException(file + ": this liveness lock file is already open in this process for the "
+                            + "domain " + holder + " (the same file under two names); opening and closing it again "
+                            + "would drop that domain's liveness locks");
+                }
+                AsynchronousFileChannel channel = AsynchronousFileChannel.open(file,
+                        Set.<OpenOption>of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                        null);
+                PosixFileAttributes after = dir.stat(LOCK_FILE);
+                if (after != null && key.equals(after.fileKey() != null ? after.fileKey() : file.toString())
+                        && key.equals(fileKeyByPath(file, key))) {
+                    HELD.put(key, dir.path());
+                    return new LockFile(channel, key);
+                }
+                // Replaced between the check and the open: which file the channel refers to is
+                // unknown. If it is a lock file this process holds, closing the channel would drop
+                // its locks (POSIX), so then it stays open for good.
+                if (HELD.isEmpty()) {
+                    channel.close();
+                } else {
+                    NEVER_CLOSED.add(channel);
+                }
+                if (attempt > 3) {
+                    throw new IOException(file + ": the liveness lock file keeps being replaced while it is opened");
+                }
+            } finally {
+                HELD_LOCK.unlock();
+            }
+        }
+    }
+
+    private static @Nullable Object fileKeyByPath(Path file, Object fallback) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return key != null ? key : fallback;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void closeLockFile(AsynchronousFileChannel channel, Object key) {
+        HELD_LOCK.lock();
+        try {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close the liveness lock file", e);
+            } finally {
+                HELD.remove(key);
+            }
+        } finally {
+            HELD_LOCK.unlock();
+        }
+    }
+
+    private static Registry register(SharedMemory memory, LockFile lockFile) throws IOException {
+        AsynchronousFileChannel channel = lockFile.channel();
         long pid = ProcessHandle.current().pid();
         long start = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
         int first = ThreadLocalRandom.current().nextInt(CAPACITY);
@@ -152,7 +255,7 @@ public final class Registry implements Liveness {
                 lock.release();
                 continue;
             }
-            return new Registry(memory, channel, i, g, lock);
+            return new Registry(memory, channel, lockFile.key(), i, g, lock);
         }
         throw new IOException("participant registry is full: all " + CAPACITY + " entries belong to live processes");
     }
@@ -218,23 +321,47 @@ public final class Registry implements Liveness {
                 + memory.getLongPlain(off + PID) + ")";
     }
 
-    /** Ends the registration: tokens of this process become dead for everybody. */
-    void close() {
+    /**
+     * Ends the registration: tokens of this process become dead for everybody. The liveness lock
+     * goes first (releasing it is what makes the tokens dead); then, if {@code mappingIntact} says
+     * the registry file still has its full length, the entry is marked {@code FREE} (a faster "dead"
+     * for others, and the entry is free at once; without it the entry is reclaimed by the next
+     * registrant that finds its lock byte free). Every step runs even if an earlier one fails; the
+     * first failure is then thrown, with any later ones suppressed. Idempotent.
+     */
+    void close(BooleanSupplier mappingIntact) {
         if (closed) {
             return;
         }
         closed = true;
-        int off = entryOffset(index);
-        memory.casLong(off, word(generation, ACTIVE), word(generation, FREE));
+        Throwable failure = null;
         try {
             ownLock.release();
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // closing the channel below releases it anyway
         }
         try {
-            lockChannel.close();
-        } catch (IOException ignored) {
-            // nothing else holds locks on it
+            closeLockFile(lockChannel, lockFileKey);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            if (mappingIntact.getAsBoolean()) {
+                // Exactly our word: if a registrant already took the entry over, this CAS fails.
+                memory.casLong(entryOffset(index), word(generation, ACTIVE), word(generation, FREE));
+            }
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 }

@@ -4,20 +4,14 @@ import dev.weft.ipc.IpcFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -26,21 +20,25 @@ import java.util.regex.Pattern;
  * <h2>Creation protocol</h2>
  * <ol>
  *   <li>Write the whole file (header and zeroed body) under a unique temporary name
- *       ({@code .<file>.<pid>.<random>.tmp}, {@code CREATE_NEW}, the domain's permissions). Writing
- *       every byte, rather than extending with {@code setLength}, makes a full tmpfs fail here with
- *       an {@link IOException} instead of a later {@code SIGBUS} on a hole.</li>
+ *       ({@code .<file>.<pid>.<random>.tmp}, {@code CREATE_NEW}, then exactly the domain's
+ *       permissions). Writing every byte, rather than extending with {@code setLength}, makes a full
+ *       tmpfs fail here with an {@link IOException} instead of a later {@code SIGBUS} on a hole.</li>
  *   <li>Publish it with {@code link(2)} to the final name, which fails if the name exists: exactly
  *       one creator wins, and nobody can ever open a half-written file.</li>
  *   <li>Remove the temporary name. A creator killed before this leaves a harmless {@code .tmp}
  *       file.</li>
  * </ol>
  * This replaces the reference design's "initState word plus init lock" with something that has no
- * half-initialised state at all.
+ * half-initialised state at all. A failure names the domain directory and the object, never the
+ * temporary file ({@link DomainDirectory#publish}).
  *
  * <h2>Attach</h2>
- * The file must be a regular file (symbolic links are not followed) of exactly the layout's length,
- * checked <em>before</em> mapping so that a short file cannot cause {@code SIGBUS}; then the header
- * is checked field by field ({@link HeaderDescriptor#check}).
+ * Every step goes through the verified domain directory ({@link DomainDirectory}): the file is
+ * looked up without following a symbolic link and must be a regular file that passes the owner and
+ * mode rules; it is opened ({@code O_NOFOLLOW}), checked again, and must still be the same file
+ * (device and inode). Its size is read from the open descriptor and checked <em>before</em>
+ * mapping, so that a short file cannot cause {@code SIGBUS}; then the header is checked field by
+ * field ({@link HeaderDescriptor#check}).
  */
 public final class SharedFiles {
 
@@ -73,36 +71,26 @@ public final class SharedFiles {
         return dir;
     }
 
-    /** Sets exactly {@code permissions} on {@code path} (POSIX file systems only). */
-    static void applyPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, permissions);
-        }
-    }
-
-    static FileAttribute<?>[] attributes(Path dir, Set<PosixFilePermission> permissions) {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
-        }
-        return new FileAttribute<?>[0];
-    }
-
     /**
      * Maps the file {@code fileName} in {@code dir}, creating it with a fresh header if absent.
      *
-     * @return the mapping, header checked
+     * @param what the file's role, for messages ("lock 'x'")
+     * @return the mapping, in {@code scope}, header checked
      */
-    static SharedMemory createOrAttach(Path dir, String fileName, int kind, int length, int parameter,
-            String objectName, Set<PosixFilePermission> permissions) throws IOException {
-        Path file = dir.resolve(fileName);
+    static SharedMemory createOrAttach(DomainDirectory dir, String fileName, int kind, int length, int parameter,
+            String objectName, String what, MappingScope scope) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return attach(file, kind, length, parameter, objectName);
+                SharedMemory memory = attach(dir, fileName, what, length, scope);
+                HeaderDescriptor.check(dir.file(fileName), memory, kind, length, parameter, objectName);
+                return memory;
             } catch (NoSuchFileException absent) {
-                create(dir, file, kind, length, parameter, objectName, permissions);
                 if (attempt > 3) {
                     throw absent; // created, then gone: someone keeps deleting it
                 }
+                ByteBuffer header = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+                HeaderDescriptor.write(header, kind, length, parameter, objectName);
+                dir.publish(fileName, header, length, dir.filePermissions(), what);
             }
         }
     }
@@ -131,17 +119,19 @@ public final class SharedFiles {
      * parameters, so that a mismatch is reported by name ("capacity expected 1024 but was 64")
      * rather than as a length difference.
      *
+     * @param what the file's role, for messages ("queue 'q'")
      * @param create whether to create the file when it does not exist ({@code false}: attach only)
-     * @return the mapping, checked
+     * @return the mapping, in {@code scope}, checked
      * @throws java.nio.file.NoSuchFileException if absent and {@code create} is false
      */
-    static SharedMemory createOrAttachSized(Path dir, String fileName, int kind, String objectName,
-            Set<PosixFilePermission> permissions, boolean create, int length, int prefixLength, BodyWriter writer,
-            BodyChecker checker) throws IOException {
-        Path file = dir.resolve(fileName);
+    static SharedMemory createOrAttachSized(DomainDirectory dir, String fileName, int kind, String objectName,
+            String what, boolean create, int length, int prefixLength, BodyWriter writer, BodyChecker checker,
+            MappingScope scope) throws IOException {
+        Path file = dir.file(fileName);
         for (int attempt = 0; ; attempt++) {
             try {
-                SharedMemory memory = attachSized(file, kind, objectName);
+                SharedMemory memory = attach(dir, fileName, what, -1, scope);
+                HeaderDescriptor.check(file, memory, kind, memory.length(), 0, objectName);
                 checker.check(file, memory);
                 return memory;
             } catch (NoSuchFileException absent) {
@@ -151,94 +141,45 @@ public final class SharedFiles {
                 ByteBuffer prefix = ByteBuffer.allocate(prefixLength).order(ByteOrder.nativeOrder());
                 writer.write(prefix);
                 HeaderDescriptor.write(prefix, kind, length, 0, objectName);
-                publish(dir, file, prefix, length, permissions);
+                dir.publish(fileName, prefix, length, dir.filePermissions(), what);
             }
         }
     }
 
-    private static SharedMemory attachSized(Path file, int kind, String objectName) throws IOException {
-        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attrs.isRegularFile()) {
-            throw new IpcFormatException(file, "expected a regular file but found a "
-                    + (attrs.isSymbolicLink() ? "symbolic link" : attrs.isDirectory() ? "directory" : "special file"));
-        }
-        long size = attrs.size();
-        if (size < HeaderDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE) {
-            throw new IpcFormatException(file, "file length expected between " + HeaderDescriptor.HEADER_LENGTH
-                    + " and " + Integer.MAX_VALUE + " bytes but was " + size);
-        }
-        SharedMemory memory = SharedMemory.map(file, (int) size);
-        HeaderDescriptor.check(file, memory, kind, (int) size, 0, objectName);
-        return memory;
-    }
-
-    /** Writes {@code prefix} then zeros up to {@code length} under a temporary name, then links it to {@code file}. */
-    private static void publish(Path dir, Path file, ByteBuffer prefix, int length, Set<PosixFilePermission> permissions)
-            throws IOException {
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
-                    Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    attributes(dir, permissions))) {
-                prefix.clear();
-                while (prefix.hasRemaining()) {
-                    ch.write(prefix);
+    /**
+     * Opens, checks and maps the whole of {@code fileName} (header not checked yet).
+     *
+     * @param length the file's fixed length, checked before mapping; -1 if the header records it
+     * @throws NoSuchFileException if there is no such file (or it keeps being replaced)
+     */
+    private static SharedMemory attach(DomainDirectory dir, String fileName, String what, int length,
+            MappingScope scope) throws IOException {
+        Path file = dir.file(fileName);
+        for (int attempt = 0; ; attempt++) {
+            PosixFileAttributes before = dir.stat(fileName);
+            if (before == null) {
+                throw new NoSuchFileException(file.toString());
+            }
+            dir.checkFile(fileName, before, what); // type, owner, mode: before opening anything
+            try (FileChannel channel = dir.openReadWrite(fileName)) {
+                PosixFileAttributes after = dir.stat(fileName);
+                if (after == null || !Objects.equals(after.fileKey(), before.fileKey())) {
+                    if (attempt < 3) {
+                        continue; // replaced between the check and the open: look again
+                    }
+                    throw new NoSuchFileException(file.toString(), null, "keeps being replaced while it is opened");
                 }
-                ByteBuffer zeros = ByteBuffer.allocate(Math.min(1 << 20, Math.max(1, length - prefix.capacity())));
-                long written = prefix.capacity();
-                while (written < length) {
-                    zeros.clear();
-                    zeros.limit((int) Math.min(zeros.capacity(), length - written));
-                    written += ch.write(zeros);
+                dir.checkFile(fileName, after, what);
+                long size = channel.size(); // of the file actually opened
+                if (length >= 0) {
+                    HeaderDescriptor.checkLength(file, size, length);
                 }
-            }
-            applyPermissions(tmp, permissions);
-            try {
-                Files.createLink(file, tmp);
-            } catch (FileAlreadyExistsException lost) {
-                // another process published first: attach to its file
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static SharedMemory attach(Path file, int kind, int length, int parameter, String objectName)
-            throws IOException {
-        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attrs.isRegularFile()) {
-            throw new IpcFormatException(file, "expected a regular file but found a "
-                    + (attrs.isSymbolicLink() ? "symbolic link" : attrs.isDirectory() ? "directory" : "special file"));
-        }
-        HeaderDescriptor.checkLength(file, attrs.size(), length);
-        SharedMemory memory = SharedMemory.map(file, length);
-        HeaderDescriptor.check(file, memory, kind, length, parameter, objectName);
-        return memory;
-    }
-
-    private static void create(Path dir, Path file, int kind, int length, int parameter, String objectName,
-            Set<PosixFilePermission> permissions) throws IOException {
-        ByteBuffer image = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
-        HeaderDescriptor.write(image, kind, length, parameter, objectName);
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
-                    Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    attributes(dir, permissions))) {
-                while (image.hasRemaining()) {
-                    ch.write(image);
+                if (size < HeaderDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE) {
+                    throw new IpcFormatException(file, "file length expected between " + HeaderDescriptor.HEADER_LENGTH
+                            + " and " + Integer.MAX_VALUE + " bytes but was " + size);
                 }
+                return SharedMemory.map(channel, file, (int) size, scope, after.fileKey());
             }
-            applyPermissions(tmp, permissions); // the create-time attribute is narrowed by the umask
-            try {
-                Files.createLink(file, tmp);
-            } catch (FileAlreadyExistsException lost) {
-                // another process published first: attach to its file
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

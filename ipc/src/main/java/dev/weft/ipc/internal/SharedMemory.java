@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A shared ({@code MAP_SHARED}) read-write mapping of a whole file, with atomic access to aligned
@@ -22,9 +24,18 @@ import java.nio.file.StandardOpenOption;
  * layouts in the descriptors guarantee and {@link #map(Path, int)} checks for the mapping base.
  *
  * <p>Access-mode names follow the JDK: {@code getXVolatile}, {@code getXAcquire},
- * {@code setXRelease}, {@code casX}, {@code getAndSetX}. The buffer is never unmapped explicitly:
- * on Java 21 a {@link MappedByteBuffer} is unmapped only when it becomes unreachable, so a stale
- * handle can never touch unmapped memory (no JVM crash on use after close).
+ * {@code setXRelease}, {@code casX}, {@code getAndSetX}.
+ *
+ * <h2>Lifetime</h2>
+ * A mapping belongs to a {@link MappingScope}. A domain's mappings share one closeable scope, which
+ * the domain closes with its last handle in this process: on Java 22+ that unmaps them at once
+ * (they live in a shared {@code Arena}); on Java 21, which cannot unmap a buffer before it is
+ * garbage collected, the scope reuses the mapping of a file that is still in memory instead of
+ * mapping it again. Using a mapping after its scope was closed never touches unmapped memory: the
+ * Java 22+ buffer checks its arena on every access (the JDK makes a racing access fail rather than
+ * fault), and every accessor here then throws {@link IllegalStateException} saying that the mapping
+ * is closed. {@link #map(Path, int)} (tests, stress tests) makes a mapping that only the garbage
+ * collector unmaps.
  *
  * <p>The mapping is never shrunk: nobody in Weft truncates a mapped file, because a peer touching
  * the cut range would receive {@code SIGBUS}.
@@ -34,13 +45,15 @@ public final class SharedMemory {
     private final MappedByteBuffer buffer;
     private final Path path;
     private final int length;
+    private final MappingScope scope;
     /** Native address for the futex back-end, computed lazily; 0 when not yet known. */
     private long address;
 
-    private SharedMemory(MappedByteBuffer buffer, Path path, int length) {
+    private SharedMemory(MappedByteBuffer buffer, Path path, int length, MappingScope scope) {
         this.buffer = buffer;
         this.path = path;
         this.length = length;
+        this.scope = scope;
     }
 
     /**
@@ -53,20 +66,34 @@ public final class SharedMemory {
      */
     public static SharedMemory map(Path path, int length) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            long size = channel.size();
-            if (size < length) {
-                throw new IOException("cannot map " + path + ": expected at least " + length
-                        + " bytes but the file has " + size);
-            }
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            buffer.order(ByteOrder.nativeOrder());
-            if (buffer.alignmentOffset(0, 8) != 0) {
-                throw new IOException("mapping of " + path + " is not 8-byte aligned: offset "
-                        + buffer.alignmentOffset(0, 8));
-            }
-            return new SharedMemory(buffer, path, length);
+                LinkOption.NOFOLLOW_LINKS)) {
+            return map(channel, path, length, MappingScope.standalone(), null);
         }
+    }
+
+    /**
+     * Maps the first {@code length} bytes of the file open on {@code channel} read-write and shared,
+     * in {@code scope}.
+     *
+     * @param path the file's name, for messages
+     * @param fileKey the file's identity ({@code BasicFileAttributes.fileKey()}), which lets a
+     *     Java 21 scope reuse a mapping of the same file; {@code null} if unknown
+     * @throws IOException if the file is shorter than {@code length} or cannot be mapped
+     * @throws IllegalStateException if the scope is closed
+     */
+    static SharedMemory map(FileChannel channel, Path path, int length, MappingScope scope, @Nullable Object fileKey)
+            throws IOException {
+        long size = channel.size();
+        if (size < length) {
+            throw new IOException("cannot map " + path + ": expected at least " + length
+                    + " bytes but the file has " + size);
+        }
+        MappedByteBuffer buffer = scope.map(channel, length, fileKey);
+        if (buffer.alignmentOffset(0, 8) != 0) {
+            throw new IOException("mapping of " + path + " is not 8-byte aligned: offset "
+                    + buffer.alignmentOffset(0, 8));
+        }
+        return new SharedMemory(buffer, path, length, scope);
     }
 
     /**
@@ -85,7 +112,7 @@ public final class SharedMemory {
         }
         MappedByteBuffer view = buffer.slice(offset, length);
         view.order(ByteOrder.nativeOrder());
-        return new SharedMemory(view, path, length);
+        return new SharedMemory(view, path, length, scope);
     }
 
     /** The mapped file. */
@@ -96,6 +123,24 @@ public final class SharedMemory {
     /** Mapped length in bytes. */
     public int length() {
         return length;
+    }
+
+    /** Whether this mapping's scope was closed: every access now throws {@link IllegalStateException}. */
+    public boolean isClosed() {
+        return scope.isClosed();
+    }
+
+    /**
+     * What an access that failed with {@code e} throws: a message that says the mapping is closed
+     * when it is (the JDK's own says only "Already closed"), else {@code e} itself (for example a
+     * misaligned atomic access).
+     */
+    private IllegalStateException failure(IllegalStateException e) {
+        if (scope.isClosed()) {
+            return new IllegalStateException("the mapping of " + path + " is closed: its ipc domain was closed in "
+                    + "this process", e);
+        }
+        return e;
     }
 
     /** The mapped buffer (for the futex binding, which needs its native address). */
@@ -125,88 +170,186 @@ public final class SharedMemory {
 
     // ---- int words -------------------------------------------------------------------------
 
+    /** Reads the {@code int} at {@code offset} (plain). */
     public int getIntPlain(int offset) {
-        return (int) INT.get(buffer, offset);
+        try {
+            return (int) INT.get(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Reads the {@code int} at {@code offset} (volatile). */
     public int getIntVolatile(int offset) {
-        return (int) INT.getVolatile(buffer, offset);
+        try {
+            return (int) INT.getVolatile(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Reads the {@code int} at {@code offset} (acquire). */
     public int getIntAcquire(int offset) {
-        return (int) INT.getAcquire(buffer, offset);
+        try {
+            return (int) INT.getAcquire(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code int} at {@code offset} (plain). */
     public void setIntPlain(int offset, int value) {
-        INT.set(buffer, offset, value);
+        try {
+            INT.set(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code int} at {@code offset} (release). */
     public void setIntRelease(int offset, int value) {
-        INT.setRelease(buffer, offset, value);
+        try {
+            INT.setRelease(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code int} at {@code offset} (volatile). */
     public void setIntVolatile(int offset, int value) {
-        INT.setVolatile(buffer, offset, value);
+        try {
+            INT.setVolatile(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Sets the {@code int} at {@code offset} to {@code value} if it holds {@code expected}, atomically (volatile); returns whether it did. */
     public boolean casInt(int offset, int expected, int value) {
-        return INT.compareAndSet(buffer, offset, expected, value);
+        try {
+            return INT.compareAndSet(buffer, offset, expected, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Sets the {@code int} at {@code offset} to {@code value} atomically (volatile) and returns the previous value. */
     public int getAndSetInt(int offset, int value) {
-        return (int) INT.getAndSet(buffer, offset, value);
+        try {
+            return (int) INT.getAndSet(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** ANDs the {@code int} at {@code offset} with {@code mask} atomically (volatile) and returns the previous value. */
     public int getAndBitwiseAndInt(int offset, int mask) {
-        return (int) INT.getAndBitwiseAnd(buffer, offset, mask);
+        try {
+            return (int) INT.getAndBitwiseAnd(buffer, offset, mask);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     // ---- long words ------------------------------------------------------------------------
 
+    /** Reads the {@code long} at {@code offset} (plain). */
     public long getLongPlain(int offset) {
-        return (long) LONG.get(buffer, offset);
+        try {
+            return (long) LONG.get(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Reads the {@code long} at {@code offset} (volatile). */
     public long getLongVolatile(int offset) {
-        return (long) LONG.getVolatile(buffer, offset);
+        try {
+            return (long) LONG.getVolatile(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Reads the {@code long} at {@code offset} (acquire). */
     public long getLongAcquire(int offset) {
-        return (long) LONG.getAcquire(buffer, offset);
+        try {
+            return (long) LONG.getAcquire(buffer, offset);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code long} at {@code offset} (plain). */
     public void setLongPlain(int offset, long value) {
-        LONG.set(buffer, offset, value);
+        try {
+            LONG.set(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code long} at {@code offset} (volatile). */
     public void setLongVolatile(int offset, long value) {
-        LONG.setVolatile(buffer, offset, value);
+        try {
+            LONG.setVolatile(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Writes {@code value} to the {@code long} at {@code offset} (release). */
     public void setLongRelease(int offset, long value) {
-        LONG.setRelease(buffer, offset, value);
+        try {
+            LONG.setRelease(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Sets the {@code long} at {@code offset} to {@code value} if it holds {@code expected}, atomically (volatile); returns whether it did. */
     public boolean casLong(int offset, long expected, long value) {
-        return LONG.compareAndSet(buffer, offset, expected, value);
+        try {
+            return LONG.compareAndSet(buffer, offset, expected, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Adds {@code delta} to the {@code long} at {@code offset} atomically (volatile) and returns the previous value. */
     public long getAndAddLong(int offset, long delta) {
-        return (long) LONG.getAndAdd(buffer, offset, delta);
+        try {
+            return (long) LONG.getAndAdd(buffer, offset, delta);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
+    /** Sets the {@code long} at {@code offset} to {@code value} atomically (volatile) and returns the previous value. */
     public long getAndSetLong(int offset, long value) {
-        return (long) LONG.getAndSet(buffer, offset, value);
+        try {
+            return (long) LONG.getAndSet(buffer, offset, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /** Reads {@code dst.length} bytes at {@code offset} (plain). */
     public void getBytes(int offset, byte[] dst) {
-        buffer.get(offset, dst);
+        try {
+            buffer.get(offset, dst);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /** Reads {@code length} bytes at {@code offset} into {@code dst[dstOffset ...]} (plain). */
     public void getBytes(int offset, byte[] dst, int dstOffset, int length) {
-        buffer.get(offset, dst, dstOffset, length);
+        try {
+            buffer.get(offset, dst, dstOffset, length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /**
@@ -214,14 +357,22 @@ public final class SharedMemory {
      * the position by {@code length} (plain).
      */
     public void getBytes(int offset, ByteBuffer dst, int length) {
-        int position = dst.position();
-        dst.put(position, buffer, offset, length);
-        dst.position(position + length);
+        try {
+            int position = dst.position();
+            dst.put(position, buffer, offset, length);
+            dst.position(position + length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /** Writes {@code src[srcOffset ... srcOffset + length)} at {@code offset} (plain). */
     public void putBytes(int offset, byte[] src, int srcOffset, int length) {
-        buffer.put(offset, src, srcOffset, length);
+        try {
+            buffer.put(offset, src, srcOffset, length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /**
@@ -229,12 +380,20 @@ public final class SharedMemory {
      * {@code offset} (plain); the position of {@code src} is not changed.
      */
     public void putBytes(int offset, ByteBuffer src, int srcIndex, int length) {
-        buffer.put(offset, src, srcIndex, length);
+        try {
+            buffer.put(offset, src, srcIndex, length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /** Copies {@code length} bytes from {@code from} to {@code to} in this mapping; the ranges must not overlap. */
     public void copyBytes(int from, int to, int length) {
-        buffer.put(to, buffer, from, length);
+        try {
+            buffer.put(to, buffer, from, length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /**
@@ -242,7 +401,11 @@ public final class SharedMemory {
      * without a copy while the range cannot change).
      */
     public ByteBuffer readOnlyView(int offset, int length) {
-        return buffer.slice(offset, length).asReadOnlyBuffer();
+        try {
+            return buffer.slice(offset, length).asReadOnlyBuffer();
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     /**
@@ -250,7 +413,11 @@ public final class SharedMemory {
      * on a disk-backed file.
      */
     public void force(int offset, int length) {
-        buffer.force(offset, length);
+        try {
+            buffer.force(offset, length);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        }
     }
 
     @Override

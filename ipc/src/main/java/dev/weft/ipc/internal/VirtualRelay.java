@@ -39,6 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Progress</h2>
  * Blocking. A sentinel that finds its set empty for {@link #IDLE_ROUNDS_BEFORE_EXIT} rounds exits.
+ * A sentinel whose mapping was closed (its domain's last handle closed: on Java 22+ the file is
+ * unmapped and every read of the word throws {@link IllegalStateException}) unparks its waiters,
+ * which then fail on their own read or guard check, and exits.
  */
 final class VirtualRelay {
 
@@ -100,6 +103,18 @@ final class VirtualRelay {
         }
     }
 
+    /**
+     * Unparks every virtual thread waiting on any word of {@code memory} in this process (they
+     * re-check their condition): used when a domain closes, so that its waiters leave at once.
+     */
+    void unparkAll(SharedMemory memory) {
+        for (Map.Entry<Key, Sentinel> e : sentinels.entrySet()) {
+            if (e.getKey().memory() == memory) {
+                e.getValue().unparkAll();
+            }
+        }
+    }
+
     /** Number of sentinel threads alive (for tests). */
     int sentinelCount() {
         return sentinels.size();
@@ -115,10 +130,19 @@ final class VirtualRelay {
             this.key = key;
         }
 
+        void unparkAll() {
+            for (Node n : nodes) {
+                LockSupport.unpark(n.thread);
+            }
+        }
+
         @Override
         public void run() {
             try {
                 watch();
+            } catch (IllegalStateException closed) {
+                // the mapping was closed under us: let the waiters see it for themselves
+                unparkAll();
             } finally {
                 // Normally removed by tryExit; after an unexpected error, waiters still end their
                 // parks at their slice and the next one starts a new sentinel.

@@ -240,6 +240,21 @@ public final class Waiter {
         return Math.max(0, woken);
     }
 
+    /**
+     * Wakes every thread asleep on the word, in any process, with {@code FUTEX_WAKE} wherever the
+     * futex binding is available (whatever back-end the sleepers' own waiters use), and unparks
+     * every virtual thread of this process waiting on any word of {@code memory}. Never reads or
+     * writes the mapping, so a damaged file (truncated by another process) cannot make it fault:
+     * used when a domain closes, to make its blocked threads look at their closed guard.
+     */
+    static void wakeAllSleepers(SharedMemory memory, int offset) {
+        if (Futex.isAvailable()) {
+            Futex.wake(memory.addressOf(offset), Integer.MAX_VALUE);
+            memory.keepMapped();
+        }
+        VirtualRelay.INSTANCE.unparkAll(memory);
+    }
+
     /** Wakes every process sleeping on the word (no-op for the back-off back-end). */
     public void wakeAll(SharedMemory memory, int offset) {
         if (futex) {

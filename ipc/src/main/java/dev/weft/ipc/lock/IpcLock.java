@@ -147,6 +147,9 @@ public interface IpcLock extends ExclusiveLock {
      *
      * @throws IllegalMonitorStateException if the lock is not held (Python raises
      *     {@code ValueError})
+     * @throws IllegalStateException if the lock's domain is closed: closing ended this process's
+     *     registration, so another process may already have taken the lock over (as from a dead
+     *     holder), and a release now would rob it
      */
     @Override
     void release();

@@ -28,6 +28,13 @@ import java.util.Optional;
  * <p>Calls use a per-thread scratch area (the {@code timespec} and the captured {@code errno}),
  * allocated once per thread, so a wait allocates nothing. {@code Linker.Option.critical} is not
  * used: a futex wait can block for long.
+ *
+ * <p>The address is a raw number, not a segment, so an arena closed by another thread (the domain's
+ * last handle closing, which unmaps its files) does not stop a call in flight. Such a call faults
+ * ({@code EFAULT}) or, if the range was mapped again meanwhile, reads an unrelated word; both are
+ * harmless. A fault is reported as {@link #MISMATCH} by {@code await} and as no waiter woken by
+ * {@code wake}, and the caller's next read of the word, through the checked buffer, fails with
+ * {@link IllegalStateException}.
  */
 final class Futex {
 
@@ -40,6 +47,7 @@ final class Futex {
     private static final int FUTEX_WAKE = 1;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
+    private static final int EFAULT = 14;
     private static final int ETIMEDOUT = 110;
 
     private static final MethodHandle SYSCALL;
@@ -155,6 +163,7 @@ final class Futex {
             case EAGAIN -> MISMATCH;
             case ETIMEDOUT -> TIMED_OUT;
             case EINTR -> INTERRUPTED;
+            case EFAULT -> MISMATCH; // unmapped by a closing domain: the caller re-reads and fails cleanly
             default -> throw new IllegalStateException("futex wait failed: errno " + errno);
         };
     }
@@ -168,7 +177,11 @@ final class Futex {
             throw new IllegalStateException("futex wake failed", t);
         }
         if (rc < 0) {
-            throw new IllegalStateException("futex wake failed: errno " + (int) ERRNO.get(s.capture, 0L));
+            int errno = (int) ERRNO.get(s.capture, 0L);
+            if (errno == EFAULT) {
+                return 0; // unmapped by a closing domain: this process has nothing left to wake through it
+            }
+            throw new IllegalStateException("futex wake failed: errno " + errno);
         }
         return (int) rc;
     }

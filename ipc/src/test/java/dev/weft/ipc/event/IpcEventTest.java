@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -163,6 +164,41 @@ class IpcEventTest {
         assertThat(f).isNotDone();
         awaitSleeper(e);
         e.set();
+        assertThat(f.get(30, TimeUnit.SECONDS)).isNull();
+    }
+
+    /**
+     * The virtual thread behind awaitAsync() is kept from starting (every carrier is busy) while a
+     * set-then-clear pulse happens: the wait began at the call, so the pulse must complete the future.
+     */
+    @Test
+    void awaitAsync_pulseBeforeItsThreadRuns_completesTheFuture() throws Exception {
+        IpcEvent e = domain.event("e");
+        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                Runtime.getRuntime().availableProcessors());
+        CountDownLatch allBusy = new CountDownLatch(carriers);
+        AtomicBoolean release = new AtomicBoolean();
+        List<Thread> spinners = new ArrayList<>();
+        for (int i = 0; i < carriers; i++) {
+            spinners.add(Thread.ofVirtual().start(() -> {
+                allBusy.countDown();
+                while (!release.get()) {
+                    Thread.onSpinWait(); // holds its carrier: no other virtual thread can start
+                }
+            }));
+        }
+        CompletableFuture<Void> f;
+        try {
+            assertThat(allBusy.await(30, TimeUnit.SECONDS)).isTrue();
+            f = e.awaitAsync();
+            e.set();
+            e.clear();
+        } finally {
+            release.set(true);
+        }
+        for (Thread t : spinners) {
+            t.join();
+        }
         assertThat(f.get(30, TimeUnit.SECONDS)).isNull();
     }
 

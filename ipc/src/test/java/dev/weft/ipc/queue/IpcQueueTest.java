@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -622,6 +623,7 @@ class IpcQueueTest {
     @Test
     void queue_fileOfAnotherKind_isRejected() throws Exception {
         Files.write(dir.resolve("queue.q"), new byte[4096]);
+        Files.setPosixFilePermissions(dir.resolve("queue.q"), PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> domain.queue("q", 4, 8)).isInstanceOf(IpcFormatException.class)
                 .hasMessageContaining("magic");
     }

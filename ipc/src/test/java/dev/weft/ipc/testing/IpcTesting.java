@@ -5,6 +5,7 @@ import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -48,6 +49,51 @@ public final class IpcTesting {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** A user id other than this process's (nobody), for files that must belong to "another user". */
+    public static final int OTHER_UID = 65534;
+
+    /** Whether this process runs as root (effective uid 0, from {@code /proc/self/status}). */
+    public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: treat as not root
+        }
+        return false;
+    }
+
+    /**
+     * Gives {@code path} (not following a symbolic link) to the user {@link #OTHER_UID}; returns
+     * false where that is not permitted (not root), so that callers can skip.
+     */
+    public static boolean chownToOtherUser(Path path) {
+        try {
+            Files.setAttribute(path, "unix:uid", OTHER_UID, LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Runs a command (output discarded) and returns its exit status; -1 if it cannot be started. */
+    public static int exec(String... command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
