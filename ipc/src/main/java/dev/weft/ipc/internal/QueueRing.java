@@ -45,6 +45,7 @@ import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -170,7 +171,14 @@ public final class QueueRing {
     private long lastHeadWord;
     private long lastTail = -1;
     private long lastTailWord;
-    private volatile @Nullable RuntimeException lastJanitorError;
+    /** Janitor passes of this ring that ended with an exception or error (diagnostics). */
+    private final AtomicLong janitorFailures = new AtomicLong();
+    private volatile @Nullable Throwable lastJanitorError;
+    /**
+     * Why this ring can no longer be used in this process, or {@code null}: set, once, when a
+     * janitor pass on it failed (e.g. a fault on a truncated mapping).
+     */
+    private volatile @Nullable Throwable damage;
 
     private QueueRing(String name, SharedMemory memory, Liveness liveness, Waiter waiter, long sliceNanos, int recordIndex) {
         this.name = name;
@@ -273,9 +281,41 @@ public final class QueueRing {
         return token;
     }
 
-    /** The last exception a janitor pass ended with, if any (diagnostics). */
-    public @Nullable RuntimeException lastJanitorError() {
+    /** The last exception or error a janitor pass ended with, if any (diagnostics). */
+    public @Nullable Throwable lastJanitorError() {
         return lastJanitorError;
+    }
+
+    /** How many janitor passes of this ring failed (diagnostics; at most one marks it damaged). */
+    public long janitorFailures() {
+        return janitorFailures.get();
+    }
+
+    /** Why this ring can no longer be used in this process, or {@code null} if it can. */
+    public @Nullable Throwable damage() {
+        return damage;
+    }
+
+    /**
+     * Marks this ring unusable in this process: every later operation on it throws
+     * {@link IllegalStateException} with {@code cause}, and janitor passes skip it. The first cause
+     * is kept.
+     */
+    void markDamaged(Throwable cause) {
+        if (damage == null) {
+            damage = cause;
+        }
+    }
+
+    /** Throws if this ring was marked damaged. */
+    public void checkNotDamaged() {
+        Throwable cause = damage;
+        if (cause != null) {
+            throw new IllegalStateException("queue '" + name + "' is damaged and can no longer be used in this process: "
+                    + "its recovery pass failed with " + cause + " (see the cause); crash recovery for it is off. "
+                    + "Other queues are not affected. Check the file " + memory.path() + ", then close every "
+                    + "handle of its domain in this process and open it again (or use another process)", cause);
+        }
     }
 
     private int slotOffset(long position) {
@@ -318,6 +358,7 @@ public final class QueueRing {
         boolean waiting = false;
         while (true) {
             open.check();
+            checkNotDamaged();
             if ((getStateVolatile() & SHUTDOWN) != 0) {
                 throw shutDown();
             }
@@ -464,6 +505,7 @@ public final class QueueRing {
         boolean waiting = false;
         while (true) {
             open.check();
+            checkNotDamaged();
             int state = getStateVolatile();
             if ((state & IMMEDIATE) != 0) {
                 discardAll();
@@ -721,8 +763,14 @@ public final class QueueRing {
         }
     }
 
-    /** Makes every waiter on this queue, in every process, re-check its condition (a handle closed). */
+    /**
+     * Makes every waiter on this queue, in every process, re-check its condition (a handle closed).
+     * Does nothing on a damaged ring, whose memory may fault (its waiters re-check within a slice).
+     */
     public void wakeAllWaiters() {
+        if (damage != null) {
+            return;
+        }
         bump(NOT_EMPTY_OFFSET);
         bump(NOT_FULL_OFFSET);
         bump(JOIN_WORD_OFFSET);
@@ -783,6 +831,7 @@ public final class QueueRing {
 
     /** Marks one task done: this participant's, else another live participant's. */
     public void taskDone() {
+        checkNotDamaged();
         int hw = highWater();
         for (int r = -1; r < hw; r++) {
             int off = r < 0 ? recordOffset : recordOffset(r);
@@ -813,6 +862,7 @@ public final class QueueRing {
             throw new InterruptedException();
         }
         open.check();
+        checkNotDamaged();
         if (allTasksDone()) {
             return true;
         }
@@ -825,6 +875,7 @@ public final class QueueRing {
         long deadline = System.nanoTime() + nanos;
         while (true) {
             open.check();
+            checkNotDamaged();
             int v = memory.getIntVolatile(JOIN_WORD_OFFSET);
             if ((v & W) == 0) {
                 if (!memory.casInt(JOIN_WORD_OFFSET, v, v | W)) {
@@ -915,9 +966,18 @@ public final class QueueRing {
      * a record (then clears the record), and recovers a slot that has stalled the head or the tail
      * for a whole pass with a dead owner (owners without a record).
      *
+     * <p>Never throws. A pass that fails, with an exception or an error (such as the
+     * {@link InternalError} of a fault on a truncated mapping), marks this ring damaged
+     * ({@link #damage()}): its later operations in this process fail with
+     * {@link IllegalStateException}, later passes skip it, and the failure is counted
+     * ({@link #janitorFailures()}) and reported through the {@code dev.weft.ipc} system logger.
+     *
      * @return whether anything was recovered
      */
     public boolean janitorPass() {
+        if (damage != null) {
+            return false;
+        }
         janitorLock.lock();
         try {
             boolean any = retryPending();
@@ -939,11 +999,24 @@ public final class QueueRing {
                 signalAll(JOIN_WORD_OFFSET);
             }
             return any;
-        } catch (RuntimeException e) {
-            lastJanitorError = e;
+        } catch (Throwable e) { // NOTE: errors too: one damaged mapping must not end recovery of the others
+            janitorFailed(e);
             return false;
         } finally {
             janitorLock.unlock();
+        }
+    }
+
+    /** Records, counts and reports a failed janitor pass, and marks this ring damaged. */
+    void janitorFailed(Throwable e) {
+        lastJanitorError = e;
+        janitorFailures.incrementAndGet();
+        boolean first = damage == null;
+        markDamaged(e);
+        if (first) {
+            System.getLogger("dev.weft.ipc").log(System.Logger.Level.ERROR, "weft-ipc: the recovery pass of queue '"
+                    + name + "' (" + memory.path() + ") failed; the queue is marked damaged in this process and its "
+                    + "operations will fail; other queues are not affected", e);
         }
     }
 
@@ -1171,6 +1244,11 @@ public final class QueueRing {
 
     @Override
     public String toString() {
+        Throwable cause = damage;
+        if (cause != null) { // its memory may fault: show nothing from it
+            return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
+                    + ", DAMAGED: " + cause + "]";
+        }
         int s = getStateVolatile();
         QueueStats st = stats();
         return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize

@@ -63,6 +63,11 @@
  *       queue handle, or on a queue whose domain is closed, throw
  *       {@link java.lang.IllegalStateException}; threads of this process blocked on the handle
  *       wake and throw it.</li>
+ *   <li><b>Damaged queue:</b> if this process can no longer access a queue's memory (its file
+ *       was truncated, for instance), its crash recovery fails; the queue is then marked damaged in
+ *       this process and every operation on its handles throws
+ *       {@link java.lang.IllegalStateException} with the failure as its cause (threads blocked on it
+ *       throw within a liveness slice). Other queues are not affected.</li>
  * </ul>
  *
  * <h2 id="memory">Memory consistency</h2>
