@@ -166,4 +166,81 @@ class QueueJanitorTest {
         assertThat(ring.damage()).isInstanceOf(IllegalStateException.class).hasMessageContaining("simulated");
         assertThat(ring.janitorFailures()).isEqualTo(1);
     }
+
+    @Test
+    void janitorPass_slotWithAnOutlyingLap_isQuarantinedOnlyWhenSeenUnchangedInTwoPasses() throws Exception {
+        QueueRing ring = ring("outlier", new Liveness() {
+            @Override
+            public int token() {
+                return ME;
+            }
+
+            @Override
+            public boolean isDead(int token) {
+                return false;
+            }
+
+            @Override
+            public String describe(int token) {
+                return "token " + token;
+            }
+        });
+        MappedQueue q = MappedQueue.standalone(ring);
+        int slot3 = ring.memory().getIntPlain(QueueDescriptor.SLOTS_OFFSET_OFFSET) + 3 * QueueDescriptor.stride(16);
+        ring.memory().setLongVolatile(slot3, QueueDescriptor.slotWord(-50, QueueDescriptor.FULL, 0));
+        ring.janitorPass();
+        assertThat(q.stats().quarantined()).as("one sighting is not enough").isZero();
+        ring.memory().setLongVolatile(slot3, QueueDescriptor.slotWord(-60, QueueDescriptor.FULL, 0));
+        ring.janitorPass();
+        assertThat(q.stats().quarantined()).as("the word changed in between: seen once again").isZero();
+        ring.janitorPass();
+        assertThat(q.stats().quarantined()).isEqualTo(1);
+        assertThat(ring.slotWordAt(3)).isEqualTo(QueueDescriptor.slotWord(0, QueueDescriptor.FREE, 0));
+        for (int i = 0; i < 4; i++) {
+            q.put(new byte[] {(byte) i});
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(q.poll()).containsExactly((byte) i);
+        }
+    }
+
+    @Test
+    void attach_inconsistentHeader_isRejectedNamingTheField() throws Exception {
+        QueueSpec spec = QueueSpec.of(4, 16);
+        Path file = dir.resolve("broken");
+        int length = QueueDescriptor.checkFileLength(spec, RECORDS);
+        Files.write(file, new byte[length]);
+        SharedMemory memory = SharedMemory.map(file, length);
+        QueueRing.format(memory, spec, false, RECORDS);
+        Liveness me = new Liveness() {
+            @Override
+            public int token() {
+                return ME;
+            }
+
+            @Override
+            public boolean isDead(int token) {
+                return false;
+            }
+
+            @Override
+            public String describe(int token) {
+                return "token " + token;
+            }
+        };
+        memory.setIntVolatile(QueueDescriptor.CAPACITY_OFFSET, 3);
+        assertThatThrownBy(() -> QueueRing.attach("broken", memory, me, WAITER, SLICE_NANOS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity expected a power of two but was 3");
+        memory.setIntVolatile(QueueDescriptor.CAPACITY_OFFSET, 1 << 20);
+        assertThatThrownBy(() -> QueueRing.attach("broken", memory, me, WAITER, SLICE_NANOS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs");
+        memory.setIntVolatile(QueueDescriptor.CAPACITY_OFFSET, 4);
+        memory.setIntVolatile(QueueDescriptor.MAX_MESSAGE_SIZE_OFFSET, 1 << 20);
+        assertThatThrownBy(() -> QueueRing.attach("broken", memory, me, WAITER, SLICE_NANOS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride");
+        memory.setIntVolatile(QueueDescriptor.MAX_MESSAGE_SIZE_OFFSET, 16);
+        memory.setIntVolatile(QueueDescriptor.RECORDS_OFFSET, -1);
+        assertThatThrownBy(() -> QueueRing.attach("broken", memory, me, WAITER, SLICE_NANOS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("participant records");
+    }
 }
