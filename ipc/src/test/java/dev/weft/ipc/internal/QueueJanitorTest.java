@@ -124,6 +124,11 @@ class QueueJanitorTest {
         byte[] redelivered = goodQueue.poll(Duration.ofSeconds(10));
         assertThat(redelivered).as("the dead consumer's message is redelivered by the janitor").isNotNull();
         assertThat(new String(redelivered, StandardCharsets.UTF_8)).isEqualTo("m0");
+        // The janitor counts the redelivery just after committing it: the take may come in between.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (goodQueue.stats().redeliveries() == 0 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
         assertThat(goodQueue.stats().redeliveries()).isEqualTo(1);
 
         // The failure is kept, counted and reported on the damaged queue, whose own calls now fail clearly.
