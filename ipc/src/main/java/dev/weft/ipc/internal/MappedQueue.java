@@ -47,6 +47,7 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
         if (closed) {
             throw new IllegalStateException("queue handle '" + name + "' is closed");
         }
+        ring.checkNotDamaged();
     }
 
     /** The algorithm behind this handle (tests, diagnostics). */

@@ -4,6 +4,7 @@ import dev.weft.ipc.IpcFormatException;
 import dev.weft.ipc.queue.QueueSpec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Layout of a queue file ({@code queue.<name>}): the common header, a control block with the hot
@@ -19,7 +20,7 @@ import java.nio.file.Path;
  *   768              state (int: SHUTDOWN | IMMEDIATE), then the parameters, read-mostly:
  *                    capacity, maxMessageSize, stride, flags, records, slotsOffset (ints)
  *   896              statistics (longs): tombstones, redeliveries, discarded, abandonedTasks;
- *                    then recordsHighWater (int)
+ *                    then recordsHighWater (int, at +32) and quarantined (long, at +40)
  *   1024 + 64 r      participant record r, r in [0, records)
  *   slotsOffset + stride i   slot i, i in [0, capacity)
  * </pre>
@@ -78,6 +79,30 @@ import java.nio.file.Path;
  *       {@code W} bits (spurious wakes) and unadvanced {@code head}/{@code tail} hints.</li>
  * </ul>
  *
+ * <h2>Validation</h2>
+ * Every word read from the file is checked before it is used, because any process with write
+ * access (or a stray write, or a disk error) can damage the body of the file:
+ * <ul>
+ *   <li>The parameters (capacity, maxMessageSize, stride, records, slotsOffset) are checked when the
+ *       file is opened ({@link #check}) and when a ring attaches ({@link #layoutProblem}), then
+ *       kept in final fields: later writes to them are never read.</li>
+ *   <li>Indexes need no check: a slot index is {@code position & (capacity - 1)} and a record index
+ *       is below {@code records}.</li>
+ *   <li>A slot's length must be {@link #TOMBSTONE} or in {@code [0, maxMessageSize]}, and a
+ *       {@code FULL} word must carry no token. A claimed slot that fails either check is
+ *       <em>quarantined</em>: freed without delivery and counted in {@code quarantined}, so the
+ *       ring moves on; it is never put back. A {@code FREE} word's token bits are ignored.</li>
+ *   <li>{@code head} and {@code tail} are hints and may lag, never lead: a hint past a position that
+ *       its slot shows unclaimed is damage. Both are recomputed from the slot words (the smallest
+ *       position that a slot shows not yet claimed by a producer, resp. a consumer), which bounds
+ *       the true values from below, so a repaired hint is never ahead. A FREE slot below a claimed
+ *       position (a gap: a put went to a tail hint that was ahead) has its lap advanced past the
+ *       gap, so that producers and consumers skip it and reach what was committed after it.</li>
+ *   <li>The laps of live slots are always within a window of three. A slot more than two laps
+ *       from the median lap of a sample of slots, holding the same word in two janitor audits, is
+ *       quarantined too: reset to {@code FREE} at its first position at or after the tail.</li>
+ * </ul>
+ *
  * <h2>Participant records</h2>
  * <pre>
  *   +0  record (long): token (30 bits) &lt;&lt; 34 | taken-not-done count (34 bits); 0 = free
@@ -106,6 +131,8 @@ public final class QueueDescriptor {
     public static final int DISCARDED_OFFSET;
     public static final int ABANDONED_OFFSET;
     public static final int RECORDS_HIGH_WATER_OFFSET;
+    /** Statistics: slots found damaged and skipped without delivery (long). */
+    public static final int QUARANTINED_OFFSET;
     /** Where the participant records start. */
     public static final int RECORD_TABLE_OFFSET;
     /** Bytes per participant record (one cache line). */
@@ -159,6 +186,7 @@ public final class QueueDescriptor {
         DISCARDED_OFFSET = offset + 16;
         ABANDONED_OFFSET = offset + 24;
         RECORDS_HIGH_WATER_OFFSET = offset + 32;
+        QUARANTINED_OFFSET = offset + 40;
         offset += line;
         RECORD_TABLE_OFFSET = offset;
     }
@@ -258,6 +286,47 @@ public final class QueueDescriptor {
         checkField(file, "participant records", records, memory.getIntPlain(RECORDS_OFFSET));
         checkField(file, "slots offset", slotsOffset(records), memory.getIntPlain(SLOTS_OFFSET_OFFSET));
         checkField(file, "file length", fileLength(capacity, max, records), memory.length());
+    }
+
+    /** The most participant records a queue file may declare (the registry's capacity, with room to spare). */
+    public static final int MAX_RECORDS = 1 << 16;
+
+    /**
+     * Checks the parameter words of a queue in {@code memory} against each other and against the
+     * mapped length, whatever the queue was opened as (a ring checks them before it trusts them).
+     *
+     * @return {@code null} if consistent, else what is wrong, naming the field and its value
+     */
+    public static @Nullable String layoutProblem(SharedMemory memory) {
+        if (memory.length() < RECORD_TABLE_OFFSET) {
+            return "mapping of " + memory.length() + " bytes is shorter than the queue header (" + RECORD_TABLE_OFFSET + ")";
+        }
+        int capacity = memory.getIntPlain(CAPACITY_OFFSET);
+        int max = memory.getIntPlain(MAX_MESSAGE_SIZE_OFFSET);
+        int stride = memory.getIntPlain(STRIDE_OFFSET);
+        int records = memory.getIntPlain(RECORDS_OFFSET);
+        int slotsOffset = memory.getIntPlain(SLOTS_OFFSET_OFFSET);
+        if (capacity < 1 || Integer.bitCount(capacity) != 1) {
+            return "capacity expected a power of two but was " + capacity;
+        }
+        if (max < 1) {
+            return "maxMessageSize expected at least 1 but was " + max;
+        }
+        if (stride != stride(max) || stride < 0) {
+            return "stride expected " + stride(max) + " but was " + stride;
+        }
+        if (records < 0 || records > MAX_RECORDS) {
+            return "participant records expected 0 to " + MAX_RECORDS + " but was " + records;
+        }
+        if (slotsOffset != slotsOffset(records)) {
+            return "slots offset expected " + slotsOffset(records) + " but was " + slotsOffset;
+        }
+        long length = fileLength(capacity, max, records);
+        if (length < 0 || length > memory.length()) {
+            return "a queue of capacity " + capacity + " and maxMessageSize " + max + " needs " + length
+                    + " bytes but the mapping has " + memory.length();
+        }
+        return null;
     }
 
     private static void checkField(Path file, String name, long expected, long actual) throws IpcFormatException {

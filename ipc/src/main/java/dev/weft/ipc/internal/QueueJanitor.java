@@ -2,6 +2,7 @@ package dev.weft.ipc.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * <p>One daemon platform thread, started with the first queue and stopped when the domain's last
  * handle in this process closes. It never blocks on a queue: a pass only reads words, probes
  * liveness (one non-blocking {@code fcntl} per attached participant) and CASes recovered slots.
+ *
+ * <p>It survives anything one queue throws. A pass that fails, with an exception or an error (the
+ * {@link InternalError} of a fault on a truncated mapping, say), marks that queue damaged, so that
+ * its own operations fail clearly, and is counted and reported
+ * ({@link QueueRing#janitorPass()}); the thread goes on serving the other queues. Should anything
+ * still escape a pass, it is counted here ({@link #failures()}) and handled the same way.
  */
 final class QueueJanitor implements Runnable {
 
@@ -22,6 +29,8 @@ final class QueueJanitor implements Runnable {
     private final long sliceNanos;
     private final Set<QueueRing> rings = ConcurrentHashMap.newKeySet();
     private final ReentrantLock startLock = new ReentrantLock();
+    /** Throwables that escaped a ring's own handling (diagnostics, tests; expected to stay 0). */
+    private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopped;
     private @Nullable Thread thread; // guarded by startLock
 
@@ -56,15 +65,35 @@ final class QueueJanitor implements Runnable {
         }
     }
 
+    /** Throwables that escaped a queue's own failure handling; each also marked that queue damaged. */
+    long failures() {
+        return failures.get();
+    }
+
     @Override
     public void run() {
         while (!stopped) {
-            LockSupport.parkNanos(this, sliceNanos);
+            try {
+                LockSupport.parkNanos(this, sliceNanos);
+            } catch (Throwable e) { // an asynchronous error owed to no queue in particular: count it, go on
+                failures.incrementAndGet();
+                System.getLogger("dev.weft.ipc").log(System.Logger.Level.ERROR,
+                        "weft-ipc: the queue janitor " + label + " caught an error between passes", e);
+            }
             if (stopped) {
                 return;
             }
             for (QueueRing ring : rings) {
-                ring.janitorPass(); // never throws: failures are kept in the ring for diagnostics
+                try {
+                    ring.janitorPass(); // catches, records and reports its own failures
+                } catch (Throwable e) { // NOTE: e.g. an asynchronous fault delivered after the pass's own handler
+                    failures.incrementAndGet();
+                    try {
+                        ring.janitorFailed(e);
+                    } catch (Throwable again) {
+                        ring.markDamaged(e); // reporting failed too (no memory?): still stop using the ring
+                    }
+                }
             }
         }
     }

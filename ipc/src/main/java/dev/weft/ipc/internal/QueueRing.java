@@ -15,6 +15,7 @@ import static dev.weft.ipc.internal.QueueDescriptor.JOIN_WORD_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.MAX_MESSAGE_SIZE_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.NOT_EMPTY_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.NOT_FULL_OFFSET;
+import static dev.weft.ipc.internal.QueueDescriptor.QUARANTINED_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.READING;
 import static dev.weft.ipc.internal.QueueDescriptor.RECORDS_HIGH_WATER_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.RECORDS_OFFSET;
@@ -42,9 +43,13 @@ import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.ipc.queue.QueueSpec;
 import dev.weft.ipc.queue.QueueStats;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -84,9 +89,16 @@ public final class QueueRing {
      *   - A joinable queue's unfinished tasks = FULL slots that are not tombstones + READING slots
      *     + the counts of live participants' records; the count of a consumer is raised before it
      *     frees the slot, so a message is always in at least one of the three.
+     *   - Claimed positions form a prefix [0, T) (producers claim only at the tail hint, which
+     *     passes only claimed positions), and so do positions claimed by consumers, [0, H). Hence
+     *     the hints never lead: tail <= T, head <= H, and at every instant the laps of all slots
+     *     are within two of each other.
      * Non-invariants
      *   - tail - head is not the number of messages (claimed slots in flight, tombstones).
      *   - W set does not mean anybody sleeps.
+     *   - Nothing in the file is trusted: another process (or a stray write) may have damaged it.
+     *     Lengths and FULL words are checked when a slot is claimed; a slot that fails is
+     *     quarantined (freed without delivery, counted), never put back.
      *
      * Linearization points
      *   put: the CAS WRITING(L, me) -> FULL(L). take: the CAS READING(L, me) -> FREE(L + 1) (the
@@ -115,6 +127,26 @@ public final class QueueRing {
      *   consumers at its position, and a live consumer stopped while reading holds up producers when
      *   they wrap around to its slot. Dead ones are recovered by the janitor within about two
      *   liveness slices. Helping makes the hints lock-free.
+     *
+     * Damage (see QueueDescriptor, Validation)
+     *   An observation that the invariants rule out starts an audit in the thread that made it: at
+     *   the tail, a slot more than one lap behind, or FREE one lap behind; at the head, a slot more
+     *   than one lap behind, or one lap behind and not READING; at either, a slot more than
+     *   CRAWL_LAPS laps ahead of a hint that has not moved (the hint lags by that much: it would
+     *   otherwise crawl there one CAS per position); an empty head whose position the tail has
+     *   passed, or that is past an unclaimed tail position. The janitor also audits on its
+     *   passes (every pass up to 16 Ki slots), which finds what no single word shows: a head hint
+     *   that skipped committed messages. An audit reads the hints, then every slot word: for each
+     *   slot the smallest position it shows unclaimed by producers (u) and by consumers (v). Each
+     *   only grows, so min u and min v, read after the hints, are at least the hints' true values
+     *   when read and at most the true values at the end of the scan: a hint above them is
+     *   damaged, and a CAS from the value read to them never sets a hint ahead. A FREE slot below
+     *   the largest claimed position is a gap (a put went to a tail hint that led): its lap is
+     *   advanced past it by one CAS, so both sides skip it. Laps are read relative to the median
+     *   lap of a sample of slots; a slot more than two laps from it (an outlier) makes the audit
+     *   leave the hints alone, and the janitor quarantines it when it holds the same word in two
+     *   audits (a live slot cannot: while its word stays put, every live slot stays in a window of
+     *   three laps around it, and so does the median).
      *
      * Revision notes
      *   Deviations from the reference design: commits are CAS (not stores) from the owner's exact
@@ -170,7 +202,20 @@ public final class QueueRing {
     private long lastHeadWord;
     private long lastTail = -1;
     private long lastTailWord;
-    private volatile @Nullable RuntimeException lastJanitorError;
+    /** Janitor passes so far (audits run on every {@link #auditEveryPasses()}-th). */
+    private long janitorPasses;
+    /** Slots whose lap was an outlier in the last audit, with the word they held then. */
+    private final Map<Integer, Long> suspects = new HashMap<>();
+    /** Serialises audits of the hints in this process; only ever tried, never waited for. */
+    private final ReentrantLock auditLock = new ReentrantLock();
+    /** Janitor passes of this ring that ended with an exception or error (diagnostics). */
+    private final AtomicLong janitorFailures = new AtomicLong();
+    private volatile @Nullable Throwable lastJanitorError;
+    /**
+     * Why this ring can no longer be used in this process, or {@code null}: set, once, when a
+     * janitor pass on it failed (e.g. a fault on a truncated mapping).
+     */
+    private volatile @Nullable Throwable damage;
 
     private QueueRing(String name, SharedMemory memory, Liveness liveness, Waiter waiter, long sliceNanos, int recordIndex) {
         this.name = name;
@@ -215,9 +260,15 @@ public final class QueueRing {
      * Attaches participant {@code liveness.token()} to the queue in {@code memory} (already
      * checked), claiming a participant record.
      *
+     * @throws IllegalArgumentException if the parameters in the header are inconsistent
      * @throws IllegalStateException if every record belongs to a live participant
      */
     public static QueueRing attach(String name, SharedMemory memory, Liveness liveness, Waiter waiter, long sliceNanos) {
+        String problem = QueueDescriptor.layoutProblem(memory);
+        if (problem != null) {
+            throw new IllegalArgumentException("queue '" + name + "' in " + memory.path() + " has a damaged header: "
+                    + problem);
+        }
         int token = liveness.token();
         int records = memory.getIntPlain(RECORDS_OFFSET);
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -273,9 +324,51 @@ public final class QueueRing {
         return token;
     }
 
-    /** The last exception a janitor pass ended with, if any (diagnostics). */
-    public @Nullable RuntimeException lastJanitorError() {
+    /** The last exception or error a janitor pass ended with, if any (diagnostics). */
+    public @Nullable Throwable lastJanitorError() {
         return lastJanitorError;
+    }
+
+    /** How many janitor passes of this ring failed (diagnostics; at most one marks it damaged). */
+    public long janitorFailures() {
+        return janitorFailures.get();
+    }
+
+    /** Why this ring can no longer be used in this process, or {@code null} if it can. */
+    public @Nullable Throwable damage() {
+        return damage;
+    }
+
+    /**
+     * Marks this ring unusable in this process: every later operation on it throws
+     * {@link IllegalStateException} with {@code cause}, and janitor passes skip it. The first cause
+     * is kept.
+     */
+    void markDamaged(Throwable cause) {
+        if (damage == null) {
+            damage = cause;
+        }
+    }
+
+    /** Throws if this ring was marked damaged. */
+    public void checkNotDamaged() {
+        Throwable cause = damage;
+        if (cause != null) {
+            throw new IllegalStateException("queue '" + name + "' is damaged and can no longer be used in this process: "
+                    + "its recovery pass failed with " + cause + " (see the cause); crash recovery for it is off. "
+                    + "Other queues are not affected. Check the file " + memory.path() + ", then close every "
+                    + "handle of its domain in this process and open it again (or use another process)", cause);
+        }
+    }
+
+    /** Whether {@code length}, read from a claimed slot, is a tombstone or a length a message of this queue can have. */
+    private boolean isValidLength(int length) {
+        return length == TOMBSTONE || (length >= 0 && length <= maxMessageSize);
+    }
+
+    /** Whether {@code length} is the length of a message of this queue. */
+    private boolean isMessageLength(int length) {
+        return length >= 0 && length <= maxMessageSize;
     }
 
     private int slotOffset(long position) {
@@ -318,6 +411,7 @@ public final class QueueRing {
         boolean waiting = false;
         while (true) {
             open.check();
+            checkNotDamaged();
             if ((getStateVolatile() & SHUTDOWN) != 0) {
                 throw shutDown();
             }
@@ -360,7 +454,7 @@ public final class QueueRing {
             long w = m.getLongVolatile(off);
             int d = lap(w) - lap;
             if (d == 0) {
-                if (w == slotWord(lap, FREE, 0)) {
+                if (state(w) == FREE) { // NOTE: the token bits of a FREE word are ignored (0 unless damaged)
                     if (m.casLong(off, w, slotWord(lap, WRITING, token))) {
                         if (CrashPoints.ENABLED) {
                             CrashPoints.reach("queue.put.claimed");
@@ -375,9 +469,20 @@ public final class QueueRing {
                     casTail(t, t + 1); // claimed by a producer that has not advanced the tail yet: help
                 }
             } else if (d > 0) {
-                casTail(t, t + 1); // position t was claimed and consumed long ago: the tail lags
+                // Position t was claimed and consumed long ago: the tail lags. Far behind a hint that
+                // has not moved, it is damaged (claims happen at the tail): audit, rather than crawl.
+                if (d <= CRAWL_LAPS || getTailVolatile() != t || !repairedOrMoved(TAIL_OFFSET, t, off, w)) {
+                    casTail(t, t + 1);
+                }
             } else if (getTailVolatile() == t) {
-                return -1; // the slot still holds an older lap: full at this position
+                if (d == -1 && state(w) != FREE) {
+                    return -1; // the slot still holds position t - capacity: full at this position
+                }
+                // Position t - capacity unclaimed, yet the tail passed it: the tail hint (or this
+                // slot's word) is damaged.
+                if (!repairedOrMoved(TAIL_OFFSET, t, off, w)) {
+                    return -1;
+                }
             }
         }
     }
@@ -464,6 +569,7 @@ public final class QueueRing {
         boolean waiting = false;
         while (true) {
             open.check();
+            checkNotDamaged();
             int state = getStateVolatile();
             if ((state & IMMEDIATE) != 0) {
                 discardAll();
@@ -496,9 +602,11 @@ public final class QueueRing {
     }
 
     /**
-     * Claims the committed slot at the head.
+     * Claims the committed slot at the head. A slot whose length is invalid, or whose FULL word
+     * carries a token, is quarantined on the way (claimed, freed without delivery, counted).
      *
-     * @return the claimed position, or -1 if nothing is committed at the head
+     * @return the claimed position, whose length is {@link QueueDescriptor#TOMBSTONE} or a valid
+     *     message length, or -1 if nothing is committed at the head
      */
     long claimRead() {
         final SharedMemory m = memory;
@@ -516,30 +624,88 @@ public final class QueueRing {
                             CrashPoints.reach("queue.get.claimed");
                         }
                         casHead(h, h + 1);
-                        return h;
+                        if (QueueDescriptor.token(w) == 0 && isValidLength(m.getIntPlain(off + SLOT_LENGTH))) {
+                            return h;
+                        }
+                        quarantineClaimed(h); // damaged: never delivered, never put back
                     }
                 } else if (st == READING) {
                     casHead(h, h + 1); // claimed by a consumer that has not advanced the head yet: help
                 } else if (getHeadVolatile() == h) {
-                    return -1; // FREE(lap) or WRITING(lap): nothing committed here yet
+                    // FREE(lap) or WRITING(lap): nothing committed here yet, unless the hints are damaged
+                    if (st != FREE || !headStrandedAt(h, off, w) || !repairedOrMoved(HEAD_OFFSET, h, off, w)) {
+                        return -1;
+                    }
                 }
             } else if (d > 0) {
-                casHead(h, h + 1); // position h was consumed: the head lags
+                // Position h was consumed: the head lags (far behind, unmoved: damaged, audit).
+                if (d <= CRAWL_LAPS || getHeadVolatile() != h || !repairedOrMoved(HEAD_OFFSET, h, off, w)) {
+                    casHead(h, h + 1);
+                }
             } else if (getHeadVolatile() == h) {
-                return -1; // the previous lap is still being read: position h not written yet
+                if (d == -1 && state(w) == READING) {
+                    return -1; // the previous lap is still being read: position h not written yet
+                }
+                // Position h - capacity not claimed by a consumer, yet the head passed it: damaged.
+                if (!repairedOrMoved(HEAD_OFFSET, h, off, w)) {
+                    return -1;
+                }
             }
         }
     }
 
-    /** The length of the message at a claimed position. */
+    /**
+     * After an impossible observation (hint {@code hint} at {@code hintOffset}, slot word {@code w}
+     * at {@code off}): audits the hints, and says whether to look again: the audit changed
+     * something, or somebody else did (another process's audit, a put, a take) since the
+     * observation. {@code false}: still as observed (an audit running in another thread, or slots
+     * the audit cannot yet judge); the caller reports full or empty for now.
+     */
+    private boolean repairedOrMoved(int hintOffset, long hint, int off, long w) {
+        return repairHints() || memory.getLongVolatile(hintOffset) != hint || memory.getLongVolatile(off) != w;
+    }
+
+    /**
+     * Whether the hints contradict an empty head: the slot at head position {@code h} was seen
+     * {@code FREE(lapOf(h))} (word {@code w}) and either the tail is past {@code h} (so {@code h}
+     * was claimed and cannot still be FREE: the tail led, leaving a gap) or the head is past the
+     * first position that no producer has claimed (so the head led).
+     */
+    private boolean headStrandedAt(long h, int off, long w) {
+        long t = getTailVolatile();
+        if (t - h > 0) {
+            return memory.getLongVolatile(off) == w; // still FREE after the tail was seen past it
+        }
+        if (h - t > 0) {
+            // NOTE: the tail hint may lag behind claimed positions; the head may then be past it.
+            // Not if position t itself is unclaimed: then no position from t on was ever claimed.
+            long tw = memory.getLongVolatile(slotOffset(t));
+            int td = lap(tw) - lapOf(t);
+            return td < 0 || (td == 0 && state(tw) == FREE);
+        }
+        return false;
+    }
+
+    /**
+     * The length of the message at a claimed position, checked again.
+     *
+     * @throws IllegalStateException if the length was damaged after the claim (the caller then
+     *     {@link #returnClaimed}s the slot, which quarantines it)
+     */
     public int claimedLength(long pos) {
-        return memory.getIntPlain(slotOffset(pos) + SLOT_LENGTH);
+        int length = memory.getIntPlain(slotOffset(pos) + SLOT_LENGTH);
+        if (!isMessageLength(length)) {
+            throw new IllegalStateException("queue '" + name + "': the length of the message at position " + pos
+                    + " changed to " + length + " while this process held it (something else writes into "
+                    + memory.path() + "); the message is quarantined");
+        }
+        return length;
     }
 
     /** Copies the message at a claimed position into a new array. */
     public byte[] copyOut(long pos) {
         int off = slotOffset(pos);
-        int length = memory.getIntPlain(off + SLOT_LENGTH);
+        int length = claimedLength(pos);
         byte[] message = new byte[length];
         int first = CrashPoints.ENABLED ? length / 2 : length;
         memory.getBytes(off + SLOT_PAYLOAD, message, 0, first);
@@ -554,7 +720,7 @@ public final class QueueRing {
     /** Copies the message at a claimed position into {@code dst} (position advanced); returns its length. */
     public int copyOut(long pos, ByteBuffer dst) {
         int off = slotOffset(pos);
-        int length = memory.getIntPlain(off + SLOT_LENGTH);
+        int length = claimedLength(pos);
         int first = CrashPoints.ENABLED ? length / 2 : length;
         memory.getBytes(off + SLOT_PAYLOAD, dst, first);
         if (CrashPoints.ENABLED) {
@@ -617,6 +783,20 @@ public final class QueueRing {
         int lap = lapOf(pos);
         if (memory.casLong(slotOffset(pos), slotWord(lap, READING, token), slotWord(lap + 1, FREE, 0))) {
             signal(NOT_FULL_OFFSET);
+        }
+    }
+
+    /**
+     * Frees a claimed slot found damaged without delivering it, and counts it. (Should this process
+     * die first, the recoverer finds the length invalid and quarantines it; a slot claimed because
+     * of a token in its FULL word is then redelivered, the token having gone with the claim.)
+     */
+    private void quarantineClaimed(long pos) {
+        int lap = lapOf(pos);
+        if (memory.casLong(slotOffset(pos), slotWord(lap, READING, token), slotWord(lap + 1, FREE, 0))) {
+            memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+            signal(NOT_FULL_OFFSET);
+            signalAll(JOIN_WORD_OFFSET);
         }
     }
 
@@ -721,8 +901,14 @@ public final class QueueRing {
         }
     }
 
-    /** Makes every waiter on this queue, in every process, re-check its condition (a handle closed). */
+    /**
+     * Makes every waiter on this queue, in every process, re-check its condition (a handle closed).
+     * Does nothing on a damaged ring, whose memory may fault (its waiters re-check within a slice).
+     */
     public void wakeAllWaiters() {
+        if (damage != null) {
+            return;
+        }
         bump(NOT_EMPTY_OFFSET);
         bump(NOT_FULL_OFFSET);
         bump(JOIN_WORD_OFFSET);
@@ -776,13 +962,15 @@ public final class QueueRing {
 
     public QueueStats stats() {
         return new QueueStats(memory.getLongVolatile(TOMBSTONES_OFFSET), memory.getLongVolatile(REDELIVERIES_OFFSET),
-                memory.getLongVolatile(DISCARDED_OFFSET), memory.getLongVolatile(ABANDONED_OFFSET));
+                memory.getLongVolatile(DISCARDED_OFFSET), memory.getLongVolatile(ABANDONED_OFFSET),
+                memory.getLongVolatile(QUARANTINED_OFFSET));
     }
 
     // ---- joinable ----------------------------------------------------------------------------
 
     /** Marks one task done: this participant's, else another live participant's. */
     public void taskDone() {
+        checkNotDamaged();
         int hw = highWater();
         for (int r = -1; r < hw; r++) {
             int off = r < 0 ? recordOffset : recordOffset(r);
@@ -813,6 +1001,7 @@ public final class QueueRing {
             throw new InterruptedException();
         }
         open.check();
+        checkNotDamaged();
         if (allTasksDone()) {
             return true;
         }
@@ -825,6 +1014,7 @@ public final class QueueRing {
         long deadline = System.nanoTime() + nanos;
         while (true) {
             open.check();
+            checkNotDamaged();
             int v = memory.getIntVolatile(JOIN_WORD_OFFSET);
             if ((v & W) == 0) {
                 if (!memory.casInt(JOIN_WORD_OFFSET, v, v | W)) {
@@ -860,8 +1050,7 @@ public final class QueueRing {
             int off = slotOffsetOfIndex(i);
             long w = memory.getLongVolatile(off);
             int st = state(w);
-            if (st == READING || st == WRITING
-                    || (st == FULL && !immediate && memory.getIntPlain(off + SLOT_LENGTH) != TOMBSTONE)) {
+            if (st == READING || st == WRITING || (st == FULL && !immediate && holdsMessage(off, w))) {
                 return false;
             }
         }
@@ -888,7 +1077,7 @@ public final class QueueRing {
             int off = slotOffsetOfIndex(i);
             long w = memory.getLongVolatile(off);
             int st = state(w);
-            if (st == READING || (st == FULL && !immediate && memory.getIntPlain(off + SLOT_LENGTH) != TOMBSTONE)) {
+            if (st == READING || (st == FULL && !immediate && holdsMessage(off, w))) {
                 n++;
             }
         }
@@ -903,6 +1092,11 @@ public final class QueueRing {
         return n;
     }
 
+    /** Whether the FULL slot at {@code off} (word {@code w}) holds a message that will be delivered. */
+    private boolean holdsMessage(int off, long w) {
+        return QueueDescriptor.token(w) == 0 && isMessageLength(memory.getIntPlain(off + SLOT_LENGTH));
+    }
+
     private int highWater() {
         return Math.min(records, memory.getIntVolatile(RECORDS_HIGH_WATER_OFFSET));
     }
@@ -912,12 +1106,22 @@ public final class QueueRing {
     /**
      * One janitor pass, run about once per liveness slice by one thread of each process: puts back
      * the slots this participant still owns, recovers every slot of each dead participant that has
-     * a record (then clears the record), and recovers a slot that has stalled the head or the tail
-     * for a whole pass with a dead owner (owners without a record).
+     * a record (then clears the record), recovers a slot that has stalled the head or the tail
+     * for a whole pass with a dead owner (owners without a record), and audits the head and tail
+     * hints against the slots (quarantining a slot whose lap stayed an outlier for two passes).
      *
-     * @return whether anything was recovered
+     * <p>Never throws. A pass that fails, with an exception or an error (such as the
+     * {@link InternalError} of a fault on a truncated mapping), marks this ring damaged
+     * ({@link #damage()}): its later operations in this process fail with
+     * {@link IllegalStateException}, later passes skip it, and the failure is counted
+     * ({@link #janitorFailures()}) and reported through the {@code dev.weft.ipc} system logger.
+     *
+     * @return whether anything was recovered or repaired
      */
     public boolean janitorPass() {
+        if (damage != null) {
+            return false;
+        }
         janitorLock.lock();
         try {
             boolean any = retryPending();
@@ -933,17 +1137,33 @@ public final class QueueRing {
                 clearRecord(off, owner);
             }
             any |= checkStalls();
+            if (janitorPasses++ % auditEveryPasses() == 0) {
+                any |= audit(true);
+            }
             if (any) {
                 signal(NOT_EMPTY_OFFSET);
                 signal(NOT_FULL_OFFSET);
                 signalAll(JOIN_WORD_OFFSET);
             }
             return any;
-        } catch (RuntimeException e) {
-            lastJanitorError = e;
+        } catch (Throwable e) { // NOTE: errors too: one damaged mapping must not end recovery of the others
+            janitorFailed(e);
             return false;
         } finally {
             janitorLock.unlock();
+        }
+    }
+
+    /** Records, counts and reports a failed janitor pass, and marks this ring damaged. */
+    void janitorFailed(Throwable e) {
+        lastJanitorError = e;
+        janitorFailures.incrementAndGet();
+        boolean first = damage == null;
+        markDamaged(e);
+        if (first) {
+            System.getLogger("dev.weft.ipc").log(System.Logger.Level.ERROR, "weft-ipc: the recovery pass of queue '"
+                    + name + "' (" + memory.path() + ") failed; the queue is marked damaged in this process and its "
+                    + "operations will fail; other queues are not affected", e);
         }
     }
 
@@ -997,7 +1217,7 @@ public final class QueueRing {
         long h = getHeadVolatile();
         long hw = memory.getLongVolatile(slotOffset(h));
         if (state(hw) == WRITING && lap(hw) == lapOf(h) && QueueDescriptor.token(hw) != token) {
-            if (h == lastHead && hw == lastHeadWord && liveness.isDead(QueueDescriptor.token(hw))) {
+            if (h == lastHead && hw == lastHeadWord && ownerDead(QueueDescriptor.token(hw))) {
                 any |= recoverSlot((int) (h & mask), hw);
             }
         }
@@ -1007,13 +1227,18 @@ public final class QueueRing {
         long tw = memory.getLongVolatile(slotOffset(t));
         int st = state(tw);
         if ((st == WRITING || st == READING) && lap(tw) - lapOf(t) < 0 && QueueDescriptor.token(tw) != token) {
-            if (t == lastTail && tw == lastTailWord && liveness.isDead(QueueDescriptor.token(tw))) {
+            if (t == lastTail && tw == lastTailWord && ownerDead(QueueDescriptor.token(tw))) {
                 any |= recoverSlot((int) (t & mask), tw);
             }
         }
         lastTail = t;
         lastTailWord = tw;
         return any;
+    }
+
+    /** Whether the owner of a claimed slot is gone: token 0 (no participant has it; a damaged word) or a dead one. */
+    private boolean ownerDead(int owner) {
+        return owner == 0 || liveness.isDead(owner);
     }
 
     /**
@@ -1082,6 +1307,15 @@ public final class QueueRing {
             return true; // recovered by someone else, which found this participant dead (its domain closed)
         }
         int length = memory.getIntPlain(off + SLOT_LENGTH);
+        if (!isValidLength(length)) {
+            // Damaged: putting it back would hand the same bad slot to every consumer in turn.
+            if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
+                memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+                signal(NOT_FULL_OFFSET);
+                signalAll(JOIN_WORD_OFFSET);
+            }
+            return true;
+        }
         if (length == TOMBSTONE || (dropAllowed && dropOnConsumerDeath)) {
             if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
                 if (length != TOMBSTONE) {
@@ -1133,6 +1367,229 @@ public final class QueueRing {
         }
     }
 
+    // ---- audit of the head and tail hints (damage) ---------------------------------------
+
+    /**
+     * A slot further than this many laps from the reference lap is an outlier. Live slots are
+     * always within a window of three laps; the reference (the median of a sample) lies in that
+     * window, so a live slot whose word stays put is never further than two from it.
+     */
+    private static final int OUTLIER_LAPS = 2;
+    /**
+     * A hint found more than this many laps behind a slot (with the hint unmoved) starts an audit
+     * instead of being helped forward one position at a time; below, helping costs at most this
+     * many laps of CAS. (Sound hints never lag by a lap; a hint repaired around a slot damaged
+     * within the lap window may lag by a few.)
+     */
+    private static final int CRAWL_LAPS = 8;
+    /** About how many slots a janitor pass may read for its audit; larger rings are audited every few passes. */
+    private static final int AUDIT_SLOTS_PER_PASS = 1 << 14;
+    /** Slots sampled to choose the reference lap. */
+    private static final int REFERENCE_SAMPLES = 64;
+    /** Outlying slots remembered from one janitor pass to the next (the others wait for later passes). */
+    private static final int MAX_SUSPECTS = 1024;
+    /** "No reference lap": most sampled slots disagree. */
+    private static final long NO_LAP = Long.MIN_VALUE;
+
+    /** How many janitor passes apart the janitor audits this ring: 1 up to {@link #AUDIT_SLOTS_PER_PASS} slots. */
+    private int auditEveryPasses() {
+        return Math.max(1, capacity / AUDIT_SLOTS_PER_PASS);
+    }
+
+    /**
+     * Audits the hints after an impossible slot word was seen (a hint past a position that its slot
+     * shows unclaimed), unless an audit is already running in this process (that one repairs).
+     *
+     * @return whether the audit changed anything (the caller then looks again)
+     */
+    boolean repairHints() {
+        return audit(false);
+    }
+
+    private boolean audit(boolean janitor) {
+        if (!auditLock.tryLock()) {
+            return false;
+        }
+        try {
+            return auditLocked(janitor);
+        } finally {
+            auditLock.unlock();
+        }
+    }
+
+    /**
+     * Recomputes the head and the tail from the slot words and repairs a hint that leads (or lags
+     * by more than a lap); advances the FREE slots of a gap below a claimed position past it; in
+     * the janitor, quarantines slots whose lap stayed an outlier for two audits. See the notes.
+     *
+     * @return whether anything was changed
+     */
+    private boolean auditLocked(boolean janitor) {
+        final SharedMemory m = memory;
+        final long h0 = getHeadVolatile(); // the hints before the slots: see the notes
+        final long t0 = getTailVolatile();
+        final long reference = referenceLap(h0, t0);
+        if (reference == NO_LAP) {
+            return false;
+        }
+        final int ref = (int) reference;
+        // Positions below are relative to position ref * capacity (as longs: no wrap).
+        long tMin = Long.MAX_VALUE; // smallest position a slot shows unclaimed by producers
+        long hMin = Long.MAX_VALUE; // smallest position a slot shows unclaimed by consumers
+        long lastClaimed = Long.MIN_VALUE; // largest position a slot shows claimed by a producer
+        int outliers = 0;
+        @Nullable Map<Integer, Long> seen = null;
+        for (int i = 0; i < capacity; i++) {
+            long w = m.getLongVolatile(slotOffsetOfIndex(i));
+            int r = lap(w) - ref;
+            if (r < -OUTLIER_LAPS || r > OUTLIER_LAPS) {
+                outliers++;
+                if (janitor) {
+                    if (seen == null) {
+                        seen = new HashMap<>();
+                    }
+                    if (seen.size() < MAX_SUSPECTS) {
+                        seen.put(i, w);
+                    }
+                }
+                continue;
+            }
+            int st = state(w);
+            long p = (long) r * capacity + i;
+            long u = st == FREE ? p : p + capacity;
+            long v = st == READING ? p + capacity : p;
+            tMin = Math.min(tMin, u);
+            hMin = Math.min(hMin, v);
+            lastClaimed = Math.max(lastClaimed, u - capacity);
+        }
+        boolean changed = false;
+        if (janitor) {
+            if (seen != null && tMin != Long.MAX_VALUE) {
+                for (Map.Entry<Integer, Long> e : seen.entrySet()) {
+                    Long before = suspects.get(e.getKey());
+                    if (before != null && before.longValue() == e.getValue().longValue()) {
+                        changed |= quarantineOutlier(e.getKey(), e.getValue(), ref, tMin);
+                    }
+                }
+            }
+            suspects.clear();
+            if (seen != null) {
+                suspects.putAll(seen);
+            }
+        }
+        if (outliers > 0 || tMin == Long.MAX_VALUE) {
+            return changed; // min u and min v are no bound without the outliers: next time
+        }
+        long hRel = relative(h0, ref);
+        if ((hRel > hMin || hMin - hRel > capacity) && m.casLong(HEAD_OFFSET, h0, h0 + (hMin - hRel))) {
+            changed = true;
+        }
+        long tRel = relative(t0, ref);
+        if ((tRel > tMin || tMin - tRel > capacity) && m.casLong(TAIL_OFFSET, t0, t0 + (tMin - tRel))) {
+            changed = true;
+        }
+        if (lastClaimed > tMin) {
+            changed |= skipGaps(lastClaimed, ref);
+        }
+        return changed;
+    }
+
+    /**
+     * The median lap of a sample of slots, or {@link #NO_LAP} if most of the sample is not within
+     * {@link #OUTLIER_LAPS} of it. When the slots alone have no majority (a ring of two slots, one
+     * of them damaged), the laps of the hints {@code h0} and {@code t0} vote too.
+     */
+    private long referenceLap(long h0, long t0) {
+        final SharedMemory m = memory;
+        int step = Math.max(1, capacity / REFERENCE_SAMPLES);
+        int n = (capacity + step - 1) / step;
+        int[] laps = new int[n + 2];
+        for (int k = 0; k < n; k++) {
+            laps[k] = lap(m.getLongVolatile(slotOffsetOfIndex(k * step)));
+        }
+        long ref = medianLap(laps, n);
+        if (ref == NO_LAP) {
+            laps[n] = lapOf(h0);
+            laps[n + 1] = lapOf(t0);
+            ref = medianLap(laps, n + 2);
+        }
+        return ref;
+    }
+
+    /** The median of {@code laps[0, n)}, compared by 32-bit difference, if most are within {@link #OUTLIER_LAPS} of it. */
+    private static long medianLap(int[] laps, int n) {
+        int base = laps[0];
+        int[] diffs = new int[n];
+        for (int k = 0; k < n; k++) {
+            diffs[k] = laps[k] - base; // NOTE: laps compare by their 32-bit difference
+        }
+        Arrays.sort(diffs);
+        int median = diffs[n / 2];
+        int near = 0;
+        for (int d : diffs) {
+            int r = d - median;
+            if (r >= -OUTLIER_LAPS && r <= OUTLIER_LAPS) {
+                near++;
+            }
+        }
+        return 2 * near > n ? base + median : NO_LAP;
+    }
+
+    /** Position {@code pos} relative to position {@code ref * capacity} (its lap compared by 32-bit difference). */
+    private long relative(long pos, int ref) {
+        return (long) (lapOf(pos) - ref) * capacity + (pos & mask);
+    }
+
+    /**
+     * Closes the gaps below {@code lastClaimed} (relative; a position that a slot showed claimed):
+     * positions that their slot shows FREE, yet below a claimed one, which no consumer would ever
+     * get past (a put at a tail hint that was ahead, or a slot whose lap was set back). Each such
+     * slot's lap is advanced, by one CAS from the word read, to its first position past
+     * {@code lastClaimed}: the gap positions count as consumed, so producers and consumers skip
+     * them, and nothing has to be committed there.
+     *
+     * <p>Only damage makes gaps: {@code lastClaimed} was claimed when its slot was read, before the
+     * FREE word is read here, and claims are never undone; in a sound ring the claimed positions
+     * are a prefix, so no FREE position lies below a claimed one.
+     *
+     * @return whether any slot was advanced
+     */
+    private boolean skipGaps(long lastClaimed, int ref) {
+        final SharedMemory m = memory;
+        boolean any = false;
+        for (int i = 0; i < capacity; i++) {
+            int off = slotOffsetOfIndex(i);
+            long w = m.getLongVolatile(off);
+            int r = lap(w) - ref;
+            if (state(w) != FREE || r < -OUTLIER_LAPS || r > OUTLIER_LAPS) {
+                continue;
+            }
+            long p = (long) r * capacity + i;
+            if (p < lastClaimed) {
+                int laps = (int) ((lastClaimed - p + capacity) / capacity); // first p + laps * capacity > lastClaimed
+                if (m.casLong(off, w, slotWord(lap(w) + laps, FREE, 0))) {
+                    any = true;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Resets outlying slot {@code index}, seen holding {@code w} in two audits, to {@code FREE} at
+     * its first position at or after {@code tMin} (relative; a position below the tail would leave
+     * a gap, one above is skipped by producers and consumers alike), and counts it.
+     */
+    private boolean quarantineOutlier(int index, long w, int ref, long tMin) {
+        long u = tMin + Math.floorMod(index - tMin, (long) capacity);
+        int lap = ref + (int) Math.floorDiv(u, (long) capacity);
+        if (memory.casLong(slotOffsetOfIndex(index), w, slotWord(lap, FREE, 0))) {
+            memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+            return true;
+        }
+        return false;
+    }
+
     private static long pendingKey(int index, int lap, boolean dropAllowed) {
         return ((long) lap << 32) | ((long) index << 1) | (dropAllowed ? 1 : 0);
     }
@@ -1171,15 +1628,21 @@ public final class QueueRing {
 
     @Override
     public String toString() {
+        Throwable cause = damage;
+        if (cause != null) { // its memory may fault: show nothing from it
+            return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
+                    + ", DAMAGED: " + cause + "]";
+        }
         int s = getStateVolatile();
         QueueStats st = stats();
         return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
                 + (joinable ? ", joinable" : "") + ", size~" + size()
                 + ((s & SHUTDOWN) != 0 ? ((s & IMMEDIATE) != 0 ? ", shut down (immediate)" : ", shut down") : "")
                 + ", head=" + getHeadVolatile() + ", tail=" + getTailVolatile()
-                + (st.tombstones() + st.redeliveries() + st.discarded() + st.abandonedTasks() > 0
+                + (st.tombstones() + st.redeliveries() + st.discarded() + st.abandonedTasks() + st.quarantined() > 0
                 ? ", tombstones=" + st.tombstones() + ", redeliveries=" + st.redeliveries()
-                + ", discarded=" + st.discarded() + ", abandonedTasks=" + st.abandonedTasks() : "")
+                + ", discarded=" + st.discarded() + ", abandonedTasks=" + st.abandonedTasks()
+                + ", quarantined=" + st.quarantined() : "")
                 + "]";
     }
 

@@ -73,7 +73,8 @@ public interface IpcJoinableQueue extends IpcQueue, JoinableQueue<byte[]> {
      * {@link InterruptedException}; nothing is changed.
      *
      * @throws InterruptedException if interrupted
-     * @throws IllegalStateException if this handle or its domain is closed
+     * @throws IllegalStateException if this handle or its domain is closed, or the queue was marked damaged
+     *     in this process (see the package's <a href="package-summary.html#blocking">rules</a>)
      */
     @Override
     void join() throws InterruptedException;

@@ -100,7 +100,8 @@ public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
      * @throws InterruptedException if interrupted before the message was put
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageSize()}
      * @throws QueueShutDownException if the queue is shut down (nothing is put)
-     * @throws IllegalStateException if this handle or its domain is closed
+     * @throws IllegalStateException if this handle or its domain is closed, or the queue was marked damaged
+     *     in this process (see the package's <a href="package-summary.html#blocking">rules</a>)
      */
     void put(byte[] message) throws InterruptedException;
 
@@ -245,7 +246,8 @@ public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
      * @return the message
      * @throws InterruptedException if interrupted before a message was taken
      * @throws QueueShutDownException if the queue is shut down and empty
-     * @throws IllegalStateException if this handle or its domain is closed
+     * @throws IllegalStateException if this handle or its domain is closed, or the queue was marked damaged
+     *     in this process (see the package's <a href="package-summary.html#blocking">rules</a>)
      */
     @Override
     byte[] get() throws InterruptedException;
@@ -397,7 +399,8 @@ public interface IpcQueue extends WorkQueue<byte[]>, AutoCloseable {
      * done. Puts already committing when the shutdown happens complete. Never blocks; idempotent.
      *
      * @param immediate {@code true} to discard the remaining messages
-     * @throws IllegalStateException if this handle or its domain is closed
+     * @throws IllegalStateException if this handle or its domain is closed, or the queue was marked damaged
+     *     in this process (see the package's <a href="package-summary.html#blocking">rules</a>)
      */
     void shutdown(boolean immediate);
 

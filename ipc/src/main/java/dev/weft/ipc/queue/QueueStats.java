@@ -14,7 +14,25 @@ package dev.weft.ipc.queue;
  * @param abandonedTasks for a {@link IpcJoinableQueue}: messages handed to processes that then
  *     died (or closed their domain) without calling {@link IpcJoinableQueue#taskDone()} for them,
  *     which {@link IpcJoinableQueue#join()} no longer waits for
+ * @param quarantined slots found damaged in the queue's file and skipped without delivery: a
+ *     length that no message of this queue can have (negative, or above its maximum message size),
+ *     a committed slot word that carries a participant token, or a slot whose lap is inconsistent
+ *     with the rest of the ring. Nothing a Weft process writes is ever quarantined: a non-zero
+ *     count means that something else wrote into the file (or the storage under it failed), and
+ *     the messages of those slots are lost
  * @since 0.1
  */
-public record QueueStats(long tombstones, long redeliveries, long discarded, long abandonedTasks) {
+public record QueueStats(long tombstones, long redeliveries, long discarded, long abandonedTasks, long quarantined) {
+
+    /**
+     * Counters of a queue in which nothing was quarantined.
+     *
+     * @param tombstones see {@link #tombstones()}
+     * @param redeliveries see {@link #redeliveries()}
+     * @param discarded see {@link #discarded()}
+     * @param abandonedTasks see {@link #abandonedTasks()}
+     */
+    public QueueStats(long tombstones, long redeliveries, long discarded, long abandonedTasks) {
+        this(tombstones, redeliveries, discarded, abandonedTasks, 0L);
+    }
 }

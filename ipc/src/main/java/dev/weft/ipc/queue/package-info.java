@@ -32,6 +32,12 @@
  *       slow, is never robbed of a slot: death is proved with the domain's OS file locks, never
  *       inferred from time. A stopped producer or consumer can hold up the queue at its position
  *       (as in any bounded ring); timed methods time out.</li>
+ *   <li><b>A damaged file is not trusted:</b> every length and slot word read from the queue's
+ *       file is checked before use. A slot that another program (or failing storage) damaged is
+ *       never delivered and never wedges the queue: it is skipped and counted in
+ *       {@link dev.weft.ipc.queue.QueueStats#quarantined()}, and its message is lost. Damaged
+ *       head and tail positions are recomputed from the slots. Damage that looks valid (a plausible
+ *       length, altered payload bytes) cannot be detected: there is no checksum.</li>
  * </ul>
  *
  * <h2 id="blocking">Blocking, interrupts, timeouts and cancellation</h2>
@@ -63,6 +69,11 @@
  *       queue handle, or on a queue whose domain is closed, throw
  *       {@link java.lang.IllegalStateException}; threads of this process blocked on the handle
  *       wake and throw it.</li>
+ *   <li><b>Damaged queue:</b> if this process can no longer access a queue's memory (its file
+ *       was truncated, for instance), its crash recovery fails; the queue is then marked damaged in
+ *       this process and every operation on its handles throws
+ *       {@link java.lang.IllegalStateException} with the failure as its cause (threads blocked on it
+ *       throw within a liveness slice). Other queues are not affected.</li>
  * </ul>
  *
  * <h2 id="memory">Memory consistency</h2>
