@@ -67,17 +67,29 @@ class TaskGroupTest {
     @Test
     void close_waitsUntilBodiesHaveReallyStopped() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
+        Thread owner = Thread.currentThread();
+        Thread releaser;
         try (TaskGroup tg = TaskGroup.open()) {
             tg.start(() -> {
                 started.countDown();
-                Thread.sleep(50); // imitates work that outlasts the block
+                closing.await();
                 finished.set(true);
                 return null;
             });
             await(started);
+            // Releases the body only once the owner blocks again, which is in close(): the body
+            // outlasts the block.
+            releaser = Thread.ofPlatform().start(() -> {
+                while (owner.getState() != Thread.State.WAITING && owner.getState() != Thread.State.TIMED_WAITING) {
+                    Thread.onSpinWait();
+                }
+                closing.countDown();
+            });
         }
         assertThat(finished).isTrue();
+        releaser.join();
     }
 
     @Test
@@ -619,19 +631,23 @@ class TaskGroupTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
+        CountDownLatch allThreeRunning = new CountDownLatch(1);
         try (TaskGroup tg = TaskGroup.builder().limit(3).open()) {
             for (int i = 0; i < 30; i++) {
                 tg.start(() -> {
                     int now = running.incrementAndGet();
                     maxRunning.accumulateAndGet(now, Math::max);
-                    Thread.sleep(2); // imitates work, so that bodies overlap
+                    if (now == 3) {
+                        allThreeRunning.countDown();
+                    }
+                    allThreeRunning.await(); // the first bodies overlap until the limit is reached
                     running.decrementAndGet();
                     return ran.incrementAndGet();
                 });
             }
         }
         assertThat(ran).hasValue(30);
-        assertThat(maxRunning.get()).isBetween(1, 3);
+        assertThat(maxRunning.get()).isEqualTo(3);
     }
 
     @Test
