@@ -1,5 +1,6 @@
 package dev.weft.core;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.Timers;
 import dev.weft.core.task.AsCompleted;
 import dev.weft.core.task.Gather;
@@ -100,7 +101,7 @@ public final class Weft {
      */
     public static void sleep(Duration delay) throws InterruptedException {
         Objects.requireNonNull(delay, "delay");
-        sleepNanos(saturatedNanos(delay));
+        sleepNanos(Durations.toNanos(delay));
     }
 
     /**
@@ -155,7 +156,7 @@ public final class Weft {
      */
     public static CompletableFuture<@Nullable Void> sleepAsync(Duration delay) {
         Objects.requireNonNull(delay, "delay");
-        long nanos = saturatedNanos(delay);
+        long nanos = Durations.toNanos(delay);
         CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
         if (nanos <= 0) {
             done.complete(null);
@@ -212,7 +213,7 @@ public final class Weft {
      */
     public static <T extends @Nullable Object> CompletableFuture<T> sleepAsync(Duration delay, T result) {
         Objects.requireNonNull(delay, "delay");
-        long nanos = saturatedNanos(delay);
+        long nanos = Durations.toNanos(delay);
         CompletableFuture<T> done = new CompletableFuture<>();
         if (nanos <= 0) {
             done.complete(result);
@@ -661,11 +662,4 @@ public final class Weft {
         return TaskGroup.open();
     }
 
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
 }

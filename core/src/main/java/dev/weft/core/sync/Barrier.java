@@ -1,7 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -208,7 +208,7 @@ public final class Barrier {
      * @throws NullPointerException if {@code timeout} is null
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        long nanos = FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout"));
+        long nanos = Durations.toNanos(timeout);
         return awaitCore(true, nanos);
     }
 

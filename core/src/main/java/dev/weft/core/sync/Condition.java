@@ -1,5 +1,6 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
@@ -388,7 +389,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws NullPointerException if {@code timeout} is null
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitCore(TIMED, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout"))) > 0L;
+        return awaitCore(TIMED, Durations.toNanos(timeout)) > 0L;
     }
 
     /**
@@ -558,7 +559,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws NullPointerException if an argument is null
      */
     public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
-        return waitForNanos(predicate, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+        return waitForNanos(predicate, Durations.toNanos(timeout));
     }
 
     /**

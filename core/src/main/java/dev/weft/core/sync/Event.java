@@ -1,5 +1,6 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -248,7 +249,7 @@ public final class Event implements EventFlag {
     @Override
     public boolean await(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.toNanos(timeout);
         return awaitNanos(nanos <= 0 ? 0L : nanos);
     }
 
@@ -416,14 +417,6 @@ public final class Event implements EventFlag {
             return true;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.weft.core.sync;
 
-import dev.weft.core.internal.Durations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -625,11 +623,6 @@ final class FifoPermits {
             }
             w = w.next;
         }
-    }
-
-    /** A duration in nanoseconds, saturated at the range of {@code long}. */
-    static long toNanos(Duration d) {
-        return Durations.toNanos(d);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.LinkedFuture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ interface LocalExclusiveLock extends ExclusiveLock {
      */
     @Override
     default LockResult tryAcquireForResult() {
-        return LockResults.of(tryAcquire());
+        return resultOf(tryAcquire());
     }
 
     /**
@@ -42,7 +43,7 @@ interface LocalExclusiveLock extends ExclusiveLock {
      */
     @Override
     default LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
-        return LockResults.of(tryAcquire(timeout));
+        return resultOf(tryAcquire(timeout));
     }
 
     /**
@@ -55,17 +56,21 @@ interface LocalExclusiveLock extends ExclusiveLock {
      */
     @Override
     default LockResult tryAcquireForResult(long timeout, TimeUnit unit) throws InterruptedException {
-        return LockResults.of(tryAcquire(timeout, unit));
+        return resultOf(tryAcquire(timeout, unit));
     }
 
     /**
-     * As {@link #acquireAsync()}, completing with {@link LockResult#ACQUIRED}; cancelling the
-     * returned future withdraws the request in the same way.
+     * As {@link #acquireAsync()}, completing with {@link LockResult#ACQUIRED}; cancelling (or
+     * otherwise completing) the returned future withdraws the request in the same way.
      *
      * @return a future completed with {@link LockResult#ACQUIRED} when the lock is held
      */
     @Override
     default CompletableFuture<LockResult> acquireForResultAsync() {
-        return LockResults.acquired(acquireAsync());
+        return LinkedFuture.map(acquireAsync(), ignored -> LockResult.ACQUIRED);
+    }
+
+    private static LockResult resultOf(boolean acquired) {
+        return acquired ? LockResult.ACQUIRED : LockResult.NOT_ACQUIRED;
     }
 }

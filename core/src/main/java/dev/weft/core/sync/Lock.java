@@ -1,7 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -168,7 +168,7 @@ public final class Lock implements LocalExclusiveLock {
      */
     @Override
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
-        return sync.tryAcquireNanos(1L, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+        return sync.tryAcquireNanos(1L, Durations.toNanos(timeout));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -221,7 +221,7 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
          * @throws NullPointerException if {@code timeout} is null
          */
         public boolean tryAcquire(Duration timeout) throws InterruptedException {
-            return sync.tryAcquireNanos(1L, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+            return sync.tryAcquireNanos(1L, Durations.toNanos(timeout));
         }
 
         /**
@@ -392,7 +392,7 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
          */
         @Override
         public boolean tryAcquire(Duration timeout) throws InterruptedException {
-            return sync.tryAcquireNanos(MAX_READERS, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+            return sync.tryAcquireNanos(MAX_READERS, Durations.toNanos(timeout));
         }
 
         /**

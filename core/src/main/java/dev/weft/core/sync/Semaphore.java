@@ -1,7 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.Durations;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -225,7 +225,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * @throws NullPointerException if {@code timeout} is null
      */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
-        return sync.tryAcquireNanos(1L, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+        return sync.tryAcquireNanos(1L, Durations.toNanos(timeout));
     }
 
     /**
@@ -244,7 +244,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public boolean tryAcquire(int permits, Duration timeout) throws InterruptedException {
         long k = checkAcquire(permits);
-        return sync.tryAcquireNanos(k, FifoPermits.toNanos(Objects.requireNonNull(timeout, "timeout")));
+        return sync.tryAcquireNanos(k, Durations.toNanos(timeout));
     }
 
     /**

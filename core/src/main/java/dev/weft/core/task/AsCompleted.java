@@ -1,5 +1,6 @@
 package dev.weft.core.task;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.Stages;
 import dev.weft.core.internal.Timers;
 import java.lang.invoke.MethodHandles;
@@ -191,7 +192,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      */
     public static <F extends CompletionStage<?>> AsCompleted<F> of(Collection<? extends F> futures, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.toNanos(timeout);
         return of(futures, nanos == UNTIMED ? UNTIMED - 1 : nanos);
     }
 
@@ -220,7 +221,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     public static <T extends @Nullable Object> AsCompleted<Task<T>> start(
             Collection<? extends Callable<? extends T>> bodies, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.toNanos(timeout);
         return of(startAll(bodies), nanos == UNTIMED ? UNTIMED - 1 : nanos);
     }
 
@@ -266,7 +267,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
     public static <T extends @Nullable Object> List<CompletableFuture<T>> inCompletionOrder(
             Collection<? extends CompletionStage<? extends T>> inputs, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.toNanos(timeout);
         return inCompletionOrder(inputs, nanos == UNTIMED ? UNTIMED - 1 : nanos);
     }
 
@@ -400,7 +401,7 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
      */
     public @Nullable F poll(Duration timeout) throws InterruptedException, TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        return poll(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        return poll(Durations.toNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -557,14 +558,6 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
 
     /** Marks "no overall timeout". */
     private static final long UNTIMED = Long.MAX_VALUE;
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
 
     // ---- VarHandle mechanics -----------------------------------------------------------------
 

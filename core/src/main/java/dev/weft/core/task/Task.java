@@ -1,5 +1,6 @@
 package dev.weft.core.task;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.Stages;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -666,6 +667,13 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         stopped.complete(null);
     }
 
+    /** Sets {@link #observed}, writing it only the first time, so repeated joins do not write it. */
+    private void markObserved() {
+        if (!observed) {
+            observed = true;
+        }
+    }
+
     /**
      * Passes an {@link Error} that nobody is waiting for to the uncaught-exception handler of the
      * thread that ran the body, as a plain thread dying of it would: a fire-and-forget task never
@@ -1034,7 +1042,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     public static <T extends @Nullable Object> T await(CompletionStage<T> awaited, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        return await(awaited, saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        return await(awaited, Durations.toNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -1167,7 +1175,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return awaitStopped(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        return awaitStopped(Durations.toNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -1269,7 +1277,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T join() {
-        observed = true;
+        markObserved();
         Task<?> caller = CURRENT.get();
         if (caller == null || caller == this || isDone()) {
             return reportJoin();
@@ -1331,7 +1339,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        observed = true;
+        markObserved();
         try {
             return super.get();
         } catch (CancellationException e) {
@@ -1364,7 +1372,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        observed = true;
+        markObserved();
         try {
             return super.get(timeout, unit);
         } catch (CancellationException e) {
@@ -1388,7 +1396,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     public T get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        return get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        return get(Durations.toNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -1403,7 +1411,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public T getNow(T valueIfAbsent) {
-        observed = true;
+        markObserved();
         try {
             return super.getNow(valueIfAbsent);
         } catch (CancellationException e) {
@@ -1424,7 +1432,6 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         return thrown;
     }
 
-
     /**
      * Returns a new plain {@link CompletableFuture}, so that stages derived from a task
      * ({@code thenApply}, {@code copy}, ...) are ordinary futures, not tasks.
@@ -1434,7 +1441,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        observed = true;
+        markObserved();
         return new CompletableFuture<>();
     }
 
@@ -1542,14 +1549,6 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private UnsupportedOperationException unsupported(String method) {
         return new UnsupportedOperationException("Task does not support " + method
                 + ": only its body (or cancel) completes it; use copy() for a future you can complete. " + this);
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     // ---- VarHandle mechanics ------------------------------------------------------------------

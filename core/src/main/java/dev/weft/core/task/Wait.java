@@ -1,5 +1,6 @@
 package dev.weft.core.task;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.Stages;
 import dev.weft.core.internal.Timers;
 import java.lang.invoke.MethodHandles;
@@ -212,7 +213,7 @@ public final class Wait {
     public static <F extends CompletionStage<?>> Result<F> await(
             Collection<? extends F> futures, ReturnWhen when, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return await(futures, when, saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        return await(futures, when, Durations.toNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -252,7 +253,7 @@ public final class Wait {
     public static <F extends CompletionStage<?>> CompletableFuture<Result<F>> awaitAsync(
             Collection<? extends F> futures, ReturnWhen when, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.toNanos(timeout);
         return awaitAsync(futures, when, nanos == UNTIMED ? UNTIMED - 1 : nanos);
     }
 
@@ -323,14 +324,6 @@ public final class Wait {
             throw new IllegalArgumentException("expected at least one future to wait for, got an empty collection");
         }
         return inputs;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     /** A link from the inputs' callbacks to a wait, cut when the wait is over. */

@@ -97,7 +97,7 @@ public final class WaitFor {
     public static <T extends @Nullable Object> T waitFor(CompletionStage<T> future, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        return waitFor(future, saturatedNanos(timeout));
+        return waitFor(future, dev.weft.core.internal.Durations.toNanos(timeout));
     }
 
     /**
@@ -139,7 +139,7 @@ public final class WaitFor {
             throws InterruptedException, ExecutionException, TimeoutException {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = saturatedNanos(timeout);
+        long nanos = dev.weft.core.internal.Durations.toNanos(timeout);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -226,11 +226,4 @@ public final class WaitFor {
         return e;
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
 }

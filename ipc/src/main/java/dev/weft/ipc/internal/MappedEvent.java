@@ -5,6 +5,7 @@ import static dev.weft.ipc.internal.EventDescriptor.GENERATION_ONE;
 import static dev.weft.ipc.internal.EventDescriptor.SET;
 import static dev.weft.ipc.internal.EventDescriptor.WAITERS;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.ipc.event.IpcEvent;
 import java.time.Duration;
 import java.util.Objects;
@@ -116,7 +117,7 @@ public final class MappedEvent implements IpcEvent {
     @Override
     public boolean await(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return awaitNanos(true, MappedLock.saturatedNanos(timeout));
+        return awaitNanos(true, Durations.toNanos(timeout));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weft.ipc.internal;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class MappedJoinableQueue extends MappedQueue implements IpcJoinabl
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        return ring.join(true, MappedLock.saturatedNanos(timeout), open);
+        return ring.join(true, Durations.toNanos(timeout), open);
     }
 
     @Override

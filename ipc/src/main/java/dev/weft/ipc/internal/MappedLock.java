@@ -5,6 +5,7 @@ import static dev.weft.ipc.internal.LockDescriptor.OWNER_MASK;
 import static dev.weft.ipc.internal.LockDescriptor.RECOVERIES_OFFSET;
 import static dev.weft.ipc.internal.LockDescriptor.WAITERS;
 
+import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.LinkedFuture;
 import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.lock.IpcLock;
@@ -138,7 +139,7 @@ public final class MappedLock implements IpcLock {
     @Override
     public LockResult tryAcquireForResult(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return tryAcquireNanos(saturatedNanos(timeout));
+        return tryAcquireNanos(Durations.toNanos(timeout));
     }
 
     @Override
@@ -313,14 +314,18 @@ public final class MappedLock implements IpcLock {
     }
 
     /**
-     * Acquires on a virtual thread of its own, which holds no carrier while it waits. The future
-     * is completed by that thread; if the future was completed by anyone else first (a cancel, an
-     * {@code orTimeout}), the thread is interrupted, and a lock it acquired all the same is
-     * released at once, so the lock ends with exactly one owner or none.
+     * Acquires at once if it can; otherwise on a virtual thread of its own, which holds no carrier
+     * while it waits and completes the future. If the future was completed by anyone else first
+     * (a cancel, an {@code orTimeout}), the thread is interrupted, and a lock it acquired all the
+     * same is released at once, so the lock ends with exactly one owner or none.
      */
     @Override
     public CompletableFuture<LockResult> acquireForResultAsync() {
         guard.check();
+        LockResult now = tryAcquireForResult();
+        if (now.acquired()) {
+            return CompletableFuture.completedFuture(now);   // no thread needed
+        }
         CompletableFuture<LockResult> future = new CompletableFuture<>();
         Thread thread = Thread.ofVirtual().name("weft-ipc-lock-" + name).unstarted(() -> {
             LockResult result;
@@ -391,14 +396,6 @@ public final class MappedLock implements IpcLock {
         int owner = v & OWNER_MASK;
         return "IpcLock[" + name + ", locked by " + (owner == token ? "this process" : liveness.describe(owner))
                 + ((v & WAITERS) != 0 ? ", waiters" : "") + "]";
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     // Word accessors (the mapping's VarHandles live in SharedMemory).

@@ -1,8 +1,9 @@
 package dev.weft.ipc.internal;
 
-import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.core.internal.Durations;
 import dev.weft.core.queue.QueueEmptyException;
 import dev.weft.core.queue.QueueFullException;
+import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -98,7 +99,7 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     @Override
     public boolean offer(byte[] message, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(message, "message");
-        return ring.put(message, 0, null, message.length, true, MappedLock.saturatedNanos(timeout), null, open);
+        return ring.put(message, 0, null, message.length, true, Durations.toNanos(timeout), null, open);
     }
 
     @Override
@@ -110,7 +111,7 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
     @Override
     public boolean offer(ByteBuffer message, Duration timeout) throws InterruptedException {
         int length = message.remaining();
-        if (ring.put(null, 0, message, length, true, MappedLock.saturatedNanos(timeout), null, open)) {
+        if (ring.put(null, 0, message, length, true, Durations.toNanos(timeout), null, open)) {
             message.position(message.limit());
             return true;
         }
@@ -202,7 +203,7 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
 
     @Override
     public byte @Nullable [] poll(Duration timeout) throws InterruptedException {
-        return takeArray(true, MappedLock.saturatedNanos(timeout));
+        return takeArray(true, Durations.toNanos(timeout));
     }
 
     @Override
@@ -212,7 +213,7 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
 
     @Override
     public int poll(ByteBuffer destination, Duration timeout) throws InterruptedException {
-        return takeInto(destination, true, MappedLock.saturatedNanos(timeout));
+        return takeInto(destination, true, Durations.toNanos(timeout));
     }
 
     @Override

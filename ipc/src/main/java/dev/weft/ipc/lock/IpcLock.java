@@ -126,8 +126,9 @@ public interface IpcLock extends ExclusiveLock {
     LockResult tryAcquireForResult(Duration timeout) throws InterruptedException;
 
     /**
-     * Acquires the lock from a virtual thread of its own, which holds no carrier while it waits;
-     * the future completes with the result once the caller holds the lock.
+     * Acquires the lock asynchronously: the future is already complete if the lock could be taken
+     * at once (or taken over from a dead holder); otherwise a virtual thread of its own, which holds
+     * no carrier while it waits, acquires it and completes the future with the result.
      *
      * <p>Cancelling the future (or completing it any other way) before the lock is granted
      * withdraws the request: the waiting thread is interrupted, and if it had acquired the lock at
