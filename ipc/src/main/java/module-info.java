@@ -9,4 +9,5 @@ module dev.weft.ipc {
     exports dev.weft.ipc.lock;
     exports dev.weft.ipc.event;
     exports dev.weft.ipc.queue;
+    exports dev.weft.ipc.inspect;
 }

@@ -1,0 +1,120 @@
+package dev.weft.ipc.inspect;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the inspector read from one object file of a domain.
+ *
+ * @since 0.1
+ */
+public sealed interface ObjectInfo {
+
+    /** The object's name (the file name without its kind prefix). */
+    String name();
+
+    /** The object's file. */
+    Path file();
+
+    /**
+     * A lock ({@code lock.<name>}).
+     *
+     * @param name the lock's name
+     * @param file its file
+     * @param holder the holder, or {@code null} if the lock is free
+     * @param sleepers whether the lock word's sleeper flag is set (some process may be asleep
+     *     waiting for it; a stale flag only costs one spare wake-up)
+     * @param recoveries how many times a waiter took the lock over from a dead holder
+     */
+    record LockInfo(String name, Path file, @Nullable Holder holder, boolean sleepers, long recoveries)
+            implements ObjectInfo {
+
+        /**
+         * Whether the lock is held by a participant that is dead: its next acquirer takes it over
+         * and is told {@code OWNER_DIED}.
+         */
+        public boolean ownerDiedPending() {
+            return holder != null && holder.liveness() == Liveness.DEAD;
+        }
+    }
+
+    /**
+     * An event ({@code event.<name>}).
+     *
+     * @param name the event's name
+     * @param file its file
+     * @param set whether the flag is set
+     * @param generation how many times the flag went from clear to set (modulo 2^30)
+     * @param sleepers whether the sleeper flag is set (some process may be asleep in {@code await})
+     */
+    record EventInfo(String name, Path file, boolean set, int generation, boolean sleepers) implements ObjectInfo {}
+
+    /**
+     * A queue ({@code queue.<name>}).
+     *
+     * @param name the queue's name
+     * @param file its file
+     * @param joinable whether it was created as a joinable queue
+     * @param capacity its capacity in messages
+     * @param maxMessageSize the largest message it takes, in bytes
+     * @param redeliverOnConsumerDeath whether a dead consumer's message is delivered again
+     * @param syncOnCommit whether every put and take is forced to storage
+     * @param depth messages committed and not yet taken
+     * @param claimedByProducers slots a producer is writing (or died writing)
+     * @param unfinishedTasks for a joinable queue, what {@code join()} waits for: messages not yet
+     *     taken, being taken, and taken by live participants but not marked done; 0 otherwise
+     * @param shutdown {@code null} if running, else {@code "shutdown"} or {@code "shutdown (immediate)"}
+     * @param tombstones recovery counter: puts that never completed, skipped
+     * @param redeliveries recovery counter: messages delivered again after their consumer died
+     * @param discarded recovery counter: messages removed without delivery
+     * @param abandonedTasks recovery counter: tasks of dead participants that {@code join()} no
+     *     longer waits for
+     * @param quarantined recovery counter: damaged slots skipped without delivery
+     * @param participants per participant that has the queue open: messages it is taking now and
+     *     tasks it took and has not marked done
+     */
+    record QueueInfo(String name, Path file, boolean joinable, int capacity, int maxMessageSize,
+            boolean redeliverOnConsumerDeath, boolean syncOnCommit, long depth, long claimedByProducers,
+            long unfinishedTasks, @Nullable String shutdown, long tombstones, long redeliveries, long discarded,
+            long abandonedTasks, long quarantined, List<QueueParticipant> participants) implements ObjectInfo {
+
+        /** Copies the list. */
+        public QueueInfo {
+            participants = List.copyOf(participants);
+        }
+    }
+
+    /**
+     * One participant's share of a queue.
+     *
+     * @param holder the participant
+     * @param taking messages it has claimed and not finished copying out (a dead participant's are
+     *     delivered again by the next janitor pass)
+     * @param notDone for a joinable queue, messages it took and has not marked done
+     */
+    record QueueParticipant(Holder holder, long taking, long notDone) {}
+
+    /**
+     * A file whose header names a kind this inspector does not decode (an object kind of a newer
+     * release, say): listed with what the header says.
+     *
+     * @param name the object name the header records
+     * @param file the file
+     * @param kind the kind code
+     * @param creatorPid the pid that created the file
+     * @param created when it was created
+     */
+    record OtherInfo(String name, Path file, int kind, long creatorPid, Instant created) implements ObjectInfo {}
+
+    /**
+     * A file that could not be decoded: foreign, damaged, truncated, of another layout version, a
+     * symbolic link, or unreadable.
+     *
+     * @param name the file name
+     * @param file the file
+     * @param problem what is wrong, naming the expected and the actual value
+     */
+    record DamagedFile(String name, Path file, String problem) implements ObjectInfo {}
+}
