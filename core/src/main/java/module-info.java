@@ -8,6 +8,7 @@
 @SuppressWarnings("module") // the qualified export names modules built after this one
 module dev.weft.core {
     requires static transitive org.jspecify;
+    requires jdk.jfr;
 
     exports dev.weft.core;
     exports dev.weft.core.queue;

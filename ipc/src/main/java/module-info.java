@@ -4,6 +4,7 @@
 module dev.weft.ipc {
     requires transitive dev.weft.core;
     requires static transitive org.jspecify;
+    requires jdk.jfr;
 
     exports dev.weft.ipc;
     exports dev.weft.ipc.lock;

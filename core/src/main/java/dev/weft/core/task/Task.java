@@ -2,6 +2,7 @@ package dev.weft.core.task;
 
 import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.Stages;
+import dev.weft.core.internal.TaskCancelledEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -785,6 +786,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     body = null;
                     super.completeExceptionally(outcome);
                     stopped.complete(null);
+                    TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), false);
                     return true;
                 }
             } else {
@@ -799,6 +801,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                         deliverInterrupt();
                     }
                     super.completeExceptionally(outcome);
+                    if ((s & CANCELLED) == 0) {
+                        TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), true);
+                    }
                     return true;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.weft.core.task;
 
 import dev.weft.core.internal.Stages;
+import dev.weft.core.internal.TaskGroupAbortedEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -517,7 +518,7 @@ public final class TaskGroup implements AutoCloseable {
             live.remove(task);
             if (!found.isEmpty()) {
                 failures.addAll(found);
-                toStop = beginAbortLocked();
+                toStop = beginAbortLocked("a task failed: " + found.get(0));
                 if (toStop != null && interruptOwnerOnFailure && inBody && !ownerInterrupted) {
                     ownerInterrupted = true;
                     if (ownerTask != null) {
@@ -556,11 +557,12 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /** Marks the group aborting; returns the tasks to stop, or null if it already was. */
-    private @Nullable List<Task<?>> beginAbortLocked() {
+    private @Nullable List<Task<?>> beginAbortLocked(String reason) {
         if (aborting) {
             return null;
         }
         aborting = true;
+        TaskGroupAbortedEvent.emit(name, reason, live.size());
         return new ArrayList<>(live);
     }
 
@@ -568,7 +570,7 @@ public final class TaskGroup implements AutoCloseable {
         @Nullable List<Task<?>> toStop;
         lock.lock();
         try {
-            toStop = beginAbortLocked();
+            toStop = beginAbortLocked("cancelled");
         } finally {
             lock.unlock();
         }
@@ -731,7 +733,7 @@ public final class TaskGroup implements AutoCloseable {
                 closing = true;
                 if (needAbort) {
                     needAbort = false;
-                    toStop = beginAbortLocked();
+                    toStop = beginAbortLocked(ownerCancelled ? "its owner was cancelled or interrupted" : "closed aborting");
                 } else if (live.isEmpty() && starting == 0) {
                     closed = true;
                     return new Ending(List.copyOf(failures), ownerCancelled, interrupted);

@@ -238,6 +238,7 @@ public final class MappedLock implements IpcLock {
                 CrashPoints.reach("lock.recovered");
             }
             memory.getAndAddLong(RECOVERIES_OFFSET, 1);
+            RecoveryEvent.emit("lock '" + name + "'", memory, RecoveryEvent.LOCK_TAKEN_OVER, liveness.describe(owner));
             return LockResult.OWNER_DIED;
         }
         return null;

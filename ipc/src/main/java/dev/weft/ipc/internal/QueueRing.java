@@ -795,6 +795,7 @@ public final class QueueRing {
         int lap = lapOf(pos);
         if (memory.casLong(slotOffset(pos), slotWord(lap, READING, token), slotWord(lap + 1, FREE, 0))) {
             memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+            RecoveryEvent.emit(what(), memory, RecoveryEvent.SLOT_QUARANTINED, "");
             signal(NOT_FULL_OFFSET);
             signalAll(JOIN_WORD_OFFSET);
         }
@@ -1236,6 +1237,11 @@ public final class QueueRing {
         return any;
     }
 
+    /** The queue, for recovery events. */
+    private String what() {
+        return "queue '" + name + "'";
+    }
+
     /** Whether the owner of a claimed slot is gone: token 0 (no participant has it; a damaged word) or a dead one. */
     private boolean ownerDead(int owner) {
         return owner == 0 || liveness.isDead(owner);
@@ -1261,6 +1267,7 @@ public final class QueueRing {
             memory.setIntPlain(off + SLOT_LENGTH, TOMBSTONE);
             memory.casLong(off, slotWord(lap, WRITING, token), slotWord(lap, FULL, 0));
             memory.getAndAddLong(TOMBSTONES_OFFSET, 1);
+            RecoveryEvent.emit(what(), memory, RecoveryEvent.SLOT_TOMBSTONED, liveness.describe(QueueDescriptor.token(w)));
             signal(NOT_EMPTY_OFFSET);
             signalAll(JOIN_WORD_OFFSET);
             return true;
@@ -1272,6 +1279,7 @@ public final class QueueRing {
             if (CrashPoints.ENABLED) {
                 CrashPoints.reach("queue.recover.takenOver");
             }
+            RecoveryEvent.emit(what(), memory, RecoveryEvent.TAKE_RECOVERED, liveness.describe(QueueDescriptor.token(w)));
             if (!redeliverOwned(index, lap, true)) {
                 pending.add(pendingKey(index, lap, true));
             }
@@ -1311,6 +1319,7 @@ public final class QueueRing {
             // Damaged: putting it back would hand the same bad slot to every consumer in turn.
             if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
                 memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+                RecoveryEvent.emit(what(), memory, RecoveryEvent.SLOT_QUARANTINED, "");
                 signal(NOT_FULL_OFFSET);
                 signalAll(JOIN_WORD_OFFSET);
             }
@@ -1338,6 +1347,7 @@ public final class QueueRing {
                         memory.force(off, stride);
                     }
                     memory.getAndAddLong(REDELIVERIES_OFFSET, 1);
+                    RecoveryEvent.emit(what(), memory, RecoveryEvent.MESSAGE_REDELIVERED, "");
                     signal(NOT_EMPTY_OFFSET);
                 }
                 return true;
@@ -1585,6 +1595,7 @@ public final class QueueRing {
         int lap = ref + (int) Math.floorDiv(u, (long) capacity);
         if (memory.casLong(slotOffsetOfIndex(index), w, slotWord(lap, FREE, 0))) {
             memory.getAndAddLong(QUARANTINED_OFFSET, 1);
+            RecoveryEvent.emit(what(), memory, RecoveryEvent.SLOT_QUARANTINED, "");
             return true;
         }
         return false;

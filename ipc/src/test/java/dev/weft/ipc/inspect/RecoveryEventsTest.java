@@ -1,0 +1,94 @@
+package dev.weft.ipc.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.core.sync.LockResult;
+import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.testing.Child;
+import dev.weft.ipc.testing.IpcTesting;
+import dev.weft.ipc.testing.QueueMessages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The ipc recovery JFR events, recorded while this process repairs after killed children. */
+@Timeout(120)
+class RecoveryEventsTest {
+
+    private Path dir;
+    private IpcDomain domain;
+    private final List<Child> children = new ArrayList<>();
+
+    @BeforeEach
+    void open() throws Exception {
+        dir = IpcTesting.newDomainDir("jfr");
+        domain = IpcTesting.open(dir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (Child c : children) {
+            c.close();
+        }
+        domain.close();
+        IpcTesting.deleteTree(dir.getParent());
+    }
+
+    @Test
+    void lockTakeOverAndRedeliveryAreRecordedWithTheDeadParticipant() throws Exception {
+        List<RecordedEvent> events;
+        Child holder = Child.start("holder", dir, "");
+        children.add(holder);
+        Child consumer = Child.start("consumer", dir, "queue.get.copied:stop", "qopen Q 8 64 plain");
+        children.add(consumer);
+        consumer.expectPrefix("OPENED");
+        try (Recording recording = new Recording()) {
+            recording.enable("dev.weft.ipc.Recovery");
+            recording.start();
+
+            assertThat(holder.call("acquire L")).isEqualTo("ACQUIRED");
+            holder.kill();
+            assertThat(domain.lock("L").acquireForResult()).isEqualTo(LockResult.OWNER_DIED);
+            domain.lock("L").release();
+
+            IpcQueue q = domain.queue("Q", 8, 64);
+            q.put(QueueMessages.encode(0, 0, 64));
+            consumer.send("qtake Q");
+            consumer.expectPoint("queue.get.copied");
+            consumer.kill();
+            byte[] again = q.poll(Duration.ofSeconds(30));
+            assertThat(again).as("the dead consumer's message, delivered again").isNotNull();
+
+            recording.stop();
+            Path file = Files.createTempFile("weft-ipc", ".jfr");
+            try {
+                recording.dump(file);
+                events = RecordingFile.readAllEvents(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        assertThat(events).filteredOn(e -> e.getString("action").equals("lock taken over from a dead holder"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getString("object")).isEqualTo("lock 'L'");
+                    assertThat(e.getString("file")).isEqualTo(dir.resolve("lock.L").toString());
+                    assertThat(e.getString("participant")).contains("pid " + holder.pid());
+                });
+        assertThat(events).filteredOn(e -> e.getString("action").equals("take of a dead consumer taken back"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getString("object")).isEqualTo("queue 'Q'");
+                    assertThat(e.getString("participant")).contains("pid " + consumer.pid());
+                });
+        assertThat(events).filteredOn(e -> e.getString("action").equals("message redelivered")).hasSize(1);
+    }
+}
