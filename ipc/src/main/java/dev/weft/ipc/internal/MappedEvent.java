@@ -6,6 +6,7 @@ import static dev.weft.ipc.internal.EventDescriptor.SET;
 import static dev.weft.ipc.internal.EventDescriptor.WAITERS;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.ipc.event.IpcEvent;
 import java.time.Duration;
 import java.util.Objects;
@@ -153,6 +154,22 @@ public final class MappedEvent implements IpcEvent {
         if (timed && nanos <= 0) {
             return false;
         }
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return awaitChange(first, timed, nanos);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            boolean set = awaitChange(first, timed, nanos);
+            outcome = set ? "set" : "timed out";
+            return set;
+        } finally {
+            WaitEvent.end(event, "IpcEvent", name, "await", outcome);
+        }
+    }
+
+    /** Waits until the flag is set or the generation moves on from that of {@code first}. */
+    private boolean awaitChange(int first, boolean timed, long nanos) throws InterruptedException {
         final int generation = first & GENERATION_MASK;
         final long start = System.nanoTime();
         final long deadline = timed ? start + nanos : Long.MAX_VALUE;

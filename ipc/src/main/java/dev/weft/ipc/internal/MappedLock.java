@@ -7,6 +7,7 @@ import static dev.weft.ipc.internal.LockDescriptor.WAITERS;
 
 import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.LinkedFuture;
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.lock.IpcLock;
 import java.time.Duration;
@@ -163,6 +164,21 @@ public final class MappedLock implements IpcLock {
     }
 
     private LockResult acquireSlow(boolean timed, long nanos) throws InterruptedException {
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return acquireWaiting(timed, nanos);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            LockResult result = acquireWaiting(timed, nanos);
+            outcome = result.name();
+            return result;
+        } finally {
+            WaitEvent.end(event, "IpcLock", name, "acquire", outcome);
+        }
+    }
+
+    private LockResult acquireWaiting(boolean timed, long nanos) throws InterruptedException {
         final SharedMemory memory = this.memory;
         final Waiter waiter = this.waiter;
         long start = System.nanoTime();

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The ipc recovery JFR events, recorded while this process repairs after killed children. */
+/** The ipc JFR events, recorded in this process while it waits and while it repairs after killed children. */
 @Timeout(120)
-class RecoveryEventsTest {
+class IpcJfrEventsTest {
 
     private Path dir;
     private IpcDomain domain;
@@ -42,6 +42,44 @@ class RecoveryEventsTest {
         }
         domain.close();
         IpcTesting.deleteTree(dir.getParent());
+    }
+
+    @Test
+    void waitsPastTheThresholdAreRecordedWithTheirOutcome() throws Exception {
+        Child holder = Child.start("holder", dir, "");
+        children.add(holder);
+        assertThat(holder.call("acquire L")).isEqualTo("ACQUIRED");
+        List<RecordedEvent> events;
+        try (Recording recording = new Recording()) {
+            recording.enable("dev.weft.Wait"); // default threshold: 20 ms
+            recording.start();
+            assertThat(domain.lock("L").tryAcquireForResult(Duration.ofMillis(100))).isEqualTo(LockResult.NOT_ACQUIRED);
+            assertThat(domain.event("E").await(Duration.ofMillis(60))).isFalse();
+            assertThat(domain.lock("free").tryAcquire(Duration.ofMillis(100))).isTrue(); // no wait: no event
+            recording.stop();
+            events = read(recording);
+        }
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.Wait") && e.getString("primitive").equals("IpcLock")).singleElement().satisfies(e -> {
+            assertThat(e.getString("object")).isEqualTo("L");
+            assertThat(e.getString("operation")).isEqualTo("acquire");
+            assertThat(e.getString("outcome")).isEqualTo("NOT_ACQUIRED");
+            assertThat(e.getDuration().toMillis()).isGreaterThanOrEqualTo(100);
+        });
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.Wait") && e.getString("primitive").equals("IpcEvent")).singleElement().satisfies(e -> {
+            assertThat(e.getString("object")).isEqualTo("E");
+            assertThat(e.getString("outcome")).isEqualTo("timed out");
+        });
+    }
+
+    private static List<RecordedEvent> read(Recording recording) throws Exception {
+        Path file = Files.createTempFile("weft-ipc", ".jfr");
+        try {
+            recording.dump(file);
+            return RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().startsWith("dev.weft.")).toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
@@ -70,25 +108,19 @@ class RecoveryEventsTest {
             assertThat(again).as("the dead consumer's message, delivered again").isNotNull();
 
             recording.stop();
-            Path file = Files.createTempFile("weft-ipc", ".jfr");
-            try {
-                recording.dump(file);
-                events = RecordingFile.readAllEvents(file);
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            events = read(recording);
         }
-        assertThat(events).filteredOn(e -> e.getString("action").equals("lock taken over from a dead holder"))
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.ipc.Recovery") && e.getString("action").equals("lock taken over from a dead holder"))
                 .singleElement().satisfies(e -> {
                     assertThat(e.getString("object")).isEqualTo("lock 'L'");
                     assertThat(e.getString("file")).isEqualTo(dir.resolve("lock.L").toString());
                     assertThat(e.getString("participant")).contains("pid " + holder.pid());
                 });
-        assertThat(events).filteredOn(e -> e.getString("action").equals("take of a dead consumer taken back"))
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.ipc.Recovery") && e.getString("action").equals("take of a dead consumer taken back"))
                 .singleElement().satisfies(e -> {
                     assertThat(e.getString("object")).isEqualTo("queue 'Q'");
                     assertThat(e.getString("participant")).contains("pid " + consumer.pid());
                 });
-        assertThat(events).filteredOn(e -> e.getString("action").equals("message redelivered")).hasSize(1);
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.ipc.Recovery") && e.getString("action").equals("message redelivered")).hasSize(1);
     }
 }
