@@ -10,7 +10,7 @@ import dev.weft.ipc.inspect.ObjectInfo.QueueInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueParticipant;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.testing.Child;
-import dev.weft.ipc.testing.IpcTesting;
+import dev.weft.ipc.testing.ChildDomain;
 import dev.weft.ipc.testing.QueueMessages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,29 +37,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class DomainInspectorTest {
 
+    private ChildDomain fixture;
     private Path dir;
     private IpcDomain domain;
-    private final List<Child> children = new ArrayList<>();
 
     @BeforeEach
     void open() throws Exception {
-        dir = IpcTesting.newDomainDir("inspect");
-        domain = IpcTesting.open(dir);
+        fixture = ChildDomain.open("inspect");
+        dir = fixture.dir();
+        domain = fixture.domain();
     }
 
     @AfterEach
     void close() throws Exception {
-        for (Child c : children) {
-            c.close();
-        }
-        domain.close();
-        IpcTesting.deleteTree(dir.getParent());
+        fixture.close();
     }
 
     private Child child(String label) throws Exception {
-        Child c = Child.start(label, dir, "");
-        children.add(c);
-        return c;
+        return fixture.child(label, "");
     }
 
     @Test

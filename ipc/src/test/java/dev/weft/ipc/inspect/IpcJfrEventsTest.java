@@ -6,12 +6,11 @@ import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.testing.Child;
-import dev.weft.ipc.testing.IpcTesting;
+import dev.weft.ipc.testing.ChildDomain;
 import dev.weft.ipc.testing.QueueMessages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -25,29 +24,25 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class IpcJfrEventsTest {
 
+    private ChildDomain fixture;
     private Path dir;
     private IpcDomain domain;
-    private final List<Child> children = new ArrayList<>();
 
     @BeforeEach
     void open() throws Exception {
-        dir = IpcTesting.newDomainDir("jfr");
-        domain = IpcTesting.open(dir);
+        fixture = ChildDomain.open("jfr");
+        dir = fixture.dir();
+        domain = fixture.domain();
     }
 
     @AfterEach
     void close() throws Exception {
-        for (Child c : children) {
-            c.close();
-        }
-        domain.close();
-        IpcTesting.deleteTree(dir.getParent());
+        fixture.close();
     }
 
     @Test
     void waitsPastTheThresholdAreRecordedWithTheirOutcome() throws Exception {
-        Child holder = Child.start("holder", dir, "");
-        children.add(holder);
+        Child holder = fixture.child("holder", "");
         assertThat(holder.call("acquire L")).isEqualTo("ACQUIRED");
         List<RecordedEvent> events;
         try (Recording recording = new Recording()) {
@@ -85,10 +80,8 @@ class IpcJfrEventsTest {
     @Test
     void lockTakeOverAndRedeliveryAreRecordedWithTheDeadParticipant() throws Exception {
         List<RecordedEvent> events;
-        Child holder = Child.start("holder", dir, "");
-        children.add(holder);
-        Child consumer = Child.start("consumer", dir, "queue.get.copied:stop", "qopen Q 8 64 plain");
-        children.add(consumer);
+        Child holder = fixture.child("holder", "");
+        Child consumer = fixture.child("consumer", "queue.get.copied:stop", "qopen Q 8 64 plain");
         consumer.expectPrefix("OPENED");
         try (Recording recording = new Recording()) {
             recording.enable("dev.weft.ipc.Recovery");
