@@ -163,6 +163,14 @@ public final class MappedLock implements IpcLock {
     }
 
     private LockResult acquireSlow(boolean timed, long nanos) throws InterruptedException {
+        try {
+            return acquireSlowLoop(timed, nanos);
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
+        }
+    }
+
+    private LockResult acquireSlowLoop(boolean timed, long nanos) throws InterruptedException {
         final SharedMemory memory = this.memory;
         final Waiter waiter = this.waiter;
         long start = System.nanoTime();
@@ -388,6 +396,9 @@ public final class MappedLock implements IpcLock {
     public String toString() {
         if (guard.isClosed() || memory.isClosed()) {
             return "IpcLock[" + name + ", domain closed]";
+        }
+        if (memory.isDamaged()) {
+            return "IpcLock[" + name + ", DAMAGED: file cut short]";
         }
         int v = getWordVolatile();
         if (v == 0) {

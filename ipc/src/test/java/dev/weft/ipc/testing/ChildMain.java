@@ -41,6 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
  * bg COMMAND...                                    -> runs COMMAND on a new thread (answers later)
  * resume POINT                                     -> RESUMED (a crash point armed "pause")
+ * dopen | dop | dtake | dexit                      -> see DamageCommands (objects whose file is truncated)
  * </pre>
  * A queue command that fails answers {@code ERROR <exception class> <message>}.
  */
@@ -125,6 +126,7 @@ public final class ChildMain {
                     say("ERROR " + e.getClass().getSimpleName() + " " + e.getMessage());
                 }
             }
+            case "dopen", "dop", "duntil", "dtake", "dexit" -> DamageCommands.run(domain, w);
             case "exit" -> {
                 domain.close();
                 System.exit(0);
