@@ -68,6 +68,8 @@ class IpcChaosSoakTest {
     private static final int CONSUMERS = 2;
     private static final int LOCKERS = 2;
     private static final long PRODUCER_PACE_US = 200;
+    /** How long a consumer holds each message before its taskDone: kills often land while it holds one. */
+    private static final long CONSUMER_WORK_US = 500;
 
     private Path dir;
     private IpcDomain domain;
@@ -180,7 +182,7 @@ class IpcChaosSoakTest {
     private Proc start(String role, Path lockFile) throws IOException {
         String command = switch (role) {
             case "producer" -> "soakproduce S " + (nextProducer++) + " " + PRODUCER_PACE_US;
-            case "consumer" -> "soakconsume S";
+            case "consumer" -> "soakconsume S " + CONSUMER_WORK_US;
             default -> "soaklock L " + lockFile;
         };
         Proc p = new Proc(role, command);

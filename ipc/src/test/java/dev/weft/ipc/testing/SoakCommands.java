@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * soakproduce Q P PACE_US   -> "PUT P SEQ" after each put returned (SEQ = 0, 1, ...), one put per PACE_US
- * soakconsume Q             -> "GOTD P SEQ COUNT" after each takeDelivery returned,
- *                              "ACK P SEQ COUNT" after its taskDone returned
+ * soakconsume Q WORK_US     -> "GOTD P SEQ COUNT" after each takeDelivery returned, then holds the
+ *                              message for WORK_US (its "processing"), then "ACK P SEQ COUNT" after
+ *                              its taskDone returned
  * soaklock L FILE           -> takes L again and again; inside, swaps its pid into the long at offset
  *                              0 of FILE and checks it is still there before clearing it:
  *                              "OVERLAP ..." if another live holder was inside, "DIED" after each
@@ -43,7 +44,7 @@ final class SoakCommands {
         switch (w[0]) {
             case "soakproduce" -> produce(domain.joinableQueue(w[1], spec()), Integer.parseInt(w[2]),
                     Long.parseLong(w[3]) * 1000L);
-            case "soakconsume" -> consume(domain.joinableQueue(w[1], spec()));
+            case "soakconsume" -> consume(domain.joinableQueue(w[1], spec()), Long.parseLong(w[2]) * 1000L);
             case "soaklock" -> lock(domain.lock(w[1]), Path.of(w[2]));
             default -> throw new IllegalArgumentException("unknown soak command " + w[0]);
         }
@@ -58,7 +59,7 @@ final class SoakCommands {
         }
     }
 
-    private static void consume(IpcJoinableQueue q) throws InterruptedException {
+    private static void consume(IpcJoinableQueue q, long workNanos) throws InterruptedException {
         ChildMain.say("CONSUMING");
         while (true) {
             Delivery<byte[]> d = q.pollDelivery(Duration.ofMillis(200));
@@ -68,6 +69,7 @@ final class SoakCommands {
             long id = QueueMessages.verify(d.message());
             String message = QueueMessages.producer(id) + " " + QueueMessages.seq(id);
             ChildMain.say("GOTD " + message + " " + d.deliveryCount());
+            LockSupport.parkNanos(workNanos); // the processing of the message, while it is held
             q.taskDone(d);
             ChildMain.say("ACK " + message + " " + d.deliveryCount());
         }
