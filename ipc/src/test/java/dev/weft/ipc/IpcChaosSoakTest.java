@@ -143,13 +143,21 @@ class IpcChaosSoakTest {
         final String role;
         final Process process;
         final CountDownLatch ready = new CountDownLatch(1);
+        final Thread pumpThread;
 
         Proc(String role, String command) throws IOException {
             this.role = role;
             List<String> cmd = Child.javaCommand(dir, "", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                     List.of(command));
             this.process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            Thread.ofPlatform().daemon().name("soak-" + role).start(this::pump);
+            this.pumpThread = Thread.ofPlatform().daemon().name("soak-" + role).start(this::pump);
+        }
+
+        /** SIGKILLs the child, then waits until every line it printed has been accounted for. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL
+            process.waitFor();
+            pumpThread.join(TimeUnit.SECONDS.toMillis(60)); // end of its output: the pipe is drained
         }
 
         private void pump() {
@@ -222,8 +230,7 @@ class IpcChaosSoakTest {
                 Proc victim = working.get(random.nextInt(working.size()));
                 victim.ready.await();
                 TimeUnit.MILLISECONDS.sleep(200 + random.nextInt(800)); // a random moment of its work
-                victim.process.destroyForcibly(); // SIGKILL
-                victim.process.waitFor();
+                victim.kill();
                 kills++;
                 running.remove(victim);
                 start(victim.role, lockFile).ready.await(60, TimeUnit.SECONDS);
@@ -232,8 +239,7 @@ class IpcChaosSoakTest {
             }
         }
         for (Proc p : List.copyOf(running)) {
-            p.process.destroyForcibly();
-            p.process.waitFor();
+            p.kill();
             kills++;
         }
         running.clear();
