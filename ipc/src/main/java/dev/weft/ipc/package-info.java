@@ -20,7 +20,10 @@
  *       waiting, throws {@link java.lang.InterruptedException} and clears the status.</li>
  *   <li><b>Virtual threads:</b> a waiting virtual thread holds no carrier thread.</li>
  *   <li><b>Files:</b> owner-only by default, self-describing, rejected with
- *       {@link dev.weft.ipc.IpcFormatException} when they do not match.</li>
+ *       {@link dev.weft.ipc.IpcFormatException} when they do not match. A file cut short while
+ *       mapped (truncated by another process) makes its object fail with
+ *       {@link dev.weft.ipc.IpcDamagedException} in every operation, blocked ones included, rather
+ *       than crash the JVM; the other objects go on.</li>
  * </ul>
  *
  * <h2>Waiting</h2>

@@ -50,8 +50,13 @@ public final class HeaderDescriptor {
     public static final int VERSION_MAJOR = 1;
     /** Layout minor version: additions a reader of the same major may ignore. */
     public static final int VERSION_MINOR = 0;
-    /** The version word as stored. */
+    /** The version word as stored (lock, event and registry files; queue files have their own, see {@link #version(int)}). */
     public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
+
+    /** The version word of files of {@code kind}: queues have theirs ({@link QueueDescriptor#VERSION_MAJOR}). */
+    public static int version(int kind) {
+        return kind == KIND_QUEUE ? QueueDescriptor.VERSION_MAJOR << 16 | QueueDescriptor.VERSION_MINOR : VERSION;
+    }
 
     public static final int KIND_LOCK = 1;
     public static final int KIND_EVENT = 2;
@@ -124,7 +129,7 @@ public final class HeaderDescriptor {
         image.putLong(CREATED_EPOCH_MS_OFFSET, System.currentTimeMillis());
         image.putInt(NAME_LENGTH_OFFSET, nameBytes.length);
         image.put(NAME_OFFSET, nameBytes);
-        image.putInt(VERSION_OFFSET, VERSION); // last: the ready mark
+        image.putInt(VERSION_OFFSET, version(kind)); // last: the ready mark
     }
 
     private static void checkName(int length, String name) {
@@ -144,7 +149,7 @@ public final class HeaderDescriptor {
             throw new IpcFormatException(file, "not a Weft ipc file: magic expected 0x"
                     + Long.toHexString(MAGIC) + " but was 0x" + Long.toHexString(magic));
         }
-        checkVersion(file, memory.getIntAcquire(VERSION_OFFSET));
+        checkVersion(file, kind, memory.getIntAcquire(VERSION_OFFSET));
         int actualKind = memory.getIntPlain(KIND_OFFSET);
         if (actualKind != kind) {
             throw new IpcFormatException(file, "kind expected " + kindName(kind) + " but was " + kindName(actualKind));
@@ -171,10 +176,18 @@ public final class HeaderDescriptor {
 
     /** Rejects any layout major version other than {@link #VERSION_MAJOR}. */
     public static void checkVersion(Path file, int version) throws IpcFormatException {
-        if (version >>> 16 != VERSION_MAJOR) {
-            throw new IpcFormatException(file, "layout version expected " + VERSION_MAJOR + ".x but was "
+        checkVersion(file, KIND_LOCK, version);
+    }
+
+    /** Rejects any layout major version other than that of files of {@code kind} ({@link #version(int)}). */
+    public static void checkVersion(Path file, int kind, int version) throws IpcFormatException {
+        int major = version(kind) >>> 16;
+        if (version >>> 16 != major) {
+            throw new IpcFormatException(file, "layout version expected " + major + ".x but was "
                     + (version >>> 16) + "." + (version & 0xFFFF)
-                    + (version == 0 ? " (never finished initialising)" : ""));
+                    + (version == 0 ? " (never finished initialising)"
+                    : version >>> 16 < major ? " (a file of an older Weft version: remove it when no process uses it)"
+                    : " (a file of a newer Weft version)"));
         }
     }
 

@@ -179,6 +179,7 @@ public final class MappedDomain implements IpcDomain {
     public MappedQueue queueImpl(String name, QueueSpec spec, boolean joinable) throws IOException {
         SharedFiles.checkName(name);
         Objects.requireNonNull(spec, "spec");
+        QueueDescriptor.checkSpec(name, spec, joinable);
         guard.check();
         objectsLock.lock();
         try {
@@ -376,14 +377,21 @@ public final class MappedDomain implements IpcDomain {
                         (f, m) -> QueueDescriptor.check(f, m, spec, joinable, records), scope);
                 QueueRing ring = QueueRing.attach(name, memory, registry, waiter, sliceNanos);
                 rings.put(fileName, new MappedRing(ring, fileKey(fileName)));
-                if (janitor == null) {
-                    janitor = new QueueJanitor(dir.path().getFileName() + "", creationOptions.livenessSlice().toNanos());
-                }
-                janitor.add(ring);
+                janitor().add(ring);
                 return ring;
             } finally {
                 mappingLock.unlock();
             }
+        }
+
+        /** The domain's janitor thread in this process, created on first use (guarded by mappingLock). */
+        private QueueJanitor janitor() {
+            QueueJanitor j = janitor;
+            if (j == null) {
+                j = new QueueJanitor(dir.path().getFileName() + "", creationOptions.livenessSlice().toNanos());
+                janitor = j;
+            }
+            return j;
         }
 
         private @Nullable Object fileKey(String fileName) {
@@ -417,6 +425,7 @@ public final class MappedDomain implements IpcDomain {
                 if (memory == null) {
                     memory = SharedFiles.createOrAttach(dir, fileName, kind, length, 0, objectName, what, scope);
                     mappings.put(fileName, memory);
+                    janitor().watch(memory); // checks the file's size every slice (damage)
                 }
                 return memory;
             } finally {

@@ -143,6 +143,14 @@ public final class MappedEvent implements IpcEvent {
 
     /** Waits from {@code observedWord} if {@code observed}, else from the word read now. */
     private boolean awaitFrom(boolean observed, int observedWord, boolean timed, long nanos) throws InterruptedException {
+        try {
+            return awaitFromLoop(observed, observedWord, timed, nanos);
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
+        }
+    }
+
+    private boolean awaitFromLoop(boolean observed, int observedWord, boolean timed, long nanos) throws InterruptedException {
         guard.check();
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -247,6 +255,9 @@ public final class MappedEvent implements IpcEvent {
     public String toString() {
         if (guard.isClosed() || memory.isClosed()) {
             return "IpcEvent[" + name + ", domain closed]";
+        }
+        if (memory.isDamaged()) {
+            return "IpcEvent[" + name + ", DAMAGED: file cut short]";
         }
         int v = getWordVolatile();
         return "IpcEvent[" + name + ", " + ((v & SET) != 0 ? "set" : "clear") + ", generation "

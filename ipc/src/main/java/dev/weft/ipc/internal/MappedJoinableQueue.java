@@ -1,11 +1,15 @@
 package dev.weft.ipc.internal;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.ipc.queue.Delivery;
 import dev.weft.ipc.queue.IpcJoinableQueue;
+import dev.weft.ipc.queue.QueueSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** {@link IpcJoinableQueue} on a joinable {@link QueueRing}. */
 public final class MappedJoinableQueue extends MappedQueue implements IpcJoinableQueue {
@@ -21,6 +25,72 @@ public final class MappedJoinableQueue extends MappedQueue implements IpcJoinabl
     public void taskDone() {
         checkOpen();
         ring.taskDone();
+    }
+
+    @Override
+    public void taskDone(Delivery<?> delivery) {
+        Objects.requireNonNull(delivery, "delivery");
+        checkOpen();
+        if (!(delivery instanceof HeldDelivery held) || held.ring != ring) {
+            throw new IllegalArgumentException("delivery " + delivery + " was not taken from queue '" + name()
+                    + "' in this process");
+        }
+        if (ring.acknowledgesOnTaskDone()) {
+            if (!ring.taskDone(held.position)) {
+                throw new IllegalStateException("delivery " + delivery + " was already acknowledged");
+            }
+            return;
+        }
+        if (!held.done.compareAndSet(false, true)) {
+            throw new IllegalStateException("delivery " + delivery + " was already marked done");
+        }
+        ring.taskDone();
+    }
+
+    @Override
+    public QueueSpec.Acknowledgement acknowledgement() {
+        return ring.acknowledgesOnTaskDone() ? QueueSpec.Acknowledgement.ON_TASK_DONE : QueueSpec.Acknowledgement.ON_TAKE;
+    }
+
+    @Override
+    public int heldMessages() {
+        checkOpen();
+        return ring.heldCount();
+    }
+
+    @Override
+    public Delivery<byte[]> takeDelivery() throws InterruptedException {
+        return Objects.requireNonNull(delivery(false, 0L));
+    }
+
+    @Override
+    public @Nullable Delivery<byte[]> pollDelivery(Duration timeout) throws InterruptedException {
+        return delivery(true, Durations.toNanos(timeout));
+    }
+
+    @Override
+    public @Nullable Delivery<byte[]> pollDelivery() {
+        try {
+            return delivery(true, 0L);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a non-blocking take never waits", e);
+        }
+    }
+
+    private @Nullable Delivery<byte[]> delivery(boolean timed, long nanos) throws InterruptedException {
+        long pos = ring.claimTake(timed, nanos, open);
+        if (pos < 0) {
+            return null;
+        }
+        byte[] message;
+        try {
+            message = ring.copyOut(pos);
+        } catch (RuntimeException | Error e) {
+            ring.returnClaimed(pos);
+            throw e;
+        }
+        int count = ring.commitTakeCounted(pos, null);
+        return new HeldDelivery(ring, pos, message, count);
     }
 
     @Override

@@ -165,20 +165,19 @@ public final class MappedLock implements IpcLock {
 
     private LockResult acquireSlow(boolean timed, long nanos) throws InterruptedException {
         WaitEvent event = WaitEvent.start();
-        if (event == null) {
-            return acquireWaiting(timed, nanos);
-        }
         String outcome = WaitEvent.FAILED;
         try {
-            LockResult result = acquireWaiting(timed, nanos);
+            LockResult result = acquireSlowLoop(timed, nanos);
             outcome = result.name();
             return result;
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
         } finally {
             WaitEvent.end(event, "IpcLock", name, "acquire", outcome);
         }
     }
 
-    private LockResult acquireWaiting(boolean timed, long nanos) throws InterruptedException {
+    private LockResult acquireSlowLoop(boolean timed, long nanos) throws InterruptedException {
         final SharedMemory memory = this.memory;
         final Waiter waiter = this.waiter;
         long start = System.nanoTime();
@@ -405,6 +404,9 @@ public final class MappedLock implements IpcLock {
     public String toString() {
         if (guard.isClosed() || memory.isClosed()) {
             return "IpcLock[" + name + ", domain closed]";
+        }
+        if (memory.isDamaged()) {
+            return "IpcLock[" + name + ", DAMAGED: file cut short]";
         }
         int v = getWordVolatile();
         if (v == 0) {

@@ -389,6 +389,9 @@ public sealed class MappedQueue implements IpcQueue permits MappedJoinableQueue 
         if (ring.memory().isClosed()) { // unmapped with its domain (Java 22+): the ring cannot be read
             return "IpcQueue[" + name + "] (domain closed)";
         }
+        if (ring.memory().isDamaged()) {
+            return "IpcQueue[" + name + "] (DAMAGED: file cut short)";
+        }
         return ring + (closed ? " (handle closed)" : guard.isClosed() ? " (domain closed)" : "");
     }
 }

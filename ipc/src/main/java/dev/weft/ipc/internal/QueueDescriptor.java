@@ -10,6 +10,11 @@ import org.jspecify.annotations.Nullable;
  * Layout of a queue file ({@code queue.<name>}): the common header, a control block with the hot
  * words each on its own cache-line pair, a table of participant records, then the slots.
  *
+ * <p>Queue files have layout version {@value #VERSION_MAJOR}.x (the header's version word, see
+ * {@link HeaderDescriptor#version(int)}); a queue file of another major version, such as a 1.x file
+ * of a Weft version without acknowledgement modes and delivery counts, is rejected with
+ * {@link IpcFormatException} naming both versions.
+ *
  * <pre>
  *   0 ........ 127    header ({@link HeaderDescriptor}), kind = queue, parameter = 0
  *   128              tail: next position to write (long, a hint; see below)
@@ -18,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  *   512              notFull: event count of producers waiting for room (int futex word)
  *   640              joinWord: event count of joiners (int futex word)
  *   768              state (int: SHUTDOWN | IMMEDIATE), then the parameters, read-mostly:
- *                    capacity, maxMessageSize, stride, flags, records, slotsOffset (ints)
+ *                    capacity, maxMessageSize, stride, flags, records, slotsOffset, maxDeliveries (ints)
  *   896              statistics (longs): tombstones, redeliveries, discarded, abandonedTasks;
- *                    then recordsHighWater (int, at +32) and quarantined (long, at +40)
+ *                    then recordsHighWater (int, at +32), quarantined (long, at +40) and
+ *                    deadLettered (long, at +48)
  *   1024 + 64 r      participant record r, r in [0, records)
  *   slotsOffset + stride i   slot i, i in [0, capacity)
  * </pre>
@@ -46,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  *        +------------------+-------+--------------------+
  *        state: FREE 0 (token 0), WRITING 1, FULL 2 (token 0), READING 3
  *   +8   length (int): the message length, or {@link #TOMBSTONE}
+ *   +12  deliveries (int): how many takes have handed this message over; 0 when put
  *   +16  payload, up to maxMessageSize bytes; the stride is 16 + maxMessageSize rounded up to 64
  * </pre>
  * Position {@code p} lives in slot {@code p mod capacity} with lap {@code p / capacity}
@@ -57,7 +64,16 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   FREE(L) --producer CAS--&gt; WRITING(L, tok) --copy, length, CAS--&gt; FULL(L)          (put commits)
  *   FULL(L) --consumer CAS--&gt; READING(L, tok) --copy out, CAS--&gt; FREE(L + 1)         (take commits)
+ *   FULL(L) --consumer CAS--&gt; READING(L, tok) --copy out, deliveries + 1 ... taskDone CAS--&gt; FREE(L + 1)
+ *                                                                     (acknowledgement ON_TASK_DONE)
  * </pre>
+ * With {@link #FLAG_ACK_ON_TASK_DONE} a take does not free its slot: it raises the slot's delivery
+ * count (a plain write to a slot it owns) and returns, leaving the slot {@code READING(L, tok)}
+ * (<em>held</em>) until its {@code taskDone} frees it with one CAS. A held slot is exactly a slot
+ * being read whose reader has not finished, so the crash story below covers it unchanged: the
+ * holder's death gets it redelivered, with its delivery count, in its own slot; if the count has
+ * reached {@code maxDeliveries} (non-zero), the recoverer frees it instead and counts it in
+ * {@code deadLettered}.
  * The claimant's participant token enters the slot word in the same CAS that claims it, so a
  * claimed slot always says who claimed it. {@code tail} and {@code head} are advanced by the
  * claimant after its claim and by anybody who finds a claimed slot at them (helping), so a
@@ -133,14 +149,19 @@ public final class QueueDescriptor {
     public static final int RECORDS_HIGH_WATER_OFFSET;
     /** Statistics: slots found damaged and skipped without delivery (long). */
     public static final int QUARANTINED_OFFSET;
+    /** Statistics: held messages dropped after {@code maxDeliveries} deliveries (long). */
+    public static final int DEAD_LETTERED_OFFSET;
+    /** Parameter: the delivery limit of an ON_TASK_DONE queue, 0 for none (int). */
+    public static final int MAX_DELIVERIES_OFFSET;
     /** Where the participant records start. */
     public static final int RECORD_TABLE_OFFSET;
     /** Bytes per participant record (one cache line). */
     public static final int RECORD_LENGTH = 64;
 
-    /** Slot word at +0, length at +8, payload at +16. */
+    /** Slot word at +0, length at +8, delivery count at +12, payload at +16. */
     public static final int SLOT_WORD = 0;
     public static final int SLOT_LENGTH = 8;
+    public static final int SLOT_DELIVERIES = 12;
     public static final int SLOT_PAYLOAD = 16;
     /** Slot strides are multiples of this. */
     public static final int SLOT_ALIGNMENT = 64;
@@ -156,6 +177,13 @@ public final class QueueDescriptor {
     public static final int FLAG_JOINABLE = 1;
     public static final int FLAG_DROP_ON_CONSUMER_DEATH = 2;
     public static final int FLAG_SYNC_ON_COMMIT = 4;
+    /** Acknowledgement ON_TASK_DONE: a take holds its slot until taskDone. */
+    public static final int FLAG_ACK_ON_TASK_DONE = 8;
+
+    /** Layout major version of queue files (2: acknowledgement modes, delivery counts). */
+    public static final int VERSION_MAJOR = 2;
+    /** Layout minor version of queue files. */
+    public static final int VERSION_MINOR = 0;
 
     /** Participant records of a domain's queue: one per possible registry entry. */
     public static final int DEFAULT_RECORDS = RegistryDescriptor.CAPACITY;
@@ -180,6 +208,7 @@ public final class QueueDescriptor {
         FLAGS_OFFSET = offset + 16;
         RECORDS_OFFSET = offset + 20;
         SLOTS_OFFSET_OFFSET = offset + 24;
+        MAX_DELIVERIES_OFFSET = offset + 28;
         offset += line;
         TOMBSTONES_OFFSET = offset;
         REDELIVERIES_OFFSET = offset + 8;
@@ -187,6 +216,7 @@ public final class QueueDescriptor {
         ABANDONED_OFFSET = offset + 24;
         RECORDS_HIGH_WATER_OFFSET = offset + 32;
         QUARANTINED_OFFSET = offset + 40;
+        DEAD_LETTERED_OFFSET = offset + 48;
         offset += line;
         RECORD_TABLE_OFFSET = offset;
     }
@@ -221,7 +251,24 @@ public final class QueueDescriptor {
     public static int flags(QueueSpec spec, boolean joinable) {
         return (joinable ? FLAG_JOINABLE : 0)
                 | (spec.redeliverOnConsumerDeath() ? 0 : FLAG_DROP_ON_CONSUMER_DEATH)
-                | (spec.syncOnCommit() ? FLAG_SYNC_ON_COMMIT : 0);
+                | (spec.syncOnCommit() ? FLAG_SYNC_ON_COMMIT : 0)
+                | (spec.acknowledgement() == QueueSpec.Acknowledgement.ON_TASK_DONE ? FLAG_ACK_ON_TASK_DONE : 0);
+    }
+
+    /** The acknowledgement mode recorded in a flags word. */
+    public static QueueSpec.Acknowledgement acknowledgement(int flags) {
+        return (flags & FLAG_ACK_ON_TASK_DONE) != 0 ? QueueSpec.Acknowledgement.ON_TASK_DONE : QueueSpec.Acknowledgement.ON_TAKE;
+    }
+
+    /**
+     * Rejects a spec that a queue of this kind cannot have: acknowledgement ON_TASK_DONE on a plain
+     * (not joinable) queue.
+     */
+    public static void checkSpec(String name, QueueSpec spec, boolean joinable) {
+        if (!joinable && spec.acknowledgement() == QueueSpec.Acknowledgement.ON_TASK_DONE) {
+            throw new IllegalArgumentException("queue '" + name + "': acknowledgement ON_TASK_DONE needs a joinable "
+                    + "queue (taskDone acknowledges), was asked for a plain queue");
+        }
     }
 
     /** Checks that a queue with this spec fits in a mapping; the message gives the sizes. */
@@ -243,6 +290,7 @@ public final class QueueDescriptor {
         prefix.putInt(FLAGS_OFFSET, flags(spec, joinable));
         prefix.putInt(RECORDS_OFFSET, records);
         prefix.putInt(SLOTS_OFFSET_OFFSET, slotsOffset(records));
+        prefix.putInt(MAX_DELIVERIES_OFFSET, spec.maxDeliveries());
     }
 
     /** Bytes of a new file's image that {@link #writeParameters} may touch (the rest is zero). */
@@ -268,6 +316,11 @@ public final class QueueDescriptor {
         }
         checkFlag(file, "redeliverOnConsumerDeath", spec.redeliverOnConsumerDeath(), (flags & FLAG_DROP_ON_CONSUMER_DEATH) == 0);
         checkFlag(file, "syncOnCommit", spec.syncOnCommit(), (flags & FLAG_SYNC_ON_COMMIT) != 0);
+        if (acknowledgement(flags) != spec.acknowledgement()) {
+            throw new IpcFormatException(file, "acknowledgement expected " + spec.acknowledgement() + " but was "
+                    + acknowledgement(flags));
+        }
+        checkField(file, "maxDeliveries", spec.maxDeliveries(), memory.getIntPlain(MAX_DELIVERIES_OFFSET));
         checkLayout(file, memory, records);
     }
 
@@ -314,6 +367,10 @@ public final class QueueDescriptor {
         }
         if (stride != stride(max) || stride < 0) {
             return "stride expected " + stride(max) + " but was " + stride;
+        }
+        int maxDeliveries = memory.getIntPlain(MAX_DELIVERIES_OFFSET);
+        if (maxDeliveries < 0) {
+            return "maxDeliveries expected 0 or more but was " + maxDeliveries;
         }
         if (records < 0 || records > MAX_RECORDS) {
             return "participant records expected 0 to " + MAX_RECORDS + " but was " + records;

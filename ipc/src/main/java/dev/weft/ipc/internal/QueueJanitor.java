@@ -13,7 +13,12 @@ import org.jspecify.annotations.Nullable;
  * process are recovered within about two slices even when nobody is blocked on them (a dead
  * consumer's message behind the head is otherwise met again only when the producers wrap around).
  *
- * <p>One daemon platform thread, started with the first queue and stopped when the domain's last
+ * <p>It also checks, on every pass, that the files of the domain's locks and events still have
+ * their full size ({@link #watch}), so that a file cut short while mapped makes the object fail
+ * with {@link dev.weft.ipc.IpcDamagedException} within a slice, even where the JVM reports the
+ * fault of an access in compiled code after it returned.
+ *
+ * <p>One daemon platform thread, started with the first queue, lock or event and stopped when the domain's last
  * handle in this process closes. It never blocks on a queue: a pass only reads words, probes
  * liveness (one non-blocking {@code fcntl} per attached participant) and CASes recovered slots.
  *
@@ -28,6 +33,8 @@ final class QueueJanitor implements Runnable {
     private final String label;
     private final long sliceNanos;
     private final Set<QueueRing> rings = ConcurrentHashMap.newKeySet();
+    /** Mappings of the domain's locks and events, whose file sizes each pass checks (queues check their own). */
+    private final Set<SharedMemory> watched = ConcurrentHashMap.newKeySet();
     private final ReentrantLock startLock = new ReentrantLock();
     /** Throwables that escaped a ring's own handling (diagnostics, tests; expected to stay 0). */
     private final AtomicLong failures = new AtomicLong();
@@ -42,6 +49,21 @@ final class QueueJanitor implements Runnable {
     /** Adds a queue and starts the thread if needed. */
     void add(QueueRing ring) {
         rings.add(ring);
+        start();
+    }
+
+    /**
+     * Adds the mapping of a lock or event, whose file size each pass checks
+     * ({@link SharedMemory#checkFileIntact()}: a file cut short is found without a fault, and every
+     * later operation on the object throws {@link dev.weft.ipc.IpcDamagedException}); starts the
+     * thread if needed.
+     */
+    void watch(SharedMemory memory) {
+        watched.add(memory);
+        start();
+    }
+
+    private void start() {
         startLock.lock();
         try {
             if (thread == null && !stopped) {
@@ -82,6 +104,13 @@ final class QueueJanitor implements Runnable {
             }
             if (stopped) {
                 return;
+            }
+            for (SharedMemory memory : watched) {
+                try {
+                    memory.checkFileIntact(); // one stat; never touches the mapping
+                } catch (Throwable e) {
+                    failures.incrementAndGet();
+                }
             }
             for (QueueRing ring : rings) {
                 try {

@@ -2,8 +2,10 @@ package dev.weft.ipc.internal;
 
 import static dev.weft.ipc.internal.QueueDescriptor.ABANDONED_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.CAPACITY_OFFSET;
+import static dev.weft.ipc.internal.QueueDescriptor.DEAD_LETTERED_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.DISCARDED_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.FLAGS_OFFSET;
+import static dev.weft.ipc.internal.QueueDescriptor.FLAG_ACK_ON_TASK_DONE;
 import static dev.weft.ipc.internal.QueueDescriptor.FLAG_DROP_ON_CONSUMER_DEATH;
 import static dev.weft.ipc.internal.QueueDescriptor.FLAG_JOINABLE;
 import static dev.weft.ipc.internal.QueueDescriptor.FLAG_SYNC_ON_COMMIT;
@@ -12,6 +14,7 @@ import static dev.weft.ipc.internal.QueueDescriptor.FULL;
 import static dev.weft.ipc.internal.QueueDescriptor.HEAD_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.IMMEDIATE;
 import static dev.weft.ipc.internal.QueueDescriptor.JOIN_WORD_OFFSET;
+import static dev.weft.ipc.internal.QueueDescriptor.MAX_DELIVERIES_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.MAX_MESSAGE_SIZE_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.NOT_EMPTY_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.NOT_FULL_OFFSET;
@@ -22,6 +25,7 @@ import static dev.weft.ipc.internal.QueueDescriptor.RECORDS_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.REDELIVERIES_OFFSET;
 import static dev.weft.ipc.internal.QueueDescriptor.SHUTDOWN;
 import static dev.weft.ipc.internal.QueueDescriptor.SLOTS_OFFSET_OFFSET;
+import static dev.weft.ipc.internal.QueueDescriptor.SLOT_DELIVERIES;
 import static dev.weft.ipc.internal.QueueDescriptor.SLOT_LENGTH;
 import static dev.weft.ipc.internal.QueueDescriptor.SLOT_PAYLOAD;
 import static dev.weft.ipc.internal.QueueDescriptor.STATE_OFFSET;
@@ -48,6 +52,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -102,7 +107,8 @@ public final class QueueRing {
      *
      * Linearization points
      *   put: the CAS WRITING(L, me) -> FULL(L). take: the CAS READING(L, me) -> FREE(L + 1) (the
-     *   message belongs to the taker from there). A take that finds the slot at head FREE(L) or
+     *   message belongs to the taker from there); with acknowledgement ON_TASK_DONE the take keeps
+     *   READING(L, me) (held) and that CAS is the taskDone that acknowledges it. A take that finds the slot at head FREE(L) or
      *   WRITING(L) is empty at its read of the slot word; a put that finds an older lap at the tail
      *   is full at that read. taskDone: the CAS of the record. shutdown: the CAS of the state word.
      *
@@ -148,6 +154,18 @@ public final class QueueRing {
      *   audits (a live slot cannot: while its word stays put, every live slot stays in a window of
      *   three laps around it, and so does the median).
      *
+     * Acknowledgement ON_TASK_DONE
+     *   A take raises the slot's delivery count (release store, while it owns the slot) and returns
+     *   with the slot still READING(L, me); this process remembers the position (held, in take
+     *   order). taskDone() acknowledges the oldest held position, taskDone(Delivery) the given one:
+     *   one CAS READING(L, me) -> FREE(L + 1). The holder's death leaves READING(L, dead), which is
+     *   recovered exactly like a take that never returned (redelivered in its own slot, count kept),
+     *   except that a message whose count reached maxDeliveries is freed and counted deadLettered
+     *   instead. The ack CAS and the recoverer's takeover CAS are from the same word, so exactly one
+     *   wins: acknowledged (never redelivered) or redelivered (the late taskDone throws).
+     *   A held slot keeps producers from lapping it: unacknowledged messages count against the
+     *   capacity, and the oldest one bounds how far ahead the tail can go.
+     *
      * Revision notes
      *   Deviations from the reference design: commits are CAS (not stores) from the owner's exact
      *   word, so a process that was declared dead (its domain closed under it) fails its commit
@@ -190,6 +208,12 @@ public final class QueueRing {
     private final boolean joinable;
     private final boolean dropOnConsumerDeath;
     private final boolean syncOnCommit;
+    /** Acknowledgement ON_TASK_DONE: takes hold their slot until taskDone. */
+    private final boolean ackOnTaskDone;
+    /** Dead-letter limit of an ON_TASK_DONE queue (0: none). */
+    private final int maxDeliveries;
+    /** Positions this participant took and holds unacknowledged (ON_TASK_DONE), oldest first. */
+    private final ConcurrentLinkedDeque<Long> held = new ConcurrentLinkedDeque<>();
     private final int records;
     private final int recordOffset;
     /** Slots this participant holds as READING and must still put back (the tail was blocked). */
@@ -234,6 +258,8 @@ public final class QueueRing {
         this.joinable = (flags & FLAG_JOINABLE) != 0;
         this.dropOnConsumerDeath = (flags & FLAG_DROP_ON_CONSUMER_DEATH) != 0;
         this.syncOnCommit = (flags & FLAG_SYNC_ON_COMMIT) != 0;
+        this.ackOnTaskDone = (flags & FLAG_ACK_ON_TASK_DONE) != 0;
+        this.maxDeliveries = memory.getIntPlain(MAX_DELIVERIES_OFFSET);
         this.records = memory.getIntPlain(RECORDS_OFFSET);
         this.recordOffset = recordIndex < 0 ? -1 : recordOffset(recordIndex); // -1: a janitor-only instance
     }
@@ -253,6 +279,7 @@ public final class QueueRing {
         memory.setIntPlain(STRIDE_OFFSET, QueueDescriptor.stride(spec.maxMessageSize()));
         memory.setIntPlain(FLAGS_OFFSET, QueueDescriptor.flags(spec, joinable));
         memory.setIntPlain(RECORDS_OFFSET, records);
+        memory.setIntPlain(MAX_DELIVERIES_OFFSET, spec.maxDeliveries());
         memory.setIntVolatile(SLOTS_OFFSET_OFFSET, QueueDescriptor.slotsOffset(records));
     }
 
@@ -316,6 +343,26 @@ public final class QueueRing {
         return joinable;
     }
 
+    /** Whether takes hold their slot until taskDone (acknowledgement ON_TASK_DONE). */
+    public boolean acknowledgesOnTaskDone() {
+        return ackOnTaskDone;
+    }
+
+    /** The dead-letter limit (0: none). */
+    public int maxDeliveries() {
+        return maxDeliveries;
+    }
+
+    /** How many taken messages this process holds unacknowledged (ON_TASK_DONE). */
+    public int heldCount() {
+        return held.size();
+    }
+
+    /** Whether this process holds position {@code pos} unacknowledged (ON_TASK_DONE). */
+    public boolean holds(long pos) {
+        return held.contains(pos);
+    }
+
     public SharedMemory memory() {
         return memory;
     }
@@ -350,8 +397,12 @@ public final class QueueRing {
         }
     }
 
-    /** Throws if this ring was marked damaged. */
+    /**
+     * Throws if this ring was marked damaged: {@link dev.weft.ipc.IpcDamagedException} if its file
+     * was cut short, else {@link IllegalStateException} with the cause of the failed janitor pass.
+     */
     public void checkNotDamaged() {
+        memory.checkIntact();
         Throwable cause = damage;
         if (cause != null) {
             throw new IllegalStateException("queue '" + name + "' is damaged and can no longer be used in this process: "
@@ -394,6 +445,15 @@ public final class QueueRing {
      * @return {@code true} if committed; {@code false} on timeout or if {@code gate} refused
      */
     public boolean put(byte @Nullable [] array, int offset, @Nullable ByteBuffer buffer, int length,
+            boolean timed, long nanos, @Nullable Gate gate, OpenCheck open) throws InterruptedException {
+        try {
+            return putLoop(array, offset, buffer, length, timed, nanos, gate, open);
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
+        }
+    }
+
+    private boolean putLoop(byte @Nullable [] array, int offset, @Nullable ByteBuffer buffer, int length,
             boolean timed, long nanos, @Nullable Gate gate, OpenCheck open) throws InterruptedException {
         if (length > maxMessageSize) {
             throw new IllegalArgumentException("message of " + length + " bytes is longer than the maximum message size "
@@ -504,6 +564,7 @@ public final class QueueRing {
             }
         }
         memory.setIntPlain(slotOffset(pos) + SLOT_LENGTH, length);
+        memory.setIntPlain(slotOffset(pos) + SLOT_DELIVERIES, 0);
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("queue.put.copied");
         }
@@ -557,6 +618,14 @@ public final class QueueRing {
      *     {@link #returnClaimed} it), or -1 on timeout / when empty and not blocking
      */
     public long claimTake(boolean timed, long nanos, OpenCheck open) throws InterruptedException {
+        try {
+            return claimTakeLoop(timed, nanos, open);
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
+        }
+    }
+
+    private long claimTakeLoop(boolean timed, long nanos, OpenCheck open) throws InterruptedException {
         boolean blocking = !timed || nanos > 0;
         if (timed && nanos > UNTIMED_ABOVE_NANOS) {
             timed = false;
@@ -738,9 +807,21 @@ public final class QueueRing {
      *     then put back for another consumer)
      */
     public boolean commitTake(long pos, @Nullable Gate gate) {
+        return commitTakeCounted(pos, gate) > 0;
+    }
+
+    /**
+     * As {@link #commitTake}, returning the message's delivery count (1 on its first delivery), or
+     * 0 if {@code gate} refused. With acknowledgement ON_TASK_DONE the slot is not freed: this
+     * process holds it until {@link #taskDone()} or {@link #taskDone(long)}.
+     */
+    public int commitTakeCounted(long pos, @Nullable Gate gate) {
         if (gate != null && !gate.enter()) {
             returnClaimed(pos);
-            return false;
+            return 0;
+        }
+        if (ackOnTaskDone) {
+            return holdTaken(pos);
         }
         if (joinable && !addToOwnRecord(1)) {
             throw lostSlot(pos);
@@ -759,7 +840,24 @@ public final class QueueRing {
         if ((memory.getIntVolatile(NOT_FULL_OFFSET) & W) != 0) {
             signal(NOT_FULL_OFFSET);
         }
-        return true;
+        return 1;
+    }
+
+    /** ON_TASK_DONE: raises the delivery count of a claimed slot and keeps it, held; returns the count. */
+    private int holdTaken(long pos) {
+        int off = slotOffset(pos);
+        int previous = memory.getIntPlain(off + SLOT_DELIVERIES);
+        // NOTE: a count outside [0, MAX) can only come from damage; it is clamped, never trusted.
+        int deliveries = previous < 0 ? 1 : previous == Integer.MAX_VALUE ? previous : previous + 1;
+        memory.setIntRelease(off + SLOT_DELIVERIES, deliveries); // read by a recoverer after its takeover CAS
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach("queue.ack.counted");
+        }
+        if (memory.getLongVolatile(off) != slotWord(lapOf(pos), READING, token)) {
+            throw lostSlot(pos);
+        }
+        held.addLast(pos);
+        return deliveries;
     }
 
     /**
@@ -964,14 +1062,27 @@ public final class QueueRing {
     public QueueStats stats() {
         return new QueueStats(memory.getLongVolatile(TOMBSTONES_OFFSET), memory.getLongVolatile(REDELIVERIES_OFFSET),
                 memory.getLongVolatile(DISCARDED_OFFSET), memory.getLongVolatile(ABANDONED_OFFSET),
-                memory.getLongVolatile(QUARANTINED_OFFSET));
+                memory.getLongVolatile(QUARANTINED_OFFSET), memory.getLongVolatile(DEAD_LETTERED_OFFSET));
     }
 
     // ---- joinable ----------------------------------------------------------------------------
 
-    /** Marks one task done: this participant's, else another live participant's. */
+    /**
+     * Marks one task done: this participant's, else another live participant's. With
+     * acknowledgement ON_TASK_DONE: acknowledges the oldest message this participant holds.
+     */
     public void taskDone() {
         checkNotDamaged();
+        if (ackOnTaskDone) {
+            Long pos = held.pollFirst();
+            if (pos == null) {
+                throw new IllegalStateException("taskDone() called with no unacknowledged message of queue '" + name
+                        + "' held by this process (acknowledgement ON_TASK_DONE: taskDone() acknowledges the oldest "
+                        + "message this process took and has not acknowledged; 0 are held)");
+            }
+            acknowledge(pos);
+            return;
+        }
         int hw = highWater();
         for (int r = -1; r < hw; r++) {
             int off = r < 0 ? recordOffset : recordOffset(r);
@@ -996,8 +1107,51 @@ public final class QueueRing {
                 + "' (by this process or another live one)");
     }
 
+    /**
+     * ON_TASK_DONE: acknowledges the held message at {@code pos}.
+     *
+     * @return {@code false} if this process does not hold it (already acknowledged)
+     */
+    public boolean taskDone(long pos) {
+        checkNotDamaged();
+        if (!held.remove(pos)) {
+            return false;
+        }
+        acknowledge(pos);
+        return true;
+    }
+
+    /** Frees a held slot: the acknowledgement (one CAS from this participant's exact word). */
+    private void acknowledge(long pos) {
+        int off = slotOffset(pos);
+        int lap = lapOf(pos);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach("queue.ack.before");
+        }
+        if (!memory.casLong(off, slotWord(lap, READING, token), slotWord(lap + 1, FREE, 0))) {
+            throw new IllegalStateException("queue '" + name + "': the message taken at position " + pos + " was "
+                    + "redelivered before its taskDone: another process found this participant dead (was its domain "
+                    + "closed?) and took the message back; slot now " + QueueDescriptor.describeSlotWord(memory.getLongVolatile(off)));
+        }
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach("queue.ack.freed");
+        }
+        if ((memory.getIntVolatile(NOT_FULL_OFFSET) & W) != 0) {
+            signal(NOT_FULL_OFFSET);
+        }
+        signalAll(JOIN_WORD_OFFSET);
+    }
+
     /** Waits until every task is done; see {@code IpcJoinableQueue.join}. */
     public boolean join(boolean timed, long nanos, OpenCheck open) throws InterruptedException {
+        try {
+            return joinLoop(timed, nanos, open);
+        } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
+            throw memory.damagedBy(e);
+        }
+    }
+
+    private boolean joinLoop(boolean timed, long nanos, OpenCheck open) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -1125,6 +1279,15 @@ public final class QueueRing {
         }
         janitorLock.lock();
         try {
+            if (!memory.checkFileIntact()) { // one stat: a file cut short is found without a fault
+                try {
+                    memory.checkIntact();
+                } catch (RuntimeException e) {
+                    janitorFailed(e);
+                }
+                wakeSleepersWithoutTouching();
+                return false;
+            }
             boolean any = retryPending();
             int hw = highWater();
             for (int r = 0; r < hw; r++) {
@@ -1153,6 +1316,17 @@ public final class QueueRing {
         } finally {
             janitorLock.unlock();
         }
+    }
+
+    /**
+     * Wakes every sleeper on this ring's event counts without reading or writing the mapping (a
+     * futex wake on the address, which a cut page only makes fail), so that blocked calls re-check
+     * and find the ring damaged at once rather than at the end of their slice.
+     */
+    private void wakeSleepersWithoutTouching() {
+        Waiter.wakeAllSleepers(memory, NOT_EMPTY_OFFSET);
+        Waiter.wakeAllSleepers(memory, NOT_FULL_OFFSET);
+        Waiter.wakeAllSleepers(memory, JOIN_WORD_OFFSET);
     }
 
     /** Records, counts and reports a failed janitor pass, and marks this ring damaged. */
@@ -1320,6 +1494,19 @@ public final class QueueRing {
             if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
                 memory.getAndAddLong(QUARANTINED_OFFSET, 1);
                 RecoveryEvent.emit(what(), memory, RecoveryEvent.SLOT_QUARANTINED, "");
+                signal(NOT_FULL_OFFSET);
+                signalAll(JOIN_WORD_OFFSET);
+            }
+            return true;
+        }
+        if (dropAllowed && ackOnTaskDone && maxDeliveries > 0 && length != TOMBSTONE
+                && memory.getIntPlain(off + SLOT_DELIVERIES) >= maxDeliveries) {
+            // Delivered maxDeliveries times and its holder died again: dead-lettered, not put back.
+            if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
+                memory.getAndAddLong(DEAD_LETTERED_OFFSET, 1);
+                if (CrashPoints.ENABLED) {
+                    CrashPoints.reach("queue.deadLetter.freed");
+                }
                 signal(NOT_FULL_OFFSET);
                 signalAll(JOIN_WORD_OFFSET);
             }
@@ -1640,9 +1827,9 @@ public final class QueueRing {
     @Override
     public String toString() {
         Throwable cause = damage;
-        if (cause != null) { // its memory may fault: show nothing from it
+        if (cause != null || memory.isDamaged()) { // its memory may fault: show nothing from it
             return "IpcQueue[" + name + ", capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
-                    + ", DAMAGED: " + cause + "]";
+                    + ", DAMAGED: " + (cause != null ? cause : "file cut short") + "]";
         }
         int s = getStateVolatile();
         QueueStats st = stats();

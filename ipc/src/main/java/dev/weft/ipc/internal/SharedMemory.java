@@ -1,5 +1,6 @@
 package dev.weft.ipc.internal;
 
+import dev.weft.ipc.IpcDamagedException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,8 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.nio.file.StandardOpenOption;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +43,30 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The mapping is never shrunk: nobody in Weft truncates a mapped file, because a peer touching
  * the cut range would receive {@code SIGBUS}.
+ *
+ * <h2>Damage: a file cut short while mapped</h2>
+ * Anybody with write access can still truncate the file. An access to a page past the new end of
+ * the file then faults ({@code SIGBUS}). HotSpot turns the fault of a guarded access (every plain,
+ * volatile or bulk access, and every access in compiled code) into an {@link InternalError},
+ * raised at once by the interpreter and at the next safepoint poll by compiled code; but an atomic
+ * read-modify-write (CAS, get-and-add) run by the interpreter is not guarded, and its fault kills
+ * the JVM. So:
+ * <ul>
+ *   <li>every read-modify-write first reads the last word of the mapping ({@link #probe()}): a
+ *       guarded read that faults if the file was cut anywhere below the mapped length, so the
+ *       atomic access is never the first to touch a cut page;</li>
+ *   <li>every accessor turns an {@link InternalError} into {@link IpcDamagedException} (naming the
+ *       file, the mapped length and the file's size now) and marks the mapping damaged;</li>
+ *   <li>once damaged, every accessor throws {@link IpcDamagedException} before touching the
+ *       mapping; {@link #checkFileIntact()} (one {@code stat}, run by the queue janitor on every
+ *       pass) marks it damaged without a fault, which also ends the waits of blocked takes.</li>
+ * </ul>
+ * What remains: a truncation that lands between the probe and the atomic access of an
+ * interpreted thread still faults in the atomic access (a window of a few instructions), and in
+ * compiled code the {@link InternalError} of a fault may be raised after the accessor returned (at
+ * the next safepoint poll, possibly in the caller), in which case that one call fails with the
+ * JVM's error rather than ours and its loads may have read zeros; the mapping is marked damaged at
+ * the next accessor that faults or at the janitor's next check.
  */
 public final class SharedMemory {
 
@@ -46,14 +74,26 @@ public final class SharedMemory {
     private final Path path;
     private final int length;
     private final MappingScope scope;
+    /** Where this mapping starts in the file (non-zero for slices). */
+    private final int fileOffset;
+    /** The file's identity when mapped ({@code BasicFileAttributes.fileKey()}), or {@code null}. */
+    private final @Nullable Object fileKey;
+    /** Offset of the last {@code long} of the mapping, read by {@link #probe()}. */
+    private final int probeOffset;
+    /** Why the mapping can no longer be used, or {@code null}; set once (a benign race keeps one of several). */
+    private volatile @Nullable IpcDamagedException damage;
     /** Native address for the futex back-end, computed lazily; 0 when not yet known. */
     private long address;
 
-    private SharedMemory(MappedByteBuffer buffer, Path path, int length, MappingScope scope) {
+    private SharedMemory(MappedByteBuffer buffer, Path path, int length, MappingScope scope, int fileOffset,
+            @Nullable Object fileKey) {
         this.buffer = buffer;
         this.path = path;
         this.length = length;
         this.scope = scope;
+        this.fileOffset = fileOffset;
+        this.fileKey = fileKey;
+        this.probeOffset = Math.max(0, (length - Long.BYTES) & ~(Long.BYTES - 1));
     }
 
     /**
@@ -93,7 +133,7 @@ public final class SharedMemory {
             throw new IOException("mapping of " + path + " is not 8-byte aligned: offset "
                     + buffer.alignmentOffset(0, 8));
         }
-        return new SharedMemory(buffer, path, length, scope);
+        return new SharedMemory(buffer, path, length, scope, 0, fileKey);
     }
 
     /**
@@ -112,7 +152,7 @@ public final class SharedMemory {
         }
         MappedByteBuffer view = buffer.slice(offset, length);
         view.order(ByteOrder.nativeOrder());
-        return new SharedMemory(view, path, length, scope);
+        return new SharedMemory(view, path, length, scope, fileOffset + offset, fileKey);
     }
 
     /** The mapped file. */
@@ -141,6 +181,107 @@ public final class SharedMemory {
                     + "this process", e);
         }
         return e;
+    }
+
+    // ---- damage ------------------------------------------------------------------------------
+
+    /** Whether this mapping was found damaged (its file cut short): every access now throws {@link IpcDamagedException}. */
+    public boolean isDamaged() {
+        return damage != null;
+    }
+
+    /** Throws {@link IpcDamagedException} if this mapping was found damaged; else nothing. */
+    public void checkIntact() {
+        IpcDamagedException d = damage;
+        if (d != null) {
+            throw new IpcDamagedException(d.file(), d.expectedLength(), d.actualLength(), d.getMessage(), d);
+        }
+    }
+
+    /**
+     * Checks the size of the mapped file (one {@code stat} of its path, if the path still names the
+     * same file) and marks this mapping damaged if the file no longer covers it. Never touches the
+     * mapping.
+     *
+     * @return {@code false} if the mapping is damaged
+     */
+    public boolean checkFileIntact() {
+        if (damage != null) {
+            return false;
+        }
+        long size = fileSize();
+        if (size >= 0 && size < (long) fileOffset + length) {
+            damaged(null);
+            return false;
+        }
+        return true;
+    }
+
+    /** The size of the mapped file now, or -1 if unknown (the path was removed or names another file). */
+    private long fileSize() {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (fileKey != null && !Objects.equals(fileKey, attrs.fileKey())) {
+                return -1;
+            }
+            return attrs.size();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Marks this mapping damaged after {@code fault}, an {@link InternalError} the JVM raised for an
+     * access to it that was delivered outside the accessor (compiled code raises it at the next
+     * safepoint poll), and returns the exception to throw instead.
+     *
+     * @throws InternalError {@code fault} itself if the file still covers the mapping (the fault
+     *     may have been in another mapping)
+     */
+    public IpcDamagedException damagedBy(InternalError fault) {
+        IpcDamagedException d = damage;
+        if (d != null) {
+            return new IpcDamagedException(d.file(), d.expectedLength(), d.actualLength(), d.getMessage(), fault);
+        }
+        long size = fileSize();
+        if (size < 0 || size >= (long) fileOffset + length) {
+            throw fault; // this file still covers the mapping: the fault was not (provably) in it
+        }
+        return damaged(fault);
+    }
+
+    /**
+     * Marks this mapping damaged and returns the exception saying so, for a fault ({@code cause})
+     * or a file found short ({@code cause} null).
+     */
+    private IpcDamagedException damaged(@Nullable Throwable cause) {
+        long needed = (long) fileOffset + length;
+        long size = fileSize();
+        String message;
+        if (size >= 0 && size < needed) {
+            message = path + ": the file is damaged: expected at least " + needed + " bytes but the file has " + size
+                    + " bytes (it was truncated while mapped); this object can no longer be used in this process "
+                    + "(other objects of the domain are not affected)";
+        } else {
+            message = path + ": a fault occurred in the mapping of the file (expected at least " + needed
+                    + " bytes; the file has " + (size < 0 ? "an unknown size" : size + " bytes")
+                    + ": it was truncated and extended again, or its storage failed); this object can no longer be "
+                    + "used in this process (other objects of the domain are not affected)";
+        }
+        IpcDamagedException d = new IpcDamagedException(path, needed, size, message, cause);
+        if (damage == null) {
+            damage = d; // NOTE: benign race: concurrent faults each describe the same damage
+        }
+        return d;
+    }
+
+    /**
+     * Reads the last word of the mapping: a guarded access, which faults (an
+     * {@link InternalError}, never a crash) if the file was cut anywhere below the mapped length.
+     * Run before each atomic read-modify-write, whose own fault the interpreter does not guard.
+     */
+    private void probe() {
+        long ignored = (long) LONG.get(buffer, probeOffset);
     }
 
     /** The mapped buffer (for the futex binding, which needs its native address). */
@@ -172,82 +313,112 @@ public final class SharedMemory {
 
     /** Reads the {@code int} at {@code offset} (plain). */
     public int getIntPlain(int offset) {
+        checkIntact();
         try {
             return (int) INT.get(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads the {@code int} at {@code offset} (volatile). */
     public int getIntVolatile(int offset) {
+        checkIntact();
         try {
             return (int) INT.getVolatile(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads the {@code int} at {@code offset} (acquire). */
     public int getIntAcquire(int offset) {
+        checkIntact();
         try {
             return (int) INT.getAcquire(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code int} at {@code offset} (plain). */
     public void setIntPlain(int offset, int value) {
+        checkIntact();
         try {
             INT.set(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code int} at {@code offset} (release). */
     public void setIntRelease(int offset, int value) {
+        checkIntact();
         try {
             INT.setRelease(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code int} at {@code offset} (volatile). */
     public void setIntVolatile(int offset, int value) {
+        checkIntact();
         try {
             INT.setVolatile(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Sets the {@code int} at {@code offset} to {@code value} if it holds {@code expected}, atomically (volatile); returns whether it did. */
     public boolean casInt(int offset, int expected, int value) {
+        checkIntact();
         try {
+            probe();
             return INT.compareAndSet(buffer, offset, expected, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Sets the {@code int} at {@code offset} to {@code value} atomically (volatile) and returns the previous value. */
     public int getAndSetInt(int offset, int value) {
+        checkIntact();
         try {
+            probe();
             return (int) INT.getAndSet(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** ANDs the {@code int} at {@code offset} with {@code mask} atomically (volatile) and returns the previous value. */
     public int getAndBitwiseAndInt(int offset, int mask) {
+        checkIntact();
         try {
+            probe();
             return (int) INT.getAndBitwiseAnd(buffer, offset, mask);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
@@ -255,100 +426,136 @@ public final class SharedMemory {
 
     /** Reads the {@code long} at {@code offset} (plain). */
     public long getLongPlain(int offset) {
+        checkIntact();
         try {
             return (long) LONG.get(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads the {@code long} at {@code offset} (volatile). */
     public long getLongVolatile(int offset) {
+        checkIntact();
         try {
             return (long) LONG.getVolatile(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads the {@code long} at {@code offset} (acquire). */
     public long getLongAcquire(int offset) {
+        checkIntact();
         try {
             return (long) LONG.getAcquire(buffer, offset);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code long} at {@code offset} (plain). */
     public void setLongPlain(int offset, long value) {
+        checkIntact();
         try {
             LONG.set(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code long} at {@code offset} (volatile). */
     public void setLongVolatile(int offset, long value) {
+        checkIntact();
         try {
             LONG.setVolatile(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code value} to the {@code long} at {@code offset} (release). */
     public void setLongRelease(int offset, long value) {
+        checkIntact();
         try {
             LONG.setRelease(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Sets the {@code long} at {@code offset} to {@code value} if it holds {@code expected}, atomically (volatile); returns whether it did. */
     public boolean casLong(int offset, long expected, long value) {
+        checkIntact();
         try {
+            probe();
             return LONG.compareAndSet(buffer, offset, expected, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Adds {@code delta} to the {@code long} at {@code offset} atomically (volatile) and returns the previous value. */
     public long getAndAddLong(int offset, long delta) {
+        checkIntact();
         try {
+            probe();
             return (long) LONG.getAndAdd(buffer, offset, delta);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Sets the {@code long} at {@code offset} to {@code value} atomically (volatile) and returns the previous value. */
     public long getAndSetLong(int offset, long value) {
+        checkIntact();
         try {
+            probe();
             return (long) LONG.getAndSet(buffer, offset, value);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads {@code dst.length} bytes at {@code offset} (plain). */
     public void getBytes(int offset, byte[] dst) {
+        checkIntact();
         try {
             buffer.get(offset, dst);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Reads {@code length} bytes at {@code offset} into {@code dst[dstOffset ...]} (plain). */
     public void getBytes(int offset, byte[] dst, int dstOffset, int length) {
+        checkIntact();
         try {
             buffer.get(offset, dst, dstOffset, length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
@@ -357,21 +564,27 @@ public final class SharedMemory {
      * the position by {@code length} (plain).
      */
     public void getBytes(int offset, ByteBuffer dst, int length) {
+        checkIntact();
         try {
             int position = dst.position();
             dst.put(position, buffer, offset, length);
             dst.position(position + length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Writes {@code src[srcOffset ... srcOffset + length)} at {@code offset} (plain). */
     public void putBytes(int offset, byte[] src, int srcOffset, int length) {
+        checkIntact();
         try {
             buffer.put(offset, src, srcOffset, length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
@@ -380,19 +593,25 @@ public final class SharedMemory {
      * {@code offset} (plain); the position of {@code src} is not changed.
      */
     public void putBytes(int offset, ByteBuffer src, int srcIndex, int length) {
+        checkIntact();
         try {
             buffer.put(offset, src, srcIndex, length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
     /** Copies {@code length} bytes from {@code from} to {@code to} in this mapping; the ranges must not overlap. */
     public void copyBytes(int from, int to, int length) {
+        checkIntact();
         try {
             buffer.put(to, buffer, from, length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
@@ -401,10 +620,13 @@ public final class SharedMemory {
      * without a copy while the range cannot change).
      */
     public ByteBuffer readOnlyView(int offset, int length) {
+        checkIntact();
         try {
             return buffer.slice(offset, length).asReadOnlyBuffer();
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 
@@ -413,10 +635,13 @@ public final class SharedMemory {
      * on a disk-backed file.
      */
     public void force(int offset, int length) {
+        checkIntact();
         try {
             buffer.force(offset, length);
         } catch (IllegalStateException e) {
             throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
         }
     }
 

@@ -3,8 +3,8 @@ package dev.weft.ipc.queue;
 import java.util.Objects;
 
 /**
- * The creation parameters of a queue: capacity, maximum message size, and what happens to the
- * messages of dead consumers. Immutable; build with {@link #of(int, int)} or {@link #builder()}.
+ * The creation parameters of a queue: capacity, maximum message size, when a taken message counts
+ * as delivered, and what happens to the messages of dead consumers. Immutable; build with {@link #of(int, int)} or {@link #builder()}.
  *
  * <p>The first process to open a queue creates it with these parameters, which are stored in the
  * queue's file. Every later opener must ask for the same parameters; a mismatch is reported with
@@ -31,12 +31,43 @@ public final class QueueSpec {
     private final int maxMessageSize;
     private final boolean redeliverOnConsumerDeath;
     private final boolean syncOnCommit;
+    private final Acknowledgement acknowledgement;
+    private final int maxDeliveries;
+
+    /**
+     * When a message taken from a joinable queue stops being its consumer's responsibility to
+     * return: the delivery guarantee across consumer deaths. Chosen when the queue is created and
+     * recorded in its file.
+     *
+     * @since 0.1
+     */
+    public enum Acknowledgement {
+        /**
+         * A message is delivered when the take that claimed it returns (the default): a consumer
+         * that dies before its take returns has its message redelivered, one that dies after has
+         * consumed it (at-most-once from there on; a joinable queue counts its unfinished tasks
+         * as abandoned).
+         */
+        ON_TAKE,
+        /**
+         * A message stays owned by the consumer that took it until that consumer calls
+         * {@link IpcJoinableQueue#taskDone()} (or {@link IpcJoinableQueue#taskDone(Delivery)}) for
+         * it: if the consumer's process dies (or closes its domain) first, the message is
+         * redelivered to another consumer, with its {@linkplain Delivery#deliveryCount() delivery
+         * count} raised, or dead-lettered after {@link #maxDeliveries()} deliveries
+         * (at-least-once until {@code taskDone}). Only for joinable queues. The held message keeps
+         * its slot until then (see {@link IpcJoinableQueue}).
+         */
+        ON_TASK_DONE
+    }
 
     private QueueSpec(Builder b) {
         this.capacity = b.capacity;
         this.maxMessageSize = b.maxMessageSize;
         this.redeliverOnConsumerDeath = b.redeliverOnConsumerDeath;
         this.syncOnCommit = b.syncOnCommit;
+        this.acknowledgement = b.acknowledgement;
+        this.maxDeliveries = b.maxDeliveries;
     }
 
     /**
@@ -101,21 +132,48 @@ public final class QueueSpec {
         return syncOnCommit;
     }
 
+    /**
+     * When a taken message counts as delivered: at the take ({@link Acknowledgement#ON_TAKE}, the
+     * default) or at its {@code taskDone} ({@link Acknowledgement#ON_TASK_DONE}).
+     *
+     * @return the acknowledgement mode
+     */
+    public Acknowledgement acknowledgement() {
+        return acknowledgement;
+    }
+
+    /**
+     * With {@link Acknowledgement#ON_TASK_DONE}: how many times a message may be delivered before
+     * it is dead-lettered instead of delivered again. When a consumer dies holding a message that
+     * has been delivered this many times, the message is removed and counted in
+     * {@link QueueStats#deadLettered()} (a message that kills every consumer it reaches stops
+     * there). 0, the default, means no limit.
+     *
+     * @return the limit, or 0 for none
+     */
+    public int maxDeliveries() {
+        return maxDeliveries;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof QueueSpec s && s.capacity == capacity && s.maxMessageSize == maxMessageSize
-                && s.redeliverOnConsumerDeath == redeliverOnConsumerDeath && s.syncOnCommit == syncOnCommit;
+                && s.redeliverOnConsumerDeath == redeliverOnConsumerDeath && s.syncOnCommit == syncOnCommit
+                && s.acknowledgement == acknowledgement && s.maxDeliveries == maxDeliveries;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(capacity, maxMessageSize, redeliverOnConsumerDeath, syncOnCommit);
+        return Objects.hash(capacity, maxMessageSize, redeliverOnConsumerDeath, syncOnCommit, acknowledgement,
+                maxDeliveries);
     }
 
     @Override
     public String toString() {
         return "QueueSpec[capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
-                + ", redeliverOnConsumerDeath=" + redeliverOnConsumerDeath + ", syncOnCommit=" + syncOnCommit + "]";
+                + ", redeliverOnConsumerDeath=" + redeliverOnConsumerDeath + ", syncOnCommit=" + syncOnCommit
+                + ", acknowledgement=" + acknowledgement
+                + (acknowledgement == Acknowledgement.ON_TASK_DONE ? ", maxDeliveries=" + maxDeliveries : "") + "]";
     }
 
     /** Builds a {@link QueueSpec}; not thread-safe. */
@@ -124,6 +182,8 @@ public final class QueueSpec {
         private int maxMessageSize = -1;
         private boolean redeliverOnConsumerDeath = true;
         private boolean syncOnCommit;
+        private Acknowledgement acknowledgement = Acknowledgement.ON_TAKE;
+        private int maxDeliveries;
 
         private Builder() {}
 
@@ -185,15 +245,54 @@ public final class QueueSpec {
         }
 
         /**
+         * Sets when a taken message counts as delivered (default {@link Acknowledgement#ON_TAKE}).
+         * {@link Acknowledgement#ON_TASK_DONE} is for joinable queues only (opening a plain queue
+         * with it fails) and needs redelivery on consumer death.
+         *
+         * @param acknowledgement the mode
+         * @return this builder
+         */
+        public Builder acknowledgement(Acknowledgement acknowledgement) {
+            this.acknowledgement = Objects.requireNonNull(acknowledgement, "acknowledgement");
+            return this;
+        }
+
+        /**
+         * Sets the dead-letter limit of an {@link Acknowledgement#ON_TASK_DONE} queue (see
+         * {@link QueueSpec#maxDeliveries()}); 0, the default, for none.
+         *
+         * @param maxDeliveries from 0 to {@link Integer#MAX_VALUE}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxDeliveries(int maxDeliveries) {
+            if (maxDeliveries < 0) {
+                throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, was " + maxDeliveries);
+            }
+            this.maxDeliveries = maxDeliveries;
+            return this;
+        }
+
+        /**
          * Builds the spec.
          *
          * @return the spec
-         * @throws IllegalStateException if the capacity or the maximum message size was not set
+         * @throws IllegalStateException if the capacity or the maximum message size was not set, if
+         *     {@link Acknowledgement#ON_TASK_DONE} was asked without redelivery on consumer death, or
+         *     if a delivery limit was set without {@link Acknowledgement#ON_TASK_DONE}
          */
         public QueueSpec build() {
             if (capacity < 0 || maxMessageSize < 0) {
                 throw new IllegalStateException("capacity and maxMessageSize must be set, were "
                         + (capacity < 0 ? "unset" : capacity) + " and " + (maxMessageSize < 0 ? "unset" : maxMessageSize));
+            }
+            if (acknowledgement == Acknowledgement.ON_TASK_DONE && !redeliverOnConsumerDeath) {
+                throw new IllegalStateException("acknowledgement ON_TASK_DONE redelivers the messages of dead consumers:"
+                        + " redeliverOnConsumerDeath expected true but was false");
+            }
+            if (maxDeliveries != 0 && acknowledgement != Acknowledgement.ON_TASK_DONE) {
+                throw new IllegalStateException("maxDeliveries applies to acknowledgement ON_TASK_DONE only, was set to "
+                        + maxDeliveries + " with acknowledgement " + acknowledgement);
             }
             return new QueueSpec(this);
         }

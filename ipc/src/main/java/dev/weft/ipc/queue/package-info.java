@@ -27,7 +27,12 @@
  *       once even if the process that redelivers it is killed too. A consumer killed after its take
  *       completed, but before its application used the message, has consumed it: as with any queue,
  *       processing is at-most-once past that point (a joinable queue's {@code join()} stops waiting
- *       for it, see {@link dev.weft.ipc.queue.IpcJoinableQueue}).</li>
+ *       for it, see {@link dev.weft.ipc.queue.IpcJoinableQueue}). A joinable queue created with
+ *       {@link dev.weft.ipc.queue.QueueSpec.Acknowledgement#ON_TASK_DONE} moves that point to
+ *       {@code taskDone}: a message whose consumer dies before acknowledging it is delivered
+ *       again, with its {@linkplain dev.weft.ipc.queue.Delivery#deliveryCount() delivery count},
+ *       or dead-lettered after {@link dev.weft.ipc.queue.QueueSpec#maxDeliveries()}
+ *       deliveries.</li>
  *   <li><b>Never against the living:</b> a process that is alive, however long it is stopped or
  *       slow, is never robbed of a slot: death is proved with the domain's OS file locks, never
  *       inferred from time. A stopped producer or consumer can hold up the queue at its position
@@ -69,11 +74,13 @@
  *       queue handle, or on a queue whose domain is closed, throw
  *       {@link java.lang.IllegalStateException}; threads of this process blocked on the handle
  *       wake and throw it.</li>
- *   <li><b>Damaged queue:</b> if this process can no longer access a queue's memory (its file
- *       was truncated, for instance), its crash recovery fails; the queue is then marked damaged in
- *       this process and every operation on its handles throws
- *       {@link java.lang.IllegalStateException} with the failure as its cause (threads blocked on it
- *       throw within a liveness slice). Other queues are not affected.</li>
+ *   <li><b>Damaged queue:</b> if a queue's file is cut short while mapped (truncated by another
+ *       process, say), every operation on its handles in this process throws
+ *       {@link dev.weft.ipc.IpcDamagedException}, naming the file and its sizes (threads blocked on
+ *       it throw within a liveness slice). If its crash recovery fails for another reason, the
+ *       queue is marked damaged the same way and its operations throw
+ *       {@link java.lang.IllegalStateException} with the failure as its cause. Other queues are not
+ *       affected.</li>
  * </ul>
  *
  * <h2 id="memory">Memory consistency</h2>

@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * pingpong E_PING E_PONG N                         -> PONGED N (answer N pings: await ping, clear, set pong)
  * hold                                             -> HOLDING, then parks forever
  * exit                                             -> exits 0
- * qopen Q CAP MAX plain|joinable                   -> OPENED (the queue commands below need it)
+ * qopen Q CAP MAX plain|joinable|ack [MAXDELIV]    -> OPENED (the queue commands below need it; ack:
+ *                                                     joinable, acknowledgement ON_TASK_DONE)
+ * qtaked Q                                         -> GOTD P SEQ DELIVERYCOUNT (takeDelivery, verified)
  * qput Q P SEQ SIZE | qoffer Q P SEQ SIZE MS       -> PUT P SEQ | FULL elapsedMs
  * qproduce Q P N SIZE                              -> PRODUCED P N (sequence numbers 0 .. N-1)
  * qtake Q | qpoll Q MS                             -> GOT P SEQ | NONE elapsedMs (message verified)
@@ -41,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
  * bg COMMAND...                                    -> runs COMMAND on a new thread (answers later)
  * resume POINT                                     -> RESUMED (a crash point armed "pause")
+ * dopen | dop | duntil | dtake | dexit             -> see DamageCommands (objects whose file is truncated)
+ * soakproduce | soakconsume | soaklock             -> see SoakCommands (the chaos soak; run until killed)
  * </pre>
  * A queue command that fails answers {@code ERROR <exception class> <message>}.
  */
@@ -117,7 +121,7 @@ public final class ChildMain {
                 CrashPoints.resume(w[1]);
                 say("RESUMED");
             }
-            case "qopen", "qput", "qoffer", "qproduce", "qtake", "qpoll", "qconsume", "qchaos", "qtaskdone", "qjoin",
+            case "qopen", "qput", "qoffer", "qproduce", "qtake", "qtaked", "qpoll", "qconsume", "qchaos", "qtaskdone", "qjoin",
                     "qstats", "qshutdown" -> {
                 try {
                     say(QueueCommands.run(domain, w));
@@ -125,6 +129,8 @@ public final class ChildMain {
                     say("ERROR " + e.getClass().getSimpleName() + " " + e.getMessage());
                 }
             }
+            case "dopen", "dop", "duntil", "dtake", "dexit" -> DamageCommands.run(domain, w);
+            case "soakproduce", "soakconsume", "soaklock" -> SoakCommands.run(domain, w);
             case "exit" -> {
                 domain.close();
                 System.exit(0);

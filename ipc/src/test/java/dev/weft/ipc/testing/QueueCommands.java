@@ -3,6 +3,8 @@ package dev.weft.ipc.testing;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.queue.Delivery;
+import dev.weft.ipc.queue.QueueSpec;
 import dev.weft.ipc.queue.QueueStats;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -27,7 +29,13 @@ final class QueueCommands {
         if (w[0].equals("qopen")) {
             int capacity = Integer.parseInt(w[2]);
             int max = Integer.parseInt(w[3]);
-            IpcQueue q = w[4].equals("joinable") ? domain.joinableQueue(w[1], capacity, max) : domain.queue(w[1], capacity, max);
+            IpcQueue q = switch (w[4]) {
+                case "joinable" -> domain.joinableQueue(w[1], capacity, max);
+                case "ack" -> domain.joinableQueue(w[1], QueueSpec.builder().capacity(capacity).maxMessageSize(max)
+                        .acknowledgement(QueueSpec.Acknowledgement.ON_TASK_DONE)
+                        .maxDeliveries(w.length > 5 ? Integer.parseInt(w[5]) : 0).build());
+                default -> domain.queue(w[1], capacity, max);
+            };
             QUEUES.put(w[1], q);
             return "OPENED";
         }
@@ -73,6 +81,11 @@ final class QueueCommands {
             case "qchaos" -> {
                 chaos(q, Integer.parseInt(w[2]), Long.parseLong(w[3]));
                 return "unreachable";
+            }
+            case "qtaked" -> {
+                Delivery<byte[]> d = ((IpcJoinableQueue) q).takeDelivery();
+                long id = QueueMessages.verify(d.message());
+                return "GOTD " + QueueMessages.producer(id) + " " + QueueMessages.seq(id) + " " + d.deliveryCount();
             }
             case "qtaskdone" -> {
                 ((IpcJoinableQueue) q).taskDone();

@@ -71,6 +71,26 @@ final class QueueMappings {
         return new Pair(a, b);
     }
 
+    /**
+     * A fresh, empty joinable queue with acknowledgement ON_TASK_DONE, whose participant {@code a}
+     * has the token {@code tokenA} (e.g. {@link TwoMappings#DEAD_TOKEN}: a process that the other
+     * participant finds dead while it still runs, as when its domain was closed under it).
+     */
+    static Pair newAckQueue(int capacity, int tokenA) {
+        int slot = Math.floorMod(NEXT.getAndIncrement(), SLOTS);
+        SharedMemory memA = A.slice(slot * SLOT_BYTES, SLOT_BYTES);
+        SharedMemory memB = B.slice(slot * SLOT_BYTES, SLOT_BYTES);
+        memA.putBytes(0, ZEROS, 0, SLOT_BYTES);
+        QueueSpec spec = QueueSpec.builder().capacity(capacity).maxMessageSize(MAX_MESSAGE)
+                .acknowledgement(QueueSpec.Acknowledgement.ON_TASK_DONE).build();
+        QueueRing.format(memA, spec, true, RECORDS);
+        QueueRing a = QueueRing.attach("q", memA, TwoMappings.liveness(tokenA), TwoMappings.WAITER,
+                TwoMappings.SLICE_NANOS);
+        QueueRing b = QueueRing.attach("q", memB, TwoMappings.liveness(TwoMappings.TOKEN_B), TwoMappings.WAITER,
+                TwoMappings.SLICE_NANOS);
+        return new Pair(a, b);
+    }
+
     /** Puts a one-byte message without waiting; {@code true} if put. */
     static boolean offer(QueueRing ring, int value) {
         try {
