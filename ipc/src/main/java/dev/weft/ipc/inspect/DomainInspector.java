@@ -328,13 +328,15 @@ public final class DomainInspector {
         }
         String shutdown = (state & QueueDescriptor.SHUTDOWN) == 0 ? null
                 : immediate ? "shutdown (immediate)" : "shutdown";
-        return new QueueInfo(name, image.file, joinable, capacity, max,
+        int maxDeliveries = control.getInt(QueueDescriptor.MAX_DELIVERIES_OFFSET);
+        return new QueueInfo(name, image.file, joinable, QueueDescriptor.acknowledgement(flags).name(), maxDeliveries,
+                capacity, max,
                 (flags & QueueDescriptor.FLAG_DROP_ON_CONSUMER_DEATH) == 0,
                 (flags & QueueDescriptor.FLAG_SYNC_ON_COMMIT) != 0, depth, writing, joinable ? unfinished : 0,
                 shutdown, control.getLong(QueueDescriptor.TOMBSTONES_OFFSET),
                 control.getLong(QueueDescriptor.REDELIVERIES_OFFSET), control.getLong(QueueDescriptor.DISCARDED_OFFSET),
                 control.getLong(QueueDescriptor.ABANDONED_OFFSET), control.getLong(QueueDescriptor.QUARANTINED_OFFSET),
-                parts);
+                control.getLong(QueueDescriptor.DEAD_LETTERED_OFFSET), parts);
     }
 
     // ---- reading files ---------------------------------------------------------------------
@@ -411,15 +413,16 @@ public final class DomainInspector {
                 throw new Damage("not a Weft ipc file: magic expected 0x" + Long.toHexString(HeaderDescriptor.MAGIC)
                         + " but was 0x" + Long.toHexString(magic));
             }
-            int version = h.getInt(HeaderDescriptor.VERSION_OFFSET);
-            if (version >>> 16 != HeaderDescriptor.VERSION_MAJOR) {
-                throw new Damage("layout version expected " + HeaderDescriptor.VERSION_MAJOR + ".x but was "
-                        + (version >>> 16) + "." + (version & 0xFFFF));
-            }
             int actualKind = h.getInt(HeaderDescriptor.KIND_OFFSET);
             if (kind != 0 && actualKind != kind) {
                 throw new Damage("kind expected " + HeaderDescriptor.kindName(kind) + " but was "
                         + HeaderDescriptor.kindName(actualKind));
+            }
+            int version = h.getInt(HeaderDescriptor.VERSION_OFFSET);
+            int major = HeaderDescriptor.version(actualKind) >>> 16;
+            if (version >>> 16 != major) {
+                throw new Damage("layout version expected " + major + ".x but was " + (version >>> 16) + "."
+                        + (version & 0xFFFF));
             }
             int fileLength = h.getInt(HeaderDescriptor.FILE_LENGTH_OFFSET);
             if (fileLength != size) {

@@ -57,6 +57,11 @@ public sealed interface ObjectInfo {
      * @param name the queue's name
      * @param file its file
      * @param joinable whether it was created as a joinable queue
+     * @param acknowledgement when a taken message counts as consumed: {@code ON_TAKE} when the take
+     *     returns, {@code ON_TASK_DONE} when its {@code taskDone} is called (until then the
+     *     consumer holds its slot, and the message is delivered again if the consumer dies)
+     * @param maxDeliveries for {@code ON_TASK_DONE}, after how many deliveries a message whose
+     *     consumer died is dead-lettered instead of delivered again; 0 for no limit
      * @param capacity its capacity in messages
      * @param maxMessageSize the largest message it takes, in bytes
      * @param redeliverOnConsumerDeath whether a dead consumer's message is delivered again
@@ -72,13 +77,17 @@ public sealed interface ObjectInfo {
      * @param abandonedTasks recovery counter: tasks of dead participants that {@code join()} no
      *     longer waits for
      * @param quarantined recovery counter: damaged slots skipped without delivery
-     * @param participants per participant that has the queue open: messages it is taking now and
-     *     tasks it took and has not marked done
+     * @param deadLettered recovery counter: held messages dropped after {@code maxDeliveries}
+     *     deliveries
+     * @param participants per participant that has the queue open: slots it has claimed and tasks
+     *     it took and has not marked done
      */
-    record QueueInfo(String name, Path file, boolean joinable, int capacity, int maxMessageSize,
+    record QueueInfo(String name, Path file, boolean joinable, String acknowledgement, int maxDeliveries,
+            int capacity, int maxMessageSize,
             boolean redeliverOnConsumerDeath, boolean syncOnCommit, long depth, long claimedByProducers,
             long unfinishedTasks, @Nullable String shutdown, long tombstones, long redeliveries, long discarded,
-            long abandonedTasks, long quarantined, List<QueueParticipant> participants) implements ObjectInfo {
+            long abandonedTasks, long quarantined, long deadLettered, List<QueueParticipant> participants)
+            implements ObjectInfo {
 
         /** Copies the list. */
         public QueueInfo {
@@ -90,11 +99,13 @@ public sealed interface ObjectInfo {
      * One participant's share of a queue.
      *
      * @param holder the participant
-     * @param taking messages it has claimed and not finished copying out (a dead participant's are
-     *     delivered again by the next janitor pass)
-     * @param notDone for a joinable queue, messages it took and has not marked done
+     * @param claimed slots it has claimed for a take and not freed: messages it is copying out, and,
+     *     with acknowledgement {@code ON_TASK_DONE}, messages it holds until their {@code taskDone}
+     *     (a dead participant's are delivered again by the next janitor pass)
+     * @param notDone for a joinable queue with acknowledgement {@code ON_TAKE}, messages it took
+     *     and has not marked done
      */
-    record QueueParticipant(Holder holder, long taking, long notDone) {}
+    record QueueParticipant(Holder holder, long claimed, long notDone) {}
 
     /**
      * A file whose header names a kind this inspector does not decode (an object kind of a newer

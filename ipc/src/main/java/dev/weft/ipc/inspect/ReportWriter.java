@@ -41,8 +41,8 @@ final class ReportWriter {
         Table locks = new Table("LOCK", "STATE", "HOLDER", "ALIVE", "SLEEPERS", "RECOVERIES", "NOTE");
         Table events = new Table("EVENT", "SET", "GENERATION", "SLEEPERS");
         Table queues = new Table("QUEUE", "KIND", "CAPACITY", "MAX-MSG", "DEPTH", "WRITING", "UNFINISHED", "TOMBSTONES",
-                "REDELIVERED", "DISCARDED", "ABANDONED", "QUARANTINED", "STATE");
-        Table shares = new Table("QUEUE", "PARTICIPANT", "PID", "ALIVE", "TAKING", "NOT-DONE");
+                "REDELIVERED", "DISCARDED", "ABANDONED", "QUARANTINED", "DEAD-LETTERED", "STATE");
+        Table shares = new Table("QUEUE", "PARTICIPANT", "PID", "ALIVE", "CLAIMED", "NOT-DONE");
         Table others = new Table("FILE", "KIND", "CREATOR-PID", "CREATED");
         Table damaged = new Table("FILE", "PROBLEM");
         for (ObjectInfo o : objects) {
@@ -53,14 +53,15 @@ final class ReportWriter {
                         l.ownerDiedPending() ? "holder dead: next acquirer gets OWNER_DIED" : "");
                 case EventInfo e -> events.row(e.name(), yesNo(e.set()), Integer.toString(e.generation()), yesNo(e.sleepers()));
                 case QueueInfo q -> {
-                    queues.row(q.name(), q.joinable() ? "joinable" : "plain", Integer.toString(q.capacity()),
+                    queues.row(q.name(), kind(q), Integer.toString(q.capacity()),
                             Integer.toString(q.maxMessageSize()), Long.toString(q.depth()), Long.toString(q.claimedByProducers()),
                             q.joinable() ? Long.toString(q.unfinishedTasks()) : "-", Long.toString(q.tombstones()),
                             Long.toString(q.redeliveries()), Long.toString(q.discarded()), Long.toString(q.abandonedTasks()),
-                            Long.toString(q.quarantined()), q.shutdown() == null ? "running" : q.shutdown());
+                            Long.toString(q.quarantined()), Long.toString(q.deadLettered()),
+                            q.shutdown() == null ? "running" : q.shutdown());
                     for (QueueParticipant p : q.participants()) {
                         shares.row(q.name(), p.holder().tokenText(), pid(p.holder()), liveness(p.holder().liveness()),
-                                Long.toString(p.taking()), q.joinable() ? Long.toString(p.notDone()) : "-");
+                                Long.toString(p.claimed()), q.joinable() ? Long.toString(p.notDone()) : "-");
                     }
                 }
                 case OtherInfo x -> others.row(x.file().getFileName().toString(), "kind " + x.kind(),
@@ -78,6 +79,16 @@ final class ReportWriter {
             out.append("(no objects)\n");
         }
         return out.toString();
+    }
+
+    private static String kind(QueueInfo q) {
+        if (!q.joinable()) {
+            return "plain";
+        }
+        if (q.acknowledgement().equals("ON_TASK_DONE")) {
+            return "joinable, ack on taskDone" + (q.maxDeliveries() > 0 ? " (max " + q.maxDeliveries() + ")" : "");
+        }
+        return "joinable";
     }
 
     private static String holder(Holder h) {
@@ -197,6 +208,8 @@ final class ReportWriter {
                 case QueueInfo q -> {
                     j.field("type").string("queue");
                     j.field("joinable").bool(q.joinable());
+                    j.field("acknowledgement").string(q.acknowledgement());
+                    j.field("maxDeliveries").number(q.maxDeliveries());
                     j.field("capacity").number(q.capacity());
                     j.field("maxMessageSize").number(q.maxMessageSize());
                     j.field("redeliverOnConsumerDeath").bool(q.redeliverOnConsumerDeath());
@@ -210,12 +223,13 @@ final class ReportWriter {
                     j.field("discarded").number(q.discarded());
                     j.field("abandonedTasks").number(q.abandonedTasks());
                     j.field("quarantined").number(q.quarantined());
+                    j.field("deadLettered").number(q.deadLettered());
                     j.field("participants").open('[');
                     for (QueueParticipant p : q.participants()) {
                         j.element().open('{');
                         j.field("holder");
                         holderJson(j, p.holder());
-                        j.field("taking").number(p.taking());
+                        j.field("claimed").number(p.claimed());
                         j.field("notDone").number(p.notDone());
                         j.close('}');
                     }

@@ -9,6 +9,7 @@ import dev.weft.ipc.inspect.ObjectInfo.LockInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueParticipant;
 import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.queue.QueueSpec;
 import dev.weft.ipc.testing.Child;
 import dev.weft.ipc.testing.ChildDomain;
 import dev.weft.ipc.testing.QueueMessages;
@@ -150,6 +151,26 @@ class DomainInspectorTest {
         assertThat(deadNotDone + j.abandonedTasks()).isEqualTo(1);
         assertThat(j.unfinishedTasks()).isEqualTo(1);
         assertThat(j.depth()).isEqualTo(1);
+    }
+
+    @Test
+    void heldMessagesOfAnAcknowledgedQueueAreClaimedAndUnfinished() throws Exception {
+        IpcQueue jobs = domain.joinableQueue("A", QueueSpec.builder().capacity(8).maxMessageSize(64)
+                .acknowledgement(QueueSpec.Acknowledgement.ON_TASK_DONE).maxDeliveries(3).build());
+        jobs.put(QueueMessages.encode(1, 0, 32));
+        jobs.put(QueueMessages.encode(1, 1, 32));
+        Child consumer = child("consumer");
+        assertThat(consumer.call("qopen A 8 64 ack 3")).isEqualTo("OPENED");
+        assertThat(consumer.call("qtaked A")).isEqualTo("GOTD 1 0 1");
+
+        QueueInfo a = (QueueInfo) DomainInspector.inspect(dir, "A").get(0);
+        assertThat(a.acknowledgement()).isEqualTo("ON_TASK_DONE");
+        assertThat(a.maxDeliveries()).isEqualTo(3);
+        assertThat(a.depth()).isEqualTo(1);
+        assertThat(a.unfinishedTasks()).isEqualTo(2);
+        assertThat(a.participants()).filteredOn(p -> p.holder().pid() == consumer.pid())
+                .extracting(QueueParticipant::claimed).containsExactly(1L);
+        assertThat(render(dir.toString(), "A")).contains("joinable, ack on taskDone (max 3)");
     }
 
     @Test
