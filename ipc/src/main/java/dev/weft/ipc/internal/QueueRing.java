@@ -1504,6 +1504,7 @@ public final class QueueRing {
             // Delivered maxDeliveries times and its holder died again: dead-lettered, not put back.
             if (memory.casLong(off, mine, slotWord(lap + 1, FREE, 0))) {
                 memory.getAndAddLong(DEAD_LETTERED_OFFSET, 1);
+                RecoveryEvent.emit(what(), memory, RecoveryEvent.MESSAGE_DEAD_LETTERED, "");
                 if (CrashPoints.ENABLED) {
                     CrashPoints.reach("queue.deadLetter.freed");
                 }

@@ -8,8 +8,8 @@ import jdk.jfr.Name;
 /**
  * JFR event {@code dev.weft.ipc.Recovery}: this process repaired a shared object after another
  * participant died or after damage to its file: a lock taken over from a dead holder, a dead
- * producer's slot skipped as a tombstone, a dead consumer's message taken back and redelivered, a
- * damaged slot quarantined.
+ * producer's slot skipped as a tombstone, a dead consumer's message taken back and redelivered (or
+ * dead-lettered after its last allowed delivery), a damaged slot quarantined.
  */
 @Name("dev.weft.ipc.Recovery")
 @Label("IPC Recovery")
@@ -25,6 +25,8 @@ public final class RecoveryEvent extends jdk.jfr.Event {
     public static final String TAKE_RECOVERED = "take of a dead consumer taken back";
     /** Action: a message was delivered again. */
     public static final String MESSAGE_REDELIVERED = "message redelivered";
+    /** Action: a held message whose holder died was dropped after its last allowed delivery. */
+    public static final String MESSAGE_DEAD_LETTERED = "message dead-lettered after its last delivery";
     /** Action: a damaged slot was freed without delivery. */
     public static final String SLOT_QUARANTINED = "damaged slot quarantined";
 
