@@ -15,5 +15,5 @@ module dev.weft.core {
     exports dev.weft.core.sync;
     exports dev.weft.core.task;
     exports dev.weft.core.time;
-    exports dev.weft.core.internal to dev.weft.ipc;
+    exports dev.weft.core.internal to dev.weft.ipc, dev.weft.redis;
 }
