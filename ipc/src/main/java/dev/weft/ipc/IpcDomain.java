@@ -6,11 +6,14 @@ import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
+import dev.weft.ipc.semaphore.IpcBoundedSemaphore;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A namespace of objects shared by every process on the host: locks, events and queues by name.
+ * A namespace of objects shared by every process on the host: locks, semaphores, events and queues
+ * by name.
  *
  * <p>The shared-memory implementation is a directory, by default under {@code /dev/shm} (a tmpfs:
  * memory, not disk), holding one small file per object plus a participant registry. The first
@@ -133,6 +136,39 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcLock lock(String name) throws IOException;
+
+    /**
+     * The semaphore named {@code name} ({@code multiprocessing.Semaphore(permits)}), created with
+     * {@code permits} permits if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param permits the initial permits, from 0; an existing semaphore must have been created with
+     *     the same number, unbounded
+     * @return the semaphore (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not an unbounded Weft semaphore
+     *     created with {@code permits} (the message names the difference), or is refused by the owner
+     *     and mode rules (see the class description)
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcSemaphore semaphore(String name, int permits) throws IOException;
+
+    /**
+     * The bounded semaphore named {@code name} ({@code multiprocessing.BoundedSemaphore(permits)}),
+     * created with {@code permits} permits, which is also its bound, if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param permits the initial permits and bound, from 0; an existing semaphore must have been
+     *     created bounded with the same number
+     * @return the semaphore (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a bounded Weft semaphore
+     *     created with {@code permits}, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcBoundedSemaphore boundedSemaphore(String name, int permits) throws IOException;
 
     /**
      * The event named {@code name}, created clear if it does not exist yet.

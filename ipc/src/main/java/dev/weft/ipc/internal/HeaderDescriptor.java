@@ -57,6 +57,7 @@ public final class HeaderDescriptor {
     public static final int KIND_EVENT = 2;
     public static final int KIND_REGISTRY = 3;
     public static final int KIND_QUEUE = 4;
+    public static final int KIND_SEMAPHORE = 5;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -106,6 +107,7 @@ public final class HeaderDescriptor {
             case KIND_EVENT -> "event";
             case KIND_REGISTRY -> "registry";
             case KIND_QUEUE -> "queue";
+            case KIND_SEMAPHORE -> "semaphore";
             default -> "unknown kind " + kind;
         };
     }

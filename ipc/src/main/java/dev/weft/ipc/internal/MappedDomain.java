@@ -8,6 +8,8 @@ import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
+import dev.weft.ipc.semaphore.IpcBoundedSemaphore;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -49,6 +51,7 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedLock> locks = new ConcurrentHashMap<>();
     private final Map<String, MappedEvent> events = new ConcurrentHashMap<>();
     private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
+    private final Map<String, MappedSemaphore> semaphores = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
@@ -127,6 +130,43 @@ public final class MappedDomain implements IpcDomain {
         try {
             return locks.computeIfAbsent(name,
                     n -> new MappedLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcSemaphore semaphore(String name, int permits) throws IOException {
+        return semaphoreImpl(name, permits, false);
+    }
+
+    @Override
+    public IpcBoundedSemaphore boundedSemaphore(String name, int permits) throws IOException {
+        return (IpcBoundedSemaphore) semaphoreImpl(name, permits, true);
+    }
+
+    /** The semaphore named {@code name}, with the implementation type (tests, benchmarks). */
+    public MappedSemaphore semaphoreImpl(String name, int permits, boolean bounded) throws IOException {
+        SharedFiles.checkName(name);
+        if (permits < 0) {
+            throw new IllegalArgumentException("Semaphore initial value must be >= 0, was " + permits);
+        }
+        guard.check();
+        String fileName = "semaphore." + name;
+        SharedMemory memory = runtime.mappingSized(fileName, HeaderDescriptor.KIND_SEMAPHORE, name,
+                "semaphore '" + name + "'", SemaphoreDescriptor.FILE_LENGTH, SemaphoreDescriptor.PREFIX_LENGTH,
+                prefix -> SemaphoreDescriptor.writeParameters(prefix, permits, bounded),
+                (file, m) -> SemaphoreDescriptor.check(file, m, permits, bounded));
+        objectsLock.lock();
+        try {
+            MappedSemaphore semaphore = semaphores.get(name);
+            if (semaphore == null) {
+                semaphore = bounded
+                        ? new MappedBoundedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard)
+                        : new MappedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard);
+                semaphores.put(name, semaphore);
+            }
+            return semaphore;
         } finally {
             objectsLock.unlock();
         }
@@ -249,6 +289,9 @@ public final class MappedDomain implements IpcDomain {
             }
             for (MappedEvent event : events.values()) {
                 attempt(failures, event::wakeAllWaiters);
+            }
+            for (MappedSemaphore semaphore : semaphores.values()) {
+                attempt(failures, semaphore::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.dir.identity(), runtime);
@@ -401,6 +444,28 @@ public final class MappedDomain implements IpcDomain {
                 if (janitor != null) {
                     janitor.stop();
                 }
+            } finally {
+                mappingLock.unlock();
+            }
+        }
+
+        /**
+         * As {@link #mapping}, for a file whose body starts with parameters: created with
+         * {@code writer}, checked on every call with {@code checker} (a cached mapping included).
+         */
+        SharedMemory mappingSized(String fileName, int kind, String objectName, String what, int length,
+                int prefixLength, SharedFiles.BodyWriter writer, SharedFiles.BodyChecker checker) throws IOException {
+            mappingLock.lock();
+            try {
+                SharedMemory memory = mappings.get(fileName);
+                if (memory == null) {
+                    memory = SharedFiles.createOrAttachSized(dir, fileName, kind, objectName, what, true, length,
+                            prefixLength, writer, checker, scope);
+                    mappings.put(fileName, memory);
+                } else {
+                    checker.check(dir.file(fileName), memory);
+                }
+                return memory;
             } finally {
                 mappingLock.unlock();
             }
