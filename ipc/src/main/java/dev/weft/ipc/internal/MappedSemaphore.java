@@ -257,7 +257,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
             long t = checked(m.getLongPlain(TAINTED_OFFSET), "tainted");
             long fromTainted = Math.min(t, permits);
             tainted = fromTainted > 0;
-            writeLocked(entry, available - permits, t - fromTainted, m.getLongPlain(EXCESS_OFFSET), token,
+            writeLocked("take", entry, available - permits, t - fromTainted, m.getLongPlain(EXCESS_OFFSET), token,
                     held + permits);
         } finally {
             leaveLatch();
@@ -299,7 +299,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
                 long held = claimOwnEntryLocked();
                 long own = Math.min(held, permits);
                 long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
-                writeLocked(entry, availableBefore + permits, m.getLongPlain(TAINTED_OFFSET), excess + (permits - own),
+                writeLocked("release", entry, availableBefore + permits, m.getLongPlain(TAINTED_OFFSET), excess + (permits - own),
                         token, held - own);
                 availableBefore = -1;
             }
@@ -374,7 +374,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
         long matched = Math.min(held, excess);
         long back = held - matched;
-        writeLocked(i, checked(m.getLongPlain(AVAILABLE_OFFSET), "available") + back,
+        writeLocked("recover", i, checked(m.getLongPlain(AVAILABLE_OFFSET), "available") + back,
                 checked(m.getLongPlain(TAINTED_OFFSET), "tainted") + back, excess - matched, newOwner, 0);
         if (held > 0) {
             m.getAndAddLong(RECOVERIES_OFFSET, 1);
@@ -450,8 +450,11 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         memory.setIntVolatile(LATCH_OFFSET, 0);
     }
 
-    /** Writes the journal, then the new values, then empties the journal; inside the latch. */
-    private void writeLocked(int i, long available, long tainted, long excess, int owner, long held) {
+    /**
+     * Writes the journal, then the new values, then empties the journal; inside the latch.
+     * {@code op} names the crash points ({@code semaphore.<op>.journalled}, {@code .written}).
+     */
+    private void writeLocked(String op, int i, long available, long tainted, long excess, int owner, long held) {
         final SharedMemory m = memory;
         int base = entryOffset(i);
         m.setIntRelease(JOURNAL_ENTRY_OFFSET, i);
@@ -462,7 +465,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         m.setLongRelease(JOURNAL_HELD_OFFSET, m.getLongPlain(base + ENTRY_HELD));
         m.setIntRelease(JOURNAL_STATE_OFFSET, 1);
         if (CrashPoints.ENABLED) {
-            CrashPoints.reach("semaphore.journalled");
+            CrashPoints.reach("semaphore." + op + ".journalled");
         }
         m.setLongRelease(AVAILABLE_OFFSET, available);
         m.setLongRelease(TAINTED_OFFSET, tainted);
@@ -470,7 +473,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         m.setIntRelease(base + ENTRY_OWNER, owner);
         m.setLongRelease(base + ENTRY_HELD, held);
         if (CrashPoints.ENABLED) {
-            CrashPoints.reach("semaphore.written");
+            CrashPoints.reach("semaphore." + op + ".written");
         }
         m.setIntRelease(JOURNAL_STATE_OFFSET, 0);
     }
