@@ -3,6 +3,7 @@ package dev.weft.ipc;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.MappedDomain;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
@@ -136,6 +137,19 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcLock lock(String name) throws IOException;
+
+    /**
+     * The re-entrant lock named {@code name} ({@code multiprocessing.RLock}), created free if it
+     * does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @return the lock (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft rlock of this layout,
+     *     or is refused by the owner and mode rules (see the class description)
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcRLock rlock(String name) throws IOException;
 
     /**
      * The semaphore named {@code name} ({@code multiprocessing.Semaphore(permits)}), created with

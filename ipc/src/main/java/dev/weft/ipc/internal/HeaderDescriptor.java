@@ -58,6 +58,7 @@ public final class HeaderDescriptor {
     public static final int KIND_REGISTRY = 3;
     public static final int KIND_QUEUE = 4;
     public static final int KIND_SEMAPHORE = 5;
+    public static final int KIND_RLOCK = 6;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -108,6 +109,7 @@ public final class HeaderDescriptor {
             case KIND_REGISTRY -> "registry";
             case KIND_QUEUE -> "queue";
             case KIND_SEMAPHORE -> "semaphore";
+            case KIND_RLOCK -> "rlock";
             default -> "unknown kind " + kind;
         };
     }

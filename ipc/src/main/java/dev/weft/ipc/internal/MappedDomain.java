@@ -5,6 +5,7 @@ import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
@@ -52,6 +53,7 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedEvent> events = new ConcurrentHashMap<>();
     private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
     private final Map<String, MappedSemaphore> semaphores = new ConcurrentHashMap<>();
+    private final Map<String, MappedRLock> rlocks = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
@@ -130,6 +132,30 @@ public final class MappedDomain implements IpcDomain {
         try {
             return locks.computeIfAbsent(name,
                     n -> new MappedLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcRLock rlock(String name) throws IOException {
+        return rlockImpl(name);
+    }
+
+    /** As {@link #rlock(String)}, with the implementation type (tests). */
+    public MappedRLock rlockImpl(String name) throws IOException {
+        SharedFiles.checkName(name);
+        guard.check();
+        MappedRLock lock = rlocks.get(name);
+        if (lock != null) {
+            return lock;
+        }
+        SharedMemory memory = runtime.mapping("rlock." + name, HeaderDescriptor.KIND_RLOCK,
+                RLockDescriptor.FILE_LENGTH, name, "rlock '" + name + "'");
+        objectsLock.lock();
+        try {
+            return rlocks.computeIfAbsent(name,
+                    n -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
         } finally {
             objectsLock.unlock();
         }
@@ -292,6 +318,9 @@ public final class MappedDomain implements IpcDomain {
             }
             for (MappedSemaphore semaphore : semaphores.values()) {
                 attempt(failures, semaphore::wakeAllWaiters);
+            }
+            for (MappedRLock rlock : rlocks.values()) {
+                attempt(failures, rlock::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.dir.identity(), runtime);

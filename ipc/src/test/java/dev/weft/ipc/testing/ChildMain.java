@@ -40,6 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * qchaos Q P SEED                                  -> random puts (PUT P SEQ after each return) and
  *                                                     takes (GOT P SEQ after each return), forever
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
+ * racquire L | rrelease L                         -> ACQUIRED | OWNER_DIED | RELEASED | ERROR ... (rlock L)
  * sem S INIT BOUNDED acquire K | try K | release K  -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
  *                                                     (semaphore S, created with INIT permits, bounded if BOUNDED is 1)
  * sem S INIT BOUNDED churn K                       -> CHURNING after the first round, then acquires and
@@ -119,6 +120,15 @@ public final class ChildMain {
                 });
             }
             case "sem" -> say(semaphore(domain, w));
+            case "racquire" -> say(domain.rlock(w[1]).acquireForResult().name());
+            case "rrelease" -> {
+                try {
+                    domain.rlock(w[1]).release();
+                    say("RELEASED");
+                } catch (IllegalMonitorStateException | IllegalStateException e) {
+                    say("ERROR " + e.getClass().getSimpleName());
+                }
+            }
             case "resume" -> {
                 CrashPoints.resume(w[1]);
                 say("RESUMED");
