@@ -1,5 +1,6 @@
 package dev.weft.ipc;
 
+import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.MappedDomain;
 import dev.weft.ipc.lock.IpcLock;
@@ -183,6 +184,22 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcBoundedSemaphore boundedSemaphore(String name, int permits) throws IOException;
+
+    /**
+     * The barrier named {@code name} ({@code multiprocessing.Barrier(parties)}), created for
+     * {@code parties} parties if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param parties how many parties trip it, 1 to 512; an existing barrier must have been created
+     *     with the same number
+     * @return the barrier (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft barrier for
+     *     {@code parties} parties, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code parties} is out of range
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcBarrier barrier(String name, int parties) throws IOException;
 
     /**
      * The event named {@code name}, created clear if it does not exist yet.

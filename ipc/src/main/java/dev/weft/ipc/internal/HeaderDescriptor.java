@@ -59,6 +59,7 @@ public final class HeaderDescriptor {
     public static final int KIND_QUEUE = 4;
     public static final int KIND_SEMAPHORE = 5;
     public static final int KIND_RLOCK = 6;
+    public static final int KIND_BARRIER = 7;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -110,6 +111,7 @@ public final class HeaderDescriptor {
             case KIND_QUEUE -> "queue";
             case KIND_SEMAPHORE -> "semaphore";
             case KIND_RLOCK -> "rlock";
+            case KIND_BARRIER -> "barrier";
             default -> "unknown kind " + kind;
         };
     }

@@ -3,6 +3,7 @@ package dev.weft.ipc.internal;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
+import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.lock.IpcRLock;
@@ -54,6 +55,7 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
     private final Map<String, MappedSemaphore> semaphores = new ConcurrentHashMap<>();
     private final Map<String, MappedRLock> rlocks = new ConcurrentHashMap<>();
+    private final Map<String, MappedBarrier> barriers = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
@@ -156,6 +158,31 @@ public final class MappedDomain implements IpcDomain {
         try {
             return rlocks.computeIfAbsent(name,
                     n -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcBarrier barrier(String name, int parties) throws IOException {
+        return barrierImpl(name, parties);
+    }
+
+    /** As {@link #barrier(String, int)}, with the implementation type (tests). */
+    public MappedBarrier barrierImpl(String name, int parties) throws IOException {
+        SharedFiles.checkName(name);
+        if (parties < 1 || parties > BarrierDescriptor.MAX_PARTIES) {
+            throw new IllegalArgumentException("parties must be 1.." + BarrierDescriptor.MAX_PARTIES + ", was " + parties);
+        }
+        guard.check();
+        SharedMemory memory = runtime.mappingSized("barrier." + name, HeaderDescriptor.KIND_BARRIER, name,
+                "barrier '" + name + "'", BarrierDescriptor.FILE_LENGTH, BarrierDescriptor.PREFIX_LENGTH,
+                prefix -> BarrierDescriptor.writeParameters(prefix, parties),
+                (file, m) -> BarrierDescriptor.check(file, m, parties));
+        objectsLock.lock();
+        try {
+            return barriers.computeIfAbsent(name,
+                    n -> new MappedBarrier(n, memory, runtime.registry, waiter, sliceNanos, guard));
         } finally {
             objectsLock.unlock();
         }
@@ -321,6 +348,9 @@ public final class MappedDomain implements IpcDomain {
             }
             for (MappedRLock rlock : rlocks.values()) {
                 attempt(failures, rlock::wakeAllWaiters);
+            }
+            for (MappedBarrier barrier : barriers.values()) {
+                attempt(failures, barrier::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.dir.identity(), runtime);

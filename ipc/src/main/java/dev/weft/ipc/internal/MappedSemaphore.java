@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,7 +73,8 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   followed by its CAS of the latch). Pool, entry and journal words: written only inside the latch
      *   with release stores, so a crash leaves them in program order (journal before data, data before
      *   the journal is emptied); read inside the latch plainly, outside it with volatile reads
-     *   (snapshots). wake: CAS increments, read volatile before the waiter's recheck.
+     *   (snapshots). wake: CAS increments, read volatile before the waiter's recheck. The latch
+     *   itself is a SharedLatch.
      *
      * Blocking and cancellation
      *   A waiter reads the wake word, publishes the sleepers flag, retries under the latch and sleeps
@@ -91,13 +91,6 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   until it continues; a dead one stops them for at most one liveness slice.
      */
 
-    /** Busy spins on the latch before yielding. */
-    private static final int LATCH_SPINS = 64;
-    /** Yields on the latch before parking. */
-    private static final int LATCH_YIELDS = 32;
-    /** Park of a participant waiting for the latch after spinning and yielding. */
-    private static final long LATCH_PARK_NANOS = 20_000;
-
     private final String name;
     private final SharedMemory memory;
     private final Liveness liveness;
@@ -107,6 +100,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
     private final int token;
     private final int entry;
     final int bound;   // UNBOUNDED or the bound
+    private final SharedLatch latch;
 
     /**
      * Creates a semaphore on {@code memory}, which must hold a checked semaphore layout.
@@ -129,6 +123,7 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
                     + Integer.toHexString(token));
         }
         this.bound = memory.getIntPlain(BOUND_OFFSET);
+        this.latch = new SharedLatch(memory, LATCH_OFFSET, liveness, guard, sliceNanos);
     }
 
     @Override
@@ -407,47 +402,13 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
     // ---- the latch and the journal ----------------------------------------------------------------
 
     private void enterLatch() {
-        final SharedMemory m = memory;
-        if (m.casInt(LATCH_OFFSET, 0, token)) {
-            return;
-        }
-        int spins = 0;
-        int observed = 0;
-        long observedSince = 0L;
-        while (true) {
-            int v = m.getIntVolatile(LATCH_OFFSET);
-            if (v == 0) {
-                if (m.casInt(LATCH_OFFSET, 0, token)) {
-                    return;
-                }
-                continue;
-            }
-            if (v != observed) {
-                observed = v;
-                observedSince = System.nanoTime();
-                spins = 0;
-            }
-            if (spins < LATCH_SPINS) {
-                Thread.onSpinWait();
-            } else if (spins < LATCH_SPINS + LATCH_YIELDS) {
-                Thread.yield();
-            } else {
-                guard.check();
-                if (v != token && System.nanoTime() - observedSince >= sliceNanos) {
-                    observedSince = System.nanoTime();
-                    if (liveness.isDead(v) && m.casInt(LATCH_OFFSET, v, token)) {
-                        rollBackLocked();
-                        return;
-                    }
-                }
-                LockSupport.parkNanos(this, LATCH_PARK_NANOS);
-            }
-            spins++;
+        if (latch.enter()) {
+            rollBackLocked();
         }
     }
 
     private void leaveLatch() {
-        memory.setIntVolatile(LATCH_OFFSET, 0);
+        latch.leave();
     }
 
     /**

@@ -41,6 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  *                                                     takes (GOT P SEQ after each return), forever
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
  * racquire L | rrelease L                         -> ACQUIRED | OWNER_DIED | RELEASED | ERROR ... (rlock L)
+ * bawait B PARTIES                                -> INDEX n | BROKEN | ERROR ... (barrier B)
  * sem S INIT BOUNDED acquire K | try K | release K  -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
  *                                                     (semaphore S, created with INIT permits, bounded if BOUNDED is 1)
  * sem S INIT BOUNDED churn K                       -> CHURNING after the first round, then acquires and
@@ -120,6 +121,13 @@ public final class ChildMain {
                 });
             }
             case "sem" -> say(semaphore(domain, w));
+            case "bawait" -> {
+                try {
+                    say("INDEX " + domain.barrier(w[1], Integer.parseInt(w[2])).await());
+                } catch (java.util.concurrent.BrokenBarrierException e) {
+                    say("BROKEN");
+                }
+            }
             case "racquire" -> say(domain.rlock(w[1]).acquireForResult().name());
             case "rrelease" -> {
                 try {
