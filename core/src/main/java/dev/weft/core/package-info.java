@@ -24,7 +24,7 @@
  *         <td>{@code asyncio.BoundedSemaphore}, {@code multiprocessing.BoundedSemaphore}</td>
  *         <td>{@link dev.weft.core.sync.BoundedSemaphore}</td><td>{@code IpcBoundedSemaphore}</td></tr>
  *     <tr><td>{@link dev.weft.core.sync.PartyBarrier}</td><td>{@code asyncio.Barrier}, {@code multiprocessing.Barrier}</td>
- *         <td>{@link dev.weft.core.sync.Barrier}</td><td></td></tr>
+ *         <td>{@link dev.weft.core.sync.Barrier}</td><td>{@code IpcBarrier}</td></tr>
  *   </tbody>
  * </table>
  *

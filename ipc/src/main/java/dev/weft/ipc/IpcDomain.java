@@ -3,6 +3,7 @@ package dev.weft.ipc;
 import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.MappedDomain;
+import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
@@ -138,6 +139,22 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcLock lock(String name) throws IOException;
+
+    /**
+     * The condition named {@code name} ({@code multiprocessing.Condition(lock)}), bound to
+     * {@code lock}, created without waiters if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param lock a lock of this domain; an existing condition must be bound to a lock of the same
+     *     name
+     * @return the condition (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft condition bound to
+     *     a lock of that name, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code lock} does not belong to this domain
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcCondition condition(String name, IpcLock lock) throws IOException;
 
     /**
      * The re-entrant lock named {@code name} ({@code multiprocessing.RLock}), created free if it

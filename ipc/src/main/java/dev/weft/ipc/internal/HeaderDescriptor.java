@@ -60,6 +60,7 @@ public final class HeaderDescriptor {
     public static final int KIND_SEMAPHORE = 5;
     public static final int KIND_RLOCK = 6;
     public static final int KIND_BARRIER = 7;
+    public static final int KIND_CONDITION = 8;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -112,6 +113,7 @@ public final class HeaderDescriptor {
             case KIND_SEMAPHORE -> "semaphore";
             case KIND_RLOCK -> "rlock";
             case KIND_BARRIER -> "barrier";
+            case KIND_CONDITION -> "condition";
             default -> "unknown kind " + kind;
         };
     }

@@ -5,6 +5,7 @@ import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
 import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
+import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
@@ -56,6 +57,7 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedSemaphore> semaphores = new ConcurrentHashMap<>();
     private final Map<String, MappedRLock> rlocks = new ConcurrentHashMap<>();
     private final Map<String, MappedBarrier> barriers = new ConcurrentHashMap<>();
+    private final Map<String, MappedCondition> conditions = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
@@ -158,6 +160,32 @@ public final class MappedDomain implements IpcDomain {
         try {
             return rlocks.computeIfAbsent(name,
                     n -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcCondition condition(String name, IpcLock lock) throws IOException {
+        return conditionImpl(name, lock);
+    }
+
+    /** As {@link #condition(String, IpcLock)}, with the implementation type (tests). */
+    public MappedCondition conditionImpl(String name, IpcLock lock) throws IOException {
+        SharedFiles.checkName(name);
+        Objects.requireNonNull(lock, "lock");
+        guard.check();
+        if (!(lock instanceof MappedLock mapped) || locks.get(mapped.name()) != mapped) {
+            throw new IllegalArgumentException("lock " + lock + " does not belong to the domain " + directory);
+        }
+        SharedMemory memory = runtime.mappingSized("condition." + name, HeaderDescriptor.KIND_CONDITION, name,
+                "condition '" + name + "'", ConditionDescriptor.FILE_LENGTH, ConditionDescriptor.PREFIX_LENGTH,
+                prefix -> ConditionDescriptor.writeParameters(prefix, mapped.name()),
+                (file, m) -> ConditionDescriptor.check(file, m, mapped.name()));
+        objectsLock.lock();
+        try {
+            return conditions.computeIfAbsent(name,
+                    n -> new MappedCondition(n, memory, mapped, runtime.registry, waiter, sliceNanos, guard));
         } finally {
             objectsLock.unlock();
         }
@@ -351,6 +379,9 @@ public final class MappedDomain implements IpcDomain {
             }
             for (MappedBarrier barrier : barriers.values()) {
                 attempt(failures, barrier::wakeAllWaiters);
+            }
+            for (MappedCondition condition : conditions.values()) {
+                attempt(failures, condition::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.dir.identity(), runtime);

@@ -41,6 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *                                                     takes (GOT P SEQ after each return), forever
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
  * racquire L | rrelease L                         -> ACQUIRED | OWNER_DIED | RELEASED | ERROR ... (rlock L)
+ * cwait C L | csignal C L                         -> WOKEN (lock L acquired, awaited, released) |
+ *                                                     SIGNALLED (lock L acquired and kept, one signal)
  * bawait B PARTIES                                -> INDEX n | BROKEN | ERROR ... (barrier B)
  * sem S INIT BOUNDED acquire K | try K | release K  -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
  *                                                     (semaphore S, created with INIT permits, bounded if BOUNDED is 1)
@@ -121,6 +123,19 @@ public final class ChildMain {
                 });
             }
             case "sem" -> say(semaphore(domain, w));
+            case "cwait" -> {
+                IpcLock l = domain.lock(w[2]);
+                l.acquire();
+                domain.condition(w[1], l).await();
+                l.release();
+                say("WOKEN");
+            }
+            case "csignal" -> {
+                IpcLock l = domain.lock(w[2]);
+                l.acquire();
+                domain.condition(w[1], l).signal();
+                say("SIGNALLED");
+            }
             case "bawait" -> {
                 try {
                     say("INDEX " + domain.barrier(w[1], Integer.parseInt(w[2])).await());
