@@ -1,5 +1,5 @@
 /**
- * Weft ipc: locks, events and queues shared between processes on one host.
+ * Weft ipc: locks, semaphores, barriers, events and queues shared between processes on one host.
  */
 module dev.weft.ipc {
     requires transitive dev.weft.core;
@@ -10,5 +10,7 @@ module dev.weft.ipc {
     exports dev.weft.ipc.lock;
     exports dev.weft.ipc.event;
     exports dev.weft.ipc.queue;
+    exports dev.weft.ipc.semaphore;
+    exports dev.weft.ipc.barrier;
     exports dev.weft.ipc.inspect;
 }

@@ -18,6 +18,13 @@
  *         <td>{@link dev.weft.core.sync.Lock}, {@link dev.weft.core.sync.ReadWriteLock.WriteLock}</td><td>{@code IpcLock}</td></tr>
  *     <tr><td>{@link dev.weft.core.sync.EventFlag}</td><td>{@code asyncio.Event}, {@code multiprocessing.Event}</td>
  *         <td>{@link dev.weft.core.sync.Event}</td><td>{@code IpcEvent}</td></tr>
+ *     <tr><td>{@link dev.weft.core.sync.CountingSemaphore}</td><td>{@code asyncio.Semaphore}, {@code multiprocessing.Semaphore}</td>
+ *         <td>{@link dev.weft.core.sync.Semaphore}</td><td>{@code IpcSemaphore}</td></tr>
+ *     <tr><td>{@link dev.weft.core.sync.BoundedCountingSemaphore} (extends {@code CountingSemaphore})</td>
+ *         <td>{@code asyncio.BoundedSemaphore}, {@code multiprocessing.BoundedSemaphore}</td>
+ *         <td>{@link dev.weft.core.sync.BoundedSemaphore}</td><td>{@code IpcBoundedSemaphore}</td></tr>
+ *     <tr><td>{@link dev.weft.core.sync.PartyBarrier}</td><td>{@code asyncio.Barrier}, {@code multiprocessing.Barrier}</td>
+ *         <td>{@link dev.weft.core.sync.Barrier}</td><td>{@code IpcBarrier}</td></tr>
  *   </tbody>
  * </table>
  *
@@ -61,7 +68,10 @@
  *   <li>Locks also have the {@link java.util.concurrent.locks.Lock} forms ({@code lock},
  *       {@code tryLock}, {@code unlock}), and {@code ...ForResult} forms that return a
  *       {@link dev.weft.core.sync.LockResult}, which tells when a lock was taken over from a
- *       holder that died.</li>
+ *       holder that died. Semaphores have the same {@code ...ForResult} forms, telling when a
+ *       permit acquired was recovered from a holder that died, and every semaphore form has a
+ *       weighted overload taking the number of permits first ({@code acquire(k)},
+ *       {@code tryAcquire(k, timeout)}, {@code release(k)}).</li>
  * </ul>
  *
  * <h2 id="memory">Memory consistency</h2>

@@ -1,16 +1,22 @@
 package dev.weft.ipc;
 
+import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.MappedDomain;
+import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
+import dev.weft.ipc.semaphore.IpcBoundedSemaphore;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A namespace of objects shared by every process on the host: locks, events and queues by name.
+ * A namespace of objects shared by every process on the host: locks, semaphores, events and queues
+ * by name.
  *
  * <p>The shared-memory implementation is a directory, by default under {@code /dev/shm} (a tmpfs:
  * memory, not disk), holding one small file per object plus a participant registry. The first
@@ -133,6 +139,84 @@ public interface IpcDomain extends AutoCloseable {
      * @throws IllegalStateException if the domain is closed
      */
     IpcLock lock(String name) throws IOException;
+
+    /**
+     * The condition named {@code name} ({@code multiprocessing.Condition(lock)}), bound to
+     * {@code lock}, created without waiters if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param lock a lock of this domain; an existing condition must be bound to a lock of the same
+     *     name
+     * @return the condition (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft condition bound to
+     *     a lock of that name, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code lock} does not belong to this domain
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcCondition condition(String name, IpcLock lock) throws IOException;
+
+    /**
+     * The re-entrant lock named {@code name} ({@code multiprocessing.RLock}), created free if it
+     * does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @return the lock (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft rlock of this layout,
+     *     or is refused by the owner and mode rules (see the class description)
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcRLock rlock(String name) throws IOException;
+
+    /**
+     * The semaphore named {@code name} ({@code multiprocessing.Semaphore(permits)}), created with
+     * {@code permits} permits if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param permits the initial permits, from 0; an existing semaphore must have been created with
+     *     the same number, unbounded
+     * @return the semaphore (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not an unbounded Weft semaphore
+     *     created with {@code permits} (the message names the difference), or is refused by the owner
+     *     and mode rules (see the class description)
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcSemaphore semaphore(String name, int permits) throws IOException;
+
+    /**
+     * The bounded semaphore named {@code name} ({@code multiprocessing.BoundedSemaphore(permits)}),
+     * created with {@code permits} permits, which is also its bound, if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param permits the initial permits and bound, from 0; an existing semaphore must have been
+     *     created bounded with the same number
+     * @return the semaphore (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a bounded Weft semaphore
+     *     created with {@code permits}, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcBoundedSemaphore boundedSemaphore(String name, int permits) throws IOException;
+
+    /**
+     * The barrier named {@code name} ({@code multiprocessing.Barrier(parties)}), created for
+     * {@code parties} parties if it does not exist yet.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @param parties how many parties trip it, 1 to 512; an existing barrier must have been created
+     *     with the same number
+     * @return the barrier (the same object for the same name in this domain)
+     * @throws IOException if the file cannot be created or mapped
+     * @throws IpcFormatException if a file of that name exists but is not a Weft barrier for
+     *     {@code parties} parties, or is refused by the owner and mode rules
+     * @throws IllegalArgumentException if {@code parties} is out of range
+     * @throws IllegalStateException if the domain is closed
+     */
+    IpcBarrier barrier(String name, int parties) throws IOException;
 
     /**
      * The event named {@code name}, created clear if it does not exist yet.

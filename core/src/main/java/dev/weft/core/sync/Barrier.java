@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A cyclic barrier for a fixed number of parties, with blocking, timed and
- * {@code CompletableFuture} waits: the counterpart of {@code asyncio.Barrier} (Python 3.11).
+ * {@code CompletableFuture} waits: the counterpart of {@code asyncio.Barrier} (Python 3.11), and the
+ * in-process implementation of the {@link PartyBarrier} contract.
  *
  * <p>Each party calls {@link #await()} (Python's {@code wait()}); the call waits until
  * {@link #parties()} parties have arrived, then all of them proceed, each returning its
@@ -75,7 +76,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public final class Barrier {
+public final class Barrier implements PartyBarrier {
 
     /*
      * Implementation notes

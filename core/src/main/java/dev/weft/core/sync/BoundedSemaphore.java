@@ -2,7 +2,8 @@ package dev.weft.core.sync;
 
 /**
  * A {@link Semaphore} that refuses to be released more times than it was acquired: the
- * counterpart of {@code asyncio.BoundedSemaphore}.
+ * counterpart of {@code asyncio.BoundedSemaphore}, and the in-process implementation of the
+ * {@link BoundedCountingSemaphore} contract.
  *
  * <p>The initial number of permits is also the bound. A release that would make more permits
  * available than the bound throws {@link IllegalStateException} and changes nothing (Python raises
@@ -23,7 +24,7 @@ package dev.weft.core.sync;
  *
  * @since 0.1
  */
-public final class BoundedSemaphore extends Semaphore {
+public final class BoundedSemaphore extends Semaphore implements BoundedCountingSemaphore {
 
     /**
      * Creates a bounded semaphore with one permit, as {@code asyncio.BoundedSemaphore()} does.
@@ -47,6 +48,7 @@ public final class BoundedSemaphore extends Semaphore {
      *
      * @return the most permits that may be available at once
      */
+    @Override
     public int bound() {
         return (int) maxPermits;
     }

@@ -1,14 +1,16 @@
 package dev.weft.core.sync;
 
 /**
- * The outcome of an attempt to acquire an {@link ExclusiveLock} through one of its
- * {@code ...ForResult} forms.
+ * The outcome of an attempt to acquire an {@link ExclusiveLock}, or permits of a
+ * {@link CountingSemaphore}, through one of their {@code ...ForResult} forms.
  *
  * <p>Python's {@code Lock.acquire} returns {@code True} or {@code False}; Weft adds a third answer,
  * {@link #OWNER_DIED}, in the manner of a robust POSIX mutex ({@code EOWNERDEAD}): the caller holds
  * the lock, but the previous holder died while holding it (a killed process, an expired lease), so
  * whatever the lock protects may be half-updated and should be checked or repaired before use. A
- * lock between threads of one process never reports it.
+ * lock between threads of one process never reports it. For a semaphore, {@link #OWNER_DIED} says
+ * that at least one of the permits acquired was returned to the pool by the recovery of a holder
+ * that died while holding it, so whatever the permits guard may need checking.
  *
  * @since 0.1
  */

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A FIFO-fair counting semaphore with blocking, timed, immediate and {@code CompletableFuture}
- * acquires: the counterpart of {@code asyncio.Semaphore}.
+ * acquires: the counterpart of {@code asyncio.Semaphore}, and the in-process implementation of
+ * the {@link CountingSemaphore} contract.
  *
  * <p>The semaphore holds a number of permits. An acquire takes one permit (or the number
  * asked for), waiting while too few are available; a release adds permits, handing them
@@ -68,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  * @see Lock
  * @since 0.1
  */
-public sealed class Semaphore permits BoundedSemaphore {
+public sealed class Semaphore implements LocalCountingSemaphore permits BoundedSemaphore {
 
     /*
      * Implementation notes

@@ -62,6 +62,10 @@ public final class HeaderDescriptor {
     public static final int KIND_EVENT = 2;
     public static final int KIND_REGISTRY = 3;
     public static final int KIND_QUEUE = 4;
+    public static final int KIND_SEMAPHORE = 5;
+    public static final int KIND_RLOCK = 6;
+    public static final int KIND_BARRIER = 7;
+    public static final int KIND_CONDITION = 8;
 
     public static final int MAGIC_OFFSET;
     public static final int VERSION_OFFSET;
@@ -111,6 +115,10 @@ public final class HeaderDescriptor {
             case KIND_EVENT -> "event";
             case KIND_REGISTRY -> "registry";
             case KIND_QUEUE -> "queue";
+            case KIND_SEMAPHORE -> "semaphore";
+            case KIND_RLOCK -> "rlock";
+            case KIND_BARRIER -> "barrier";
+            case KIND_CONDITION -> "condition";
             default -> "unknown kind " + kind;
         };
     }

@@ -3,11 +3,16 @@ package dev.weft.ipc.internal;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.IpcOptions;
 import dev.weft.ipc.WaitBackend;
+import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.event.IpcEvent;
+import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
 import dev.weft.ipc.queue.QueueSpec;
+import dev.weft.ipc.semaphore.IpcBoundedSemaphore;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -49,6 +54,10 @@ public final class MappedDomain implements IpcDomain {
     private final Map<String, MappedLock> locks = new ConcurrentHashMap<>();
     private final Map<String, MappedEvent> events = new ConcurrentHashMap<>();
     private final Map<String, MappedQueue> queues = new ConcurrentHashMap<>();
+    private final Map<String, MappedSemaphore> semaphores = new ConcurrentHashMap<>();
+    private final Map<String, MappedRLock> rlocks = new ConcurrentHashMap<>();
+    private final Map<String, MappedBarrier> barriers = new ConcurrentHashMap<>();
+    private final Map<String, MappedCondition> conditions = new ConcurrentHashMap<>();
     private final ReentrantLock objectsLock = new ReentrantLock();
 
     private MappedDomain(Runtime runtime, Path directory, IpcOptions options) {
@@ -127,6 +136,118 @@ public final class MappedDomain implements IpcDomain {
         try {
             return locks.computeIfAbsent(name,
                     n -> new MappedLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcRLock rlock(String name) throws IOException {
+        return rlockImpl(name);
+    }
+
+    /** As {@link #rlock(String)}, with the implementation type (tests). */
+    public MappedRLock rlockImpl(String name) throws IOException {
+        SharedFiles.checkName(name);
+        guard.check();
+        MappedRLock lock = rlocks.get(name);
+        if (lock != null) {
+            return lock;
+        }
+        SharedMemory memory = runtime.mapping("rlock." + name, HeaderDescriptor.KIND_RLOCK,
+                RLockDescriptor.FILE_LENGTH, name, "rlock '" + name + "'");
+        objectsLock.lock();
+        try {
+            return rlocks.computeIfAbsent(name,
+                    n -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcCondition condition(String name, IpcLock lock) throws IOException {
+        return conditionImpl(name, lock);
+    }
+
+    /** As {@link #condition(String, IpcLock)}, with the implementation type (tests). */
+    public MappedCondition conditionImpl(String name, IpcLock lock) throws IOException {
+        SharedFiles.checkName(name);
+        Objects.requireNonNull(lock, "lock");
+        guard.check();
+        if (!(lock instanceof MappedLock mapped) || locks.get(mapped.name()) != mapped) {
+            throw new IllegalArgumentException("lock " + lock + " does not belong to the domain " + directory);
+        }
+        SharedMemory memory = runtime.mappingSized("condition." + name, HeaderDescriptor.KIND_CONDITION, name,
+                "condition '" + name + "'", ConditionDescriptor.FILE_LENGTH, ConditionDescriptor.PREFIX_LENGTH,
+                prefix -> ConditionDescriptor.writeParameters(prefix, mapped.name()),
+                (file, m) -> ConditionDescriptor.check(file, m, mapped.name()));
+        objectsLock.lock();
+        try {
+            return conditions.computeIfAbsent(name,
+                    n -> new MappedCondition(n, memory, mapped, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcBarrier barrier(String name, int parties) throws IOException {
+        return barrierImpl(name, parties);
+    }
+
+    /** As {@link #barrier(String, int)}, with the implementation type (tests). */
+    public MappedBarrier barrierImpl(String name, int parties) throws IOException {
+        SharedFiles.checkName(name);
+        if (parties < 1 || parties > BarrierDescriptor.MAX_PARTIES) {
+            throw new IllegalArgumentException("parties must be 1.." + BarrierDescriptor.MAX_PARTIES + ", was " + parties);
+        }
+        guard.check();
+        SharedMemory memory = runtime.mappingSized("barrier." + name, HeaderDescriptor.KIND_BARRIER, name,
+                "barrier '" + name + "'", BarrierDescriptor.FILE_LENGTH, BarrierDescriptor.PREFIX_LENGTH,
+                prefix -> BarrierDescriptor.writeParameters(prefix, parties),
+                (file, m) -> BarrierDescriptor.check(file, m, parties));
+        objectsLock.lock();
+        try {
+            return barriers.computeIfAbsent(name,
+                    n -> new MappedBarrier(n, memory, runtime.registry, waiter, sliceNanos, guard));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    @Override
+    public IpcSemaphore semaphore(String name, int permits) throws IOException {
+        return semaphoreImpl(name, permits, false);
+    }
+
+    @Override
+    public IpcBoundedSemaphore boundedSemaphore(String name, int permits) throws IOException {
+        return (IpcBoundedSemaphore) semaphoreImpl(name, permits, true);
+    }
+
+    /** The semaphore named {@code name}, with the implementation type (tests, benchmarks). */
+    public MappedSemaphore semaphoreImpl(String name, int permits, boolean bounded) throws IOException {
+        SharedFiles.checkName(name);
+        if (permits < 0) {
+            throw new IllegalArgumentException("Semaphore initial value must be >= 0, was " + permits);
+        }
+        guard.check();
+        String fileName = "semaphore." + name;
+        SharedMemory memory = runtime.mappingSized(fileName, HeaderDescriptor.KIND_SEMAPHORE, name,
+                "semaphore '" + name + "'", SemaphoreDescriptor.FILE_LENGTH, SemaphoreDescriptor.PREFIX_LENGTH,
+                prefix -> SemaphoreDescriptor.writeParameters(prefix, permits, bounded),
+                (file, m) -> SemaphoreDescriptor.check(file, m, permits, bounded));
+        objectsLock.lock();
+        try {
+            MappedSemaphore semaphore = semaphores.get(name);
+            if (semaphore == null) {
+                semaphore = bounded
+                        ? new MappedBoundedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard)
+                        : new MappedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard);
+                semaphores.put(name, semaphore);
+            }
+            return semaphore;
         } finally {
             objectsLock.unlock();
         }
@@ -250,6 +371,18 @@ public final class MappedDomain implements IpcDomain {
             }
             for (MappedEvent event : events.values()) {
                 attempt(failures, event::wakeAllWaiters);
+            }
+            for (MappedSemaphore semaphore : semaphores.values()) {
+                attempt(failures, semaphore::wakeAllWaiters);
+            }
+            for (MappedRLock rlock : rlocks.values()) {
+                attempt(failures, rlock::wakeAllWaiters);
+            }
+            for (MappedBarrier barrier : barriers.values()) {
+                attempt(failures, barrier::wakeAllWaiters);
+            }
+            for (MappedCondition condition : conditions.values()) {
+                attempt(failures, condition::wakeAllWaiters);
             }
             if (--runtime.references == 0) {
                 RUNTIMES.remove(runtime.dir.identity(), runtime);
@@ -409,6 +542,28 @@ public final class MappedDomain implements IpcDomain {
                 if (janitor != null) {
                     janitor.stop();
                 }
+            } finally {
+                mappingLock.unlock();
+            }
+        }
+
+        /**
+         * As {@link #mapping}, for a file whose body starts with parameters: created with
+         * {@code writer}, checked on every call with {@code checker} (a cached mapping included).
+         */
+        SharedMemory mappingSized(String fileName, int kind, String objectName, String what, int length,
+                int prefixLength, SharedFiles.BodyWriter writer, SharedFiles.BodyChecker checker) throws IOException {
+            mappingLock.lock();
+            try {
+                SharedMemory memory = mappings.get(fileName);
+                if (memory == null) {
+                    memory = SharedFiles.createOrAttachSized(dir, fileName, kind, objectName, what, true, length,
+                            prefixLength, writer, checker, scope);
+                    mappings.put(fileName, memory);
+                } else {
+                    checker.check(dir.file(fileName), memory);
+                }
+                return memory;
             } finally {
                 mappingLock.unlock();
             }

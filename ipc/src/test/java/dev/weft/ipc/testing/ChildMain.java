@@ -5,6 +5,7 @@ import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.CrashPoints;
 import dev.weft.ipc.internal.SharedMemory;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import dev.weft.core.sync.LockResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,6 +42,14 @@ import java.util.concurrent.locks.LockSupport;
  * qchaos Q P SEED                                  -> random puts (PUT P SEQ after each return) and
  *                                                     takes (GOT P SEQ after each return), forever
  * qtaskdone Q | qjoin Q | qstats Q | qshutdown Q IMMEDIATE -> DONE | JOINED | STATS t r d a | OK
+ * racquire L | rrelease L                         -> ACQUIRED | OWNER_DIED | RELEASED | ERROR ... (rlock L)
+ * cwait C L | csignal C L                         -> WOKEN (lock L acquired, awaited, released) |
+ *                                                     SIGNALLED (lock L acquired and kept, one signal)
+ * bawait B PARTIES                                -> INDEX n | BROKEN | ERROR ... (barrier B)
+ * sem S INIT BOUNDED acquire K | try K | release K  -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
+ *                                                     (semaphore S, created with INIT permits, bounded if BOUNDED is 1)
+ * sem S INIT BOUNDED churn K                       -> CHURNING after the first round, then acquires and
+ *                                                     releases K permits forever
  * bg COMMAND...                                    -> runs COMMAND on a new thread (answers later)
  * resume POINT                                     -> RESUMED (a crash point armed "pause")
  * dopen | dop | duntil | dtake | dexit             -> see DamageCommands (objects whose file is truncated)
@@ -117,6 +126,36 @@ public final class ChildMain {
                     }
                 });
             }
+            case "sem" -> say(semaphore(domain, w));
+            case "cwait" -> {
+                IpcLock l = domain.lock(w[2]);
+                l.acquire();
+                domain.condition(w[1], l).await();
+                l.release();
+                say("WOKEN");
+            }
+            case "csignal" -> {
+                IpcLock l = domain.lock(w[2]);
+                l.acquire();
+                domain.condition(w[1], l).signal();
+                say("SIGNALLED");
+            }
+            case "bawait" -> {
+                try {
+                    say("INDEX " + domain.barrier(w[1], Integer.parseInt(w[2])).await());
+                } catch (java.util.concurrent.BrokenBarrierException e) {
+                    say("BROKEN");
+                }
+            }
+            case "racquire" -> say(domain.rlock(w[1]).acquireForResult().name());
+            case "rrelease" -> {
+                try {
+                    domain.rlock(w[1]).release();
+                    say("RELEASED");
+                } catch (IllegalMonitorStateException | IllegalStateException e) {
+                    say("ERROR " + e.getClass().getSimpleName());
+                }
+            }
             case "resume" -> {
                 CrashPoints.resume(w[1]);
                 say("RESUMED");
@@ -136,6 +175,41 @@ public final class ChildMain {
                 System.exit(0);
             }
             default -> say("ERROR unknown command " + command);
+        }
+    }
+
+    /** Runs a semaphore command: {@code sem S INIT BOUNDED OP K}. */
+    private static String semaphore(IpcDomain domain, String[] w) throws Exception {
+        int init = Integer.parseInt(w[2]);
+        IpcSemaphore s = w[3].equals("1") ? domain.boundedSemaphore(w[1], init) : domain.semaphore(w[1], init);
+        int k = Integer.parseInt(w[5]);
+        try {
+            switch (w[4]) {
+                case "acquire" -> {
+                    return s.acquireForResult(k).name();
+                }
+                case "try" -> {
+                    return s.tryAcquireForResult(k).name();
+                }
+                case "release" -> {
+                    s.release(k);
+                    return "RELEASED";
+                }
+                case "churn" -> {
+                    for (long round = 0; ; round++) {
+                        s.acquire(k);
+                        s.release(k);
+                        if (round == 0) {
+                            say("CHURNING");
+                        }
+                    }
+                }
+                default -> {
+                    return "ERROR unknown semaphore command " + w[4];
+                }
+            }
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return "ERROR " + e.getClass().getSimpleName() + " " + e.getMessage();
         }
     }
 
