@@ -4,14 +4,17 @@ import dev.weft.ipc.internal.EventDescriptor;
 import dev.weft.ipc.internal.HeaderDescriptor;
 import dev.weft.ipc.internal.LockDescriptor;
 import dev.weft.ipc.internal.QueueDescriptor;
+import dev.weft.ipc.internal.RLockDescriptor;
 import dev.weft.ipc.internal.Registry;
 import dev.weft.ipc.internal.RegistryDescriptor;
+import dev.weft.ipc.internal.SemaphoreDescriptor;
 import dev.weft.ipc.inspect.ObjectInfo.DamagedFile;
 import dev.weft.ipc.inspect.ObjectInfo.EventInfo;
 import dev.weft.ipc.inspect.ObjectInfo.LockInfo;
 import dev.weft.ipc.inspect.ObjectInfo.OtherInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueParticipant;
+import dev.weft.ipc.inspect.ObjectInfo.SemaphoreInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,6 +66,8 @@ public final class DomainInspector {
     private static final String LOCK_PREFIX = "lock.";
     private static final String EVENT_PREFIX = "event.";
     private static final String QUEUE_PREFIX = "queue.";
+    private static final String RLOCK_PREFIX = "rlock.";
+    private static final String SEMAPHORE_PREFIX = "semaphore.";
 
     private final Path directory;
     private final Map<Integer, Participant> participants = new TreeMap<>();
@@ -140,7 +145,7 @@ public final class DomainInspector {
     }
 
     private static String objectName(String fileName) {
-        for (String prefix : List.of(LOCK_PREFIX, EVENT_PREFIX, QUEUE_PREFIX)) {
+        for (String prefix : List.of(LOCK_PREFIX, EVENT_PREFIX, QUEUE_PREFIX, RLOCK_PREFIX, SEMAPHORE_PREFIX)) {
             if (fileName.startsWith(prefix)) {
                 return fileName.substring(prefix.length());
             }
@@ -229,6 +234,10 @@ public final class DomainInspector {
                 return readEvent(image, objectName(fileName));
             } else if (fileName.startsWith(QUEUE_PREFIX)) {
                 return readQueue(image, objectName(fileName));
+            } else if (fileName.startsWith(RLOCK_PREFIX)) {
+                return readRLock(image, objectName(fileName));
+            } else if (fileName.startsWith(SEMAPHORE_PREFIX)) {
+                return readSemaphore(image, objectName(fileName));
             }
             Header header = image.header(0);
             return new OtherInfo(header.name(), file, header.kind(), header.creatorPid(), header.created());
@@ -243,8 +252,45 @@ public final class DomainInspector {
         int word = image.read(LockDescriptor.LOCK_WORD_OFFSET, Integer.BYTES).getInt(0);
         long recoveries = image.read(LockDescriptor.RECOVERIES_OFFSET, Long.BYTES).getLong(0);
         int owner = word & LockDescriptor.OWNER_MASK;
-        return new LockInfo(name, image.file, owner == 0 ? null : holder(owner),
+        return new LockInfo(name, image.file, false, owner == 0 ? null : holder(owner), 0, 0,
                 (word & LockDescriptor.WAITERS) != 0, recoveries);
+    }
+
+    private LockInfo readRLock(FileImage image, String name) throws IOException {
+        Header header = image.header(HeaderDescriptor.KIND_RLOCK);
+        header.expect(name, RLockDescriptor.FILE_LENGTH);
+        ByteBuffer body = image.read(0, RLockDescriptor.FILE_LENGTH);
+        int word = body.getInt(RLockDescriptor.LOCK_WORD_OFFSET);
+        int owner = word & LockDescriptor.OWNER_MASK;
+        return new LockInfo(name, image.file, true, owner == 0 ? null : holder(owner),
+                owner == 0 ? 0 : body.getLong(RLockDescriptor.OWNER_THREAD_OFFSET),
+                owner == 0 ? 0 : body.getInt(RLockDescriptor.HOLDS_OFFSET), (word & LockDescriptor.WAITERS) != 0,
+                body.getLong(RLockDescriptor.RECOVERIES_OFFSET));
+    }
+
+    private SemaphoreInfo readSemaphore(FileImage image, String name) throws IOException {
+        Header header = image.header(HeaderDescriptor.KIND_SEMAPHORE);
+        header.expect(name, SemaphoreDescriptor.FILE_LENGTH);
+        ByteBuffer body = image.read(0, SemaphoreDescriptor.FILE_LENGTH);
+        int latch = body.getInt(SemaphoreDescriptor.LATCH_OFFSET);
+        int highWater = body.getInt(SemaphoreDescriptor.HIGH_WATER_OFFSET);
+        if (highWater < 0 || highWater > SemaphoreDescriptor.ENTRIES) {
+            throw new Damage("holdings high water expected 0.." + SemaphoreDescriptor.ENTRIES + " but was " + highWater);
+        }
+        List<ObjectInfo.Holding> holdings = new ArrayList<>();
+        for (int i = 0; i < highWater; i++) {
+            int owner = body.getInt(SemaphoreDescriptor.entryOffset(i) + SemaphoreDescriptor.ENTRY_OWNER);
+            long held = body.getLong(SemaphoreDescriptor.entryOffset(i) + SemaphoreDescriptor.ENTRY_HELD);
+            if (owner != 0 && held != 0) {
+                holdings.add(new ObjectInfo.Holding(holder(owner), held));
+            }
+        }
+        return new SemaphoreInfo(name, image.file, body.getInt(SemaphoreDescriptor.INITIAL_OFFSET),
+                body.getInt(SemaphoreDescriptor.BOUND_OFFSET) != SemaphoreDescriptor.UNBOUNDED,
+                body.getLong(SemaphoreDescriptor.AVAILABLE_OFFSET), body.getLong(SemaphoreDescriptor.TAINTED_OFFSET),
+                body.getLong(SemaphoreDescriptor.EXCESS_OFFSET), latch == 0 ? null : holder(latch),
+                body.getInt(SemaphoreDescriptor.SLEEPERS_OFFSET) != 0, body.getLong(SemaphoreDescriptor.RECOVERIES_OFFSET),
+                body.getLong(SemaphoreDescriptor.RECOVERED_PERMITS_OFFSET), holdings);
     }
 
     private static EventInfo readEvent(FileImage image, String name) throws IOException {

@@ -19,17 +19,22 @@ public sealed interface ObjectInfo {
     Path file();
 
     /**
-     * A lock ({@code lock.<name>}).
+     * A lock ({@code lock.<name>}) or a re-entrant lock ({@code rlock.<name>}).
      *
      * @param name the lock's name
      * @param file its file
+     * @param reentrant whether it is a re-entrant lock ({@code IpcRLock})
      * @param holder the holder, or {@code null} if the lock is free
+     * @param ownerThread for a re-entrant lock, the {@link Thread#threadId()} of the holding thread
+     *     in the holder's process; 0 otherwise
+     * @param holds for a re-entrant lock, the holding thread's acquisitions not yet released; 0
+     *     otherwise
      * @param sleepers whether the lock word's sleeper flag is set (some process may be asleep
      *     waiting for it; a stale flag only costs one spare wake-up)
      * @param recoveries how many times a waiter took the lock over from a dead holder
      */
-    record LockInfo(String name, Path file, @Nullable Holder holder, boolean sleepers, long recoveries)
-            implements ObjectInfo {
+    record LockInfo(String name, Path file, boolean reentrant, @Nullable Holder holder, long ownerThread, int holds,
+            boolean sleepers, long recoveries) implements ObjectInfo {
 
         /**
          * Whether the lock is held by a participant that is dead: its next acquirer takes it over
@@ -39,6 +44,43 @@ public sealed interface ObjectInfo {
             return holder != null && holder.liveness() == Liveness.DEAD;
         }
     }
+
+    /**
+     * A semaphore ({@code semaphore.<name>}).
+     *
+     * @param name the semaphore's name
+     * @param file its file
+     * @param initial the permits it was created with
+     * @param bounded whether it is a bounded semaphore (its bound is {@code initial})
+     * @param available permits free now
+     * @param tainted recovered permits of dead holders not yet handed out (an acquire that takes
+     *     one is told {@code OWNER_DIED})
+     * @param excess permits released by processes that did not hold them, not yet matched
+     * @param inCriticalSection the participant inside the semaphore's short critical section, or
+     *     {@code null}; a dead one is rolled back by the next participant
+     * @param sleepers whether some process may be asleep waiting for permits
+     * @param recoveries how many times a dead holder's permits were returned to the pool
+     * @param recoveredPermits how many permits those recoveries returned
+     * @param holdings the permits each participant holds, for participants holding any
+     */
+    record SemaphoreInfo(String name, Path file, int initial, boolean bounded, long available, long tainted,
+            long excess, @Nullable Holder inCriticalSection, boolean sleepers, long recoveries, long recoveredPermits,
+            List<Holding> holdings) implements ObjectInfo {
+
+        /** Copies the list. */
+        public SemaphoreInfo {
+            holdings = List.copyOf(holdings);
+        }
+    }
+
+    /**
+     * The permits one participant holds.
+     *
+     * @param holder the participant
+     * @param permits the permits it holds (a dead participant's go back to the pool when a waiter
+     *     or a new registrant proves it dead)
+     */
+    record Holding(Holder holder, long permits) {}
 
     /**
      * An event ({@code event.<name>}).

@@ -1,11 +1,13 @@
 package dev.weft.ipc.inspect;
 
+import dev.weft.ipc.internal.HeaderDescriptor;
 import dev.weft.ipc.inspect.ObjectInfo.DamagedFile;
 import dev.weft.ipc.inspect.ObjectInfo.EventInfo;
 import dev.weft.ipc.inspect.ObjectInfo.LockInfo;
 import dev.weft.ipc.inspect.ObjectInfo.OtherInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueInfo;
 import dev.weft.ipc.inspect.ObjectInfo.QueueParticipant;
+import dev.weft.ipc.inspect.ObjectInfo.SemaphoreInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,9 @@ final class ReportWriter {
     static String objects(List<ObjectInfo> objects) {
         StringBuilder out = new StringBuilder();
         Table locks = new Table("LOCK", "STATE", "HOLDER", "ALIVE", "SLEEPERS", "RECOVERIES", "NOTE");
+        Table semaphores = new Table("SEMAPHORE", "KIND", "INITIAL", "AVAILABLE", "HELD", "TAINTED", "EXCESS", "SLEEPERS",
+                "RECOVERIES", "RECOVERED-PERMITS");
+        Table holdings = new Table("SEMAPHORE", "PARTICIPANT", "PID", "ALIVE", "PERMITS");
         Table events = new Table("EVENT", "SET", "GENERATION", "SLEEPERS");
         Table queues = new Table("QUEUE", "KIND", "CAPACITY", "MAX-MSG", "DEPTH", "WRITING", "UNFINISHED", "TOMBSTONES",
                 "REDELIVERED", "DISCARDED", "ABANDONED", "QUARANTINED", "DEAD-LETTERED", "STATE");
@@ -47,10 +52,22 @@ final class ReportWriter {
         Table damaged = new Table("FILE", "PROBLEM");
         for (ObjectInfo o : objects) {
             switch (o) {
-                case LockInfo l -> locks.row(l.name(), l.holder() == null ? "free" : "held",
+                case LockInfo l -> locks.row(l.name() + (l.reentrant() ? " (rlock)" : ""),
+                        l.holder() == null ? "free" : l.reentrant() ? "held x" + l.holds() + " by thread " + l.ownerThread() : "held",
                         l.holder() == null ? "-" : holder(l.holder()), l.holder() == null ? "-" : liveness(l.holder().liveness()),
                         yesNo(l.sleepers()), Long.toString(l.recoveries()),
                         l.ownerDiedPending() ? "holder dead: next acquirer gets OWNER_DIED" : "");
+                case SemaphoreInfo m -> {
+                    semaphores.row(m.name(), m.bounded() ? "bounded" : "plain", Integer.toString(m.initial()),
+                            Long.toString(m.available()),
+                            Long.toString(m.holdings().stream().mapToLong(ObjectInfo.Holding::permits).sum()),
+                            Long.toString(m.tainted()), Long.toString(m.excess()), yesNo(m.sleepers()),
+                            Long.toString(m.recoveries()), Long.toString(m.recoveredPermits()));
+                    for (ObjectInfo.Holding h : m.holdings()) {
+                        holdings.row(m.name(), h.holder().tokenText(), pid(h.holder()), liveness(h.holder().liveness()),
+                                Long.toString(h.permits()));
+                    }
+                }
                 case EventInfo e -> events.row(e.name(), yesNo(e.set()), Integer.toString(e.generation()), yesNo(e.sleepers()));
                 case QueueInfo q -> {
                     queues.row(q.name(), kind(q), Integer.toString(q.capacity()),
@@ -64,12 +81,12 @@ final class ReportWriter {
                                 Long.toString(p.claimed()), q.joinable() ? Long.toString(p.notDone()) : "-");
                     }
                 }
-                case OtherInfo x -> others.row(x.file().getFileName().toString(), "kind " + x.kind(),
+                case OtherInfo x -> others.row(x.file().getFileName().toString(), HeaderDescriptor.kindName(x.kind()),
                         Long.toString(x.creatorPid()), x.created().toString());
                 case DamagedFile d -> damaged.row(d.name(), d.problem());
             }
         }
-        for (Table t : List.of(locks, events, queues, shares, others, damaged)) {
+        for (Table t : List.of(locks, semaphores, holdings, events, queues, shares, others, damaged)) {
             if (!t.rows.isEmpty()) {
                 t.appendTo(out);
                 out.append('\n');
@@ -191,13 +208,39 @@ final class ReportWriter {
             j.field("file").string(o.file().toString());
             switch (o) {
                 case LockInfo l -> {
-                    j.field("type").string("lock");
+                    j.field("type").string(l.reentrant() ? "rlock" : "lock");
                     j.field("held").bool(l.holder() != null);
+                    if (l.reentrant()) {
+                        j.field("ownerThread").number(l.ownerThread());
+                        j.field("holds").number(l.holds());
+                    }
                     j.field("holder");
                     holderJson(j, l.holder());
                     j.field("ownerDiedPending").bool(l.ownerDiedPending());
                     j.field("sleepers").bool(l.sleepers());
                     j.field("recoveries").number(l.recoveries());
+                }
+                case SemaphoreInfo m -> {
+                    j.field("type").string("semaphore");
+                    j.field("initial").number(m.initial());
+                    j.field("bounded").bool(m.bounded());
+                    j.field("available").number(m.available());
+                    j.field("tainted").number(m.tainted());
+                    j.field("excess").number(m.excess());
+                    j.field("inCriticalSection");
+                    holderJson(j, m.inCriticalSection());
+                    j.field("sleepers").bool(m.sleepers());
+                    j.field("recoveries").number(m.recoveries());
+                    j.field("recoveredPermits").number(m.recoveredPermits());
+                    j.field("holdings").open('[');
+                    for (ObjectInfo.Holding h : m.holdings()) {
+                        j.element().open('{');
+                        j.field("holder");
+                        holderJson(j, h.holder());
+                        j.field("permits").number(h.permits());
+                        j.close('}');
+                    }
+                    j.close(']');
                 }
                 case EventInfo e -> {
                     j.field("type").string("event");

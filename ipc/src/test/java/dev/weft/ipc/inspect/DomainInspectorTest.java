@@ -174,6 +174,36 @@ class DomainInspectorTest {
     }
 
     @Test
+    void semaphoreHoldingsAndReentrantLocksAreReported() throws Exception {
+        domain.semaphore("S", 5).acquire(2);
+        domain.boundedSemaphore("B", 3);
+        var rlock = domain.rlock("R");
+        rlock.lock();
+        rlock.lock();
+        try {
+            DomainReport report = DomainInspector.inspect(dir);
+            ObjectInfo.SemaphoreInfo s = only(report, ObjectInfo.SemaphoreInfo.class, "S");
+            assertThat(s.bounded()).isFalse();
+            assertThat(s.initial()).isEqualTo(5);
+            assertThat(s.available()).isEqualTo(3);
+            assertThat(s.holdings()).singleElement().satisfies(h -> {
+                assertThat(h.holder().pid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(h.permits()).isEqualTo(2);
+            });
+            assertThat(only(report, ObjectInfo.SemaphoreInfo.class, "B").bounded()).isTrue();
+            LockInfo r = only(report, LockInfo.class, "R");
+            assertThat(r.reentrant()).isTrue();
+            assertThat(r.holds()).isEqualTo(2);
+            assertThat(r.ownerThread()).isEqualTo(Thread.currentThread().threadId());
+            assertThat(render(dir.toString())).contains("SEMAPHORE", "held x2 by thread");
+        } finally {
+            rlock.unlock();
+            rlock.unlock();
+            domain.semaphore("S", 5).release(2);
+        }
+    }
+
+    @Test
     void damagedForeignAndLinkedFilesAreReportedAndTheRestIsRead() throws Exception {
         domain.lock("good");
         domain.event("short");
