@@ -39,7 +39,23 @@ public final class BoundedSemaphore extends Semaphore {
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public BoundedSemaphore(int permits) {
-        super(permits, permits);
+        super(permits, permits, false);
+    }
+
+    private BoundedSemaphore(int permits, boolean fair) {
+        super(permits, permits, fair);
+    }
+
+    /**
+     * Creates a strictly FIFO bounded semaphore with {@code permits} permits, which is also its
+     * bound (see {@link Semaphore#fair(int)}).
+     *
+     * @param permits the initial number of permits and the bound
+     * @return a new fair bounded semaphore
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public static BoundedSemaphore fair(int permits) {
+        return new BoundedSemaphore(permits, true);
     }
 
     /**

@@ -100,10 +100,38 @@ public final class Lock implements LocalExclusiveLock {
      * invariants, linearization points and memory ordering, is in FifoPermits.
      */
 
-    private final FifoPermits sync = new FifoPermits(1L);
+    private final FifoPermits sync;
 
-    /** Creates a lock that is free. */
-    public Lock() {}
+    /**
+     * Creates a lock that is free, in the default bounded-barging mode (see the class
+     * documentation); {@link #fair()} creates a strictly FIFO one.
+     */
+    public Lock() {
+        this(false);
+    }
+
+    private Lock(boolean fair) {
+        this.sync = new FifoPermits(1L, fair);
+    }
+
+    /**
+     * Creates a lock that is free and strictly FIFO, as {@code asyncio.Lock} is: nobody barges
+     * ahead of queued requests, at the cost of a thread hand-off per contended acquisition.
+     *
+     * @return a new fair lock
+     */
+    public static Lock fair() {
+        return new Lock(true);
+    }
+
+    /**
+     * Whether this lock is strictly FIFO ({@link #fair()}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
+    }
 
     /**
      * Acquires the lock, waiting while it is held or while others queue for it: the counterpart

@@ -76,12 +76,42 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
     /** The most read holds at once; also the weight of a write hold. */
     public static final int MAX_READERS = Integer.MAX_VALUE;
 
-    private final FifoPermits sync = new FifoPermits(MAX_READERS);
-    private final ReadLock readLock = new ReadLock(sync);
-    private final WriteLock writeLock = new WriteLock(sync);
+    private final FifoPermits sync;
+    private final ReadLock readLock;
+    private final WriteLock writeLock;
 
-    /** Creates a read-write lock that is free. */
-    public ReadWriteLock() {}
+    /**
+     * Creates a read-write lock that is free, in the default bounded-barging mode (see the class
+     * documentation); {@link #fair()} creates a strictly FIFO one.
+     */
+    public ReadWriteLock() {
+        this(false);
+    }
+
+    private ReadWriteLock(boolean fair) {
+        this.sync = new FifoPermits(MAX_READERS, fair);
+        this.readLock = new ReadLock(sync);
+        this.writeLock = new WriteLock(sync);
+    }
+
+    /**
+     * Creates a read-write lock that is free and strictly FIFO: nobody barges ahead of queued
+     * requests, so a queued writer holds up every reader that comes after it.
+     *
+     * @return a new fair read-write lock
+     */
+    public static ReadWriteLock fair() {
+        return new ReadWriteLock(true);
+    }
+
+    /**
+     * Whether this lock is strictly FIFO ({@link #fair()}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
+    }
 
     /**
      * The shared lock.

@@ -98,14 +98,38 @@ public sealed class Semaphore permits BoundedSemaphore {
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public Semaphore(int permits) {
-        this(permits, Integer.MAX_VALUE);
+        this(permits, Integer.MAX_VALUE, false);
     }
 
-    /** For {@link BoundedSemaphore}: a semaphore whose count may never exceed {@code maxPermits}. */
-    Semaphore(int permits, long maxPermits) {
+    /**
+     * Creates a strictly FIFO semaphore with {@code permits} permits, as
+     * {@code asyncio.Semaphore} is: nobody barges ahead of queued requests, at the cost of a
+     * thread hand-off per contended acquisition.
+     *
+     * @param permits the initial number of permits
+     * @return a new fair semaphore
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public static Semaphore fair(int permits) {
+        return new Semaphore(permits, Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * For {@link BoundedSemaphore}: a semaphore whose count may never exceed {@code maxPermits}.
+     */
+    Semaphore(int permits, long maxPermits, boolean fair) {
         checkInitial(permits);
-        this.sync = new FifoPermits(permits);
+        this.sync = new FifoPermits(permits, fair);
         this.maxPermits = maxPermits;
+    }
+
+    /**
+     * Whether this semaphore is strictly FIFO ({@link #fair(int)}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
     }
 
     private static void checkInitial(int permits) {
