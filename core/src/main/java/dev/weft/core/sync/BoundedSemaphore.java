@@ -10,7 +10,7 @@ package dev.weft.core.sync;
  * release, so two racing over-releases cannot both slip through. Use it where permits stand for
  * resources (connections, slots) that a double release would counterfeit.
  *
- * <p>Everything else, including the FIFO order, the forms of acquire and the cancellation
+ * <p>Everything else, including the modes (bounded barging by default, {@link #fair(int)}), the forms of acquire and the cancellation
  * guarantees, is as in {@link Semaphore}. An acquire of more permits than the bound could never
  * succeed and throws {@link IllegalArgumentException} instead of waiting forever.
  *

@@ -12,7 +12,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.I_Result;
 
 /*
- * Goal: the lock gives mutual exclusion whichever way it is acquired. Two actors increment a
+ * Goal (default mode, bounded barging; the fair mode has its own copy of this test): the lock gives mutual exclusion whichever way it is acquired. Two actors increment a
  * plain (non-volatile, non-atomic) counter inside the lock: one takes the lock with the blocking
  * acquire(), the other with acquireAsync().join(); a lost update would show as a count of 1.
  * The release/acquire pair must also make the first increment visible to the second.

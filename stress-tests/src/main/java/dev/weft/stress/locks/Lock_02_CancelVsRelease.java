@@ -13,7 +13,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /*
- * Goal: cancelling a queued acquireAsync() while the holder releases never loses the lock and
+ * Goal (default mode, bounded barging; the fair mode has its own copy of this test): cancelling a queued acquireAsync() while the holder releases never loses the lock and
  * never gives it to two owners. The lock is held and a request is queued in the state's
  * constructor; one actor releases (handing the lock to the request), the other cancels the
  * request. Exactly one of them must win: either cancel() returns false and the request's future

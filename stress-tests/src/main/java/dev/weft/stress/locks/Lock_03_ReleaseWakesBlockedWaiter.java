@@ -11,7 +11,7 @@ import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
 
 /*
- * Goal: a thread blocked in acquire() is always woken by the release that hands it the lock.
+ * Goal (default mode, bounded barging; the fair mode has its own copy of this test): a thread blocked in acquire() is always woken by the release that hands it the lock.
  * The releaser skips unpark() when the waiter has not parked yet (a Dekker handshake on the
  * waiter's 'parked' and 'status' fields); a wrong handshake would leave the waiter parked
  * forever, which jcstress reports as STALE.

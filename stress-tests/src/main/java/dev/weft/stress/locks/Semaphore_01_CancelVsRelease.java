@@ -13,7 +13,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /*
- * Goal: permits are conserved when a queued acquireAsync() is cancelled while a permit is
+ * Goal (default mode, bounded barging; the fair mode has its own copy of this test): permits are conserved when a queued acquireAsync() is cancelled while a permit is
  * released to it (the race of CPython gh-90155). Semaphore(0) with two queued requests, made in
  * the state's constructor; one actor releases one permit, the other cancels the first request.
  * The permit must end up with exactly one owner: the first request (cancel failed), or the
