@@ -1,5 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.WaitEngine;
+import dev.weft.core.internal.WaitNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not API. Callers validate their arguments; this class only asserts them.
  */
-final class FifoPermits {
+final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
 
     /*
      * Implementation notes
@@ -104,7 +106,7 @@ final class FifoPermits {
      *  - state: volatile reads, volatile writes under queueLock in hand-off (no other thread can
      *    change it then), volatile CAS otherwise. A release CAS or write happens-before the
      *    acquire CAS that sees its value.
-     *  - Waiter.status: volatile, written only under queueLock. GRANTED is written after the
+     *  - Waiter.status (WaitNode's status word): volatile, changed (by CAS) only under queueLock. GRANTED is written after the
      *    permits were taken from state, so a waiter that reads GRANTED sees everything the
      *    releaser did before its release.
      *  - Waiter.parked: volatile. Written true by the waiting thread before it parks; false by
@@ -124,7 +126,10 @@ final class FifoPermits {
      *  queues. A blocked thread parks until its status leaves WAITING or, in barging, until it is
      *  the head and the permits cover it. A platform thread among the first NCPU - 1 waiters of a
      *  fair pool, or at the head of a barging pool (a virtual thread: only the head, since
-     *  spinning holds its carrier), first spins for up to SPIN_FOR_GRANT_NANOS. In hand-off,
+     *  spinning holds its carrier), first spins for up to WaitEngine.SPIN_NANOS. The blocking
+     *  wait itself (spin, park, interrupt and timeout handling) is dev.weft.core.internal's
+     *  WaitEngine, on a Waiter that extends its WaitNode; this class is the engine's Site
+     *  (ready = a barging head that the permits cover, finish = claim, giveUp). In hand-off,
      *  while grants come less than WAKE_AHEAD_MAX_INTERVAL_NANOS apart, a releaser also unparks
      *  the parked spin-eligible waiters behind the new head, so that a queue of short holds does
      *  not settle into a convoy in which every hand-off waits for a wake-up. To give up
@@ -163,7 +168,7 @@ final class FifoPermits {
     static final long STARVATION_NANOS = 1_000_000L;
 
     /** Number of CPUs; spinning only helps waiters that can run at the same time as the holder. */
-    private static final int NCPU = Runtime.getRuntime().availableProcessors();
+    private static final int NCPU = WaitEngine.NCPU;
 
     /**
      * How many times a barging acquirer retries the fast path, pausing between tries, before it
@@ -172,50 +177,43 @@ final class FifoPermits {
     private static final int BARGE_SPINS = NCPU > 1 ? 64 : 0;
 
     /**
-     * How long a queued platform thread spins, watching for its grant, before it parks. A
-     * hand-off to a spinning waiter takes a few hundred nanoseconds; to a parked one, the
-     * unpark plus the scheduler's wake-up latency, several to tens of microseconds. 10 us covers
-     * a queue of a few dozen short hand-offs and is about one park/unpark round trip, so a waiter
-     * that spins in vain wastes at most about what parking at once would have cost.
-     */
-    private static final long SPIN_FOR_GRANT_NANOS = 10_000L;
-
-    /**
      * Grants closer together than this make a release wake the spin-eligible waiters behind the
      * new head ({@link #wakeAhead()}). A convoy of parked waiters hands over every 10 to 50 us
      * (one wake-up each); holds longer than 100 us gain nothing from waiters spinning early.
      */
     private static final long WAKE_AHEAD_MAX_INTERVAL_NANOS = 100_000L;
 
-    // Waiter status values.
-    /** Queued, neither granted nor given up. Must be the initial value. */
-    static final int WAITING = 0;
-    /** Permits handed over by a releaser, or claimed by the head itself. Terminal. */
-    static final int GRANTED = 1;
-    /** Given up by the waiter (interrupt, timeout, future completed by someone else). Terminal. */
-    static final int CANCELLED = 2;
-
     // Modes of the blocking acquire.
-    private static final int INTERRUPTIBLE = 0;
-    private static final int UNINTERRUPTIBLE = 1;
-    private static final int TIMED = 2;
+    private static final int INTERRUPTIBLE = WaitEngine.INTERRUPTIBLE;
+    private static final int UNINTERRUPTIBLE = WaitEngine.UNINTERRUPTIBLE;
+    private static final int TIMED = WaitEngine.TIMED;
 
-    /** A queued request for {@code weight} permits: a parked thread or a future. */
-    static final class Waiter {
+    /**
+     * A queued request for {@code weight} permits: a parked thread or a future (the status word
+     * and the parking announcement are the engine's; statuses change only under queueLock).
+     */
+    static final class Waiter extends WaitNode {
         final long weight;
-        final @Nullable Thread thread;                   // null for a future waiter
-        final @Nullable CompletableFuture<@Nullable Void> future; // null for a thread waiter
-        volatile int status;                             // WAITING -> GRANTED | CANCELLED, under queueLock
-        volatile boolean parked;                         // see the memory ordering notes
         boolean spin;                                    // set when it queues
         long since;                                      // System.nanoTime() when it queued
         @Nullable Waiter prev;                           // under queueLock
         @Nullable Waiter next;                           // under queueLock; reused for the granted chain
 
-        Waiter(long weight, @Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> future) {
+        /** A waiter for the current thread. */
+        Waiter(long weight) {
             this.weight = weight;
-            this.thread = thread;
-            this.future = future;
+        }
+
+        /** A future waiter. */
+        Waiter(long weight, CompletableFuture<@Nullable Void> future) {
+            super(future);
+            this.weight = weight;
+        }
+
+        /** A sentinel. */
+        Waiter() {
+            super(null, null);
+            this.weight = 0L;
         }
     }
 
@@ -355,7 +353,7 @@ final class FifoPermits {
             f.complete(null);
             return f;
         }
-        Waiter w = enqueueOrTake(new Waiter(k, null, f));
+        Waiter w = enqueueOrTake(new Waiter(k, f));
         if (w == null) {
             f.complete(null);
             return f;
@@ -398,7 +396,7 @@ final class FifoPermits {
                 // Spin only where it can pay: while the waiters ahead of us and the holder can
                 // all be running (in barging, only the head can claim), and, for a virtual
                 // thread (which would hold its carrier), only at the head.
-                w.spin = NCPU > 1 && (fair && !thread.isVirtual() ? position < NCPU : position == 1);
+                w.spin = WaitEngine.spinPays(thread, position, fair ? NCPU - 1 : 1);
             }
             if (!fair) {
                 w.since = System.nanoTime();
@@ -422,7 +420,8 @@ final class FifoPermits {
      * Whether {@code w} is the head of a barging queue and the available permits cover it.
      * Reads state, then head: see the no-lost-wake-up notes.
      */
-    private boolean claimable(Waiter w) {
+    @Override
+    public boolean ready(Waiter w) {
         if (fair) {
             return false;
         }
@@ -430,88 +429,31 @@ final class FifoPermits {
         return (s & HANDOFF) == 0 && (s >>> SHIFT) >= w.weight && head == w;
     }
 
+    @Override
+    public boolean finish(Waiter w) {
+        return claim(w);
+    }
+
+    /** Spin: a spin-eligible waiter (see enqueueOrTake), or the head of a barging queue. */
+    @Override
+    public boolean spin(Waiter w) {
+        return w.spin || (!fair && head == w);
+    }
+
     /**
-     * The blocking slow path: queue, then wait for the grant (hand-off) or claim the permits as
-     * the head (barging).
+     * The blocking slow path: queue, then wait in the engine for the grant (hand-off) or to claim
+     * the permits as the head (barging).
      *
      * @return true if granted, false if timed out (TIMED only)
      * @throws InterruptedException if interrupted while waiting and not granted (INTERRUPTIBLE,
      *     TIMED); the request is then withdrawn
      */
     private boolean acquireQueued(long k, int mode, long deadline) throws InterruptedException {
-        Waiter w = enqueueOrTake(new Waiter(k, Thread.currentThread(), null));
+        Waiter w = enqueueOrTake(new Waiter(k));
         if (w == null) {
             return true;
         }
-        if (w.spin) {
-            spinForGrant(w, mode == TIMED, deadline);
-        }
-        boolean deferredInterrupt = false;
-        for (;;) {
-            if (w.status == GRANTED || (claimable(w) && claim(w))) {
-                if (deferredInterrupt) {
-                    Thread.currentThread().interrupt();
-                }
-                return true;
-            }
-            long remaining = 0L;
-            if (mode == TIMED) {
-                remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    if (giveUp(w)) {
-                        return false;
-                    }
-                    continue; // granted meanwhile: the next iteration returns true
-                }
-            }
-            w.parked = true;
-            if (w.status == WAITING && !claimable(w)) {
-                if (mode == TIMED) {
-                    LockSupport.parkNanos(this, remaining);
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            w.parked = false;
-            if (Thread.interrupted()) {
-                if (mode == UNINTERRUPTIBLE) {
-                    deferredInterrupt = true;
-                } else if (giveUp(w)) {
-                    throw new InterruptedException();
-                } else {
-                    // Granted before the interrupt could withdraw the request: keep the permits
-                    // and leave the interrupt for the caller to see.
-                    Thread.currentThread().interrupt();
-                    return true;
-                }
-            } else if (w.spin || (!fair && head == w)) {
-                // Woken ahead of our turn (see wakeAhead), to claim (barging), or spuriously:
-                // watch for the grant again before parking.
-                spinForGrant(w, mode == TIMED, deadline);
-            }
-        }
-    }
-
-    /**
-     * Watches {@code w} for up to {@link #SPIN_FOR_GRANT_NANOS} (and, if {@code timed}, not past
-     * {@code deadline}) for a grant or, in barging, for permits it can claim; returns early on
-     * either or on an interrupt, which the caller then handles.
-     */
-    private void spinForGrant(Waiter w, boolean timed, long deadline) {
-        final long start = System.nanoTime();
-        final Thread self = Thread.currentThread();
-        int i = 0;
-        while (w.status == WAITING && !claimable(w)) {
-            Thread.onSpinWait();
-            if ((++i & 63) == 0) {   // every 64 spins: a few microseconds at most
-                long now = System.nanoTime();
-                if (now - start >= SPIN_FOR_GRANT_NANOS
-                        || (timed && now - deadline >= 0L)
-                        || self.isInterrupted()) {
-                    return;
-                }
-            }
-        }
+        return WaitEngine.await(this, w, mode, deadline);
     }
 
     /**
@@ -527,9 +469,9 @@ final class FifoPermits {
         final ReentrantLock lock = queueLock;
         lock.lock();
         try {
-            int st = w.status;
-            if (st != WAITING) {
-                return st == GRANTED;
+            int st = w.status();
+            if (st != WaitNode.WAITING) {
+                return st == WaitNode.GRANTED;
             }
             owns = false;
             if (head == w) {
@@ -549,7 +491,7 @@ final class FifoPermits {
                 }
             }
             if (owns) {
-                w.status = GRANTED;
+                w.grant();
                 unlinkLocked(w);
                 if (head != null) {
                     // Permits may be left for the next head (a semaphore).
@@ -560,7 +502,7 @@ final class FifoPermits {
                     && System.nanoTime() - w.since >= STARVATION_NANOS) {
                 // Barged past for too long: from now on permits are handed to the queue in order.
                 granted = startHandoffLocked();
-                owns = w.status == GRANTED;
+                owns = w.status() == WaitNode.GRANTED;
             }
         } finally {
             lock.unlock();
@@ -577,8 +519,9 @@ final class FifoPermits {
      *
      * @return true if withdrawn (the waiter owns nothing), false if it had been granted
      */
-    private boolean giveUp(Waiter w) {
-        if (w.status != WAITING) {  // terminal states never change back
+    @Override
+    public boolean giveUp(Waiter w) {
+        if (!w.isWaiting()) {  // terminal states never change back
             return false;
         }
         Waiter granted = null;
@@ -586,10 +529,9 @@ final class FifoPermits {
         final ReentrantLock lock = queueLock;
         lock.lock();
         try {
-            if (w.status != WAITING) {
+            if (!w.cancel()) {
                 return false;
             }
-            w.status = CANCELLED;
             boolean wasHead = head == w;
             unlinkLocked(w);
             if ((getState() & HANDOFF) != 0) {
@@ -664,7 +606,7 @@ final class FifoPermits {
             if (!casState(s, n)) {
                 continue;
             }
-            h.status = GRANTED;
+            h.grant();
             unlinkLocked(h);
             if (last == null) {
                 first = h;
@@ -683,15 +625,14 @@ final class FifoPermits {
      */
     private @Nullable Thread headToWakeLocked() {
         Waiter h = head;
-        if (h == null || h.thread == null || !h.parked) {
+        if (h == null || h.thread == null || !h.isParked()) {
             return null;
         }
         long s = getState();
         if ((s & HANDOFF) != 0 || (s >>> SHIFT) < h.weight) {
             return null;
         }
-        h.parked = false;
-        return h.thread;
+        return h.takeParked();
     }
 
     /**
@@ -711,7 +652,7 @@ final class FifoPermits {
     // Release
 
     /** Returned by {@link #releaseCollect} when the release check fails. */
-    private static final Waiter REJECTED = new Waiter(0L, null, null);
+    private static final Waiter REJECTED = new Waiter();
 
     /**
      * Adds {@code k} permits, serving queued waiters first, if the available count before the
@@ -750,7 +691,7 @@ final class FifoPermits {
                     return null;
                 }
                 Waiter h = head;
-                if (h == null || (h.thread != null && !h.parked)) {
+                if (h == null || (h.thread != null && !h.isParked())) {
                     // Nobody queued any more, or a head thread that is awake: it reads state
                     // again before it parks.
                     return null;
@@ -830,7 +771,7 @@ final class FifoPermits {
         while (h != null && h.weight <= avail) {
             avail -= h.weight;
             Waiter n = h.next;
-            h.status = GRANTED;
+            h.grant();
             h.prev = null;
             h.next = null;
             if (last == null) {
@@ -875,11 +816,8 @@ final class FifoPermits {
             while (w != null) {
                 Waiter next = w.next;
                 w.next = null;
-                Thread t = w.thread;
-                if (t != null) {
-                    if (w.parked) {
-                        LockSupport.unpark(t);
-                    }
+                if (w.thread != null) {
+                    w.signal();
                 } else {
                     CompletableFuture<@Nullable Void> f = w.future;
                     // assert f != null;
@@ -915,7 +853,7 @@ final class FifoPermits {
         Waiter w = head;
         for (int i = 1; w != null && i < NCPU; i++) {
             Thread t = w.thread;
-            if (t != null && w.spin && w.parked && w.status == WAITING) {
+            if (t != null && w.spin && w.isParked() && w.isWaiting()) {
                 LockSupport.unpark(t);
             }
             w = w.next;
