@@ -20,7 +20,7 @@ public final class WaitEngine {
      * The wait loop.
      *   spin (if the site says so), then loop:
      *     granted, or ready and finished by the site -> return true
-     *     timed and past the deadline -> give up: withdrawn -> return false; else granted: loop
+     *     timed and past the deadline -> give up: withdrawn -> return false; else granted: true
      *     announce parked; re-check granted / ready; park (timed: at most the time left)
      *     withdraw the announcement
      *     interrupted: uninterruptible -> remember, re-assert on return; else give up:
@@ -85,7 +85,10 @@ public final class WaitEngine {
         /**
          * Withdraws the node.
          *
-         * @return true if withdrawn (it owns nothing), false if it was granted first
+         * @return true if withdrawn (it owns nothing), false if it was granted first (the wait
+         *     then succeeds, even if the grant has not reached the node's status yet: a
+         *     primitive that detaches nodes under its lock and grants them after unlocking
+         *     answers false for a detached node)
          */
         boolean giveUp(N node);
 
@@ -136,7 +139,11 @@ public final class WaitEngine {
                     if (site.giveUp(node)) {
                         return false;
                     }
-                    continue; // granted meanwhile: the next iteration returns true
+                    // Granted before the timeout could withdraw the node: the wait succeeded.
+                    if (deferredInterrupt) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return true;
                 }
             }
             node.setParked(true);
