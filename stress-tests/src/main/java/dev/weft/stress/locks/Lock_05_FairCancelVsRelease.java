@@ -23,11 +23,11 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Lock_05_FairCancelVsRelease
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *       0, 1, 1, 0    10,006,857   91.65%  Acceptable
- *       1, 0, 0, 0       912,237    8.35%  Acceptable
+ *       0, 1, 1, 0        97,565   79.98%  Acceptable
+ *       1, 0, 0, 0        24,428   20.02%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "1, 0, 0, 0", expect = ACCEPTABLE, desc = "Cancel won (before the release, or racing the hand-off): nobody holds the lock.")

@@ -19,10 +19,10 @@ import org.openjdk.jcstress.annotations.State;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Lock_06_FairReleaseWakesBlockedWaiter
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *       TERMINATED         2,624  100.00%  Acceptable
+ *       TERMINATED           206  100.00%  Acceptable
  */
 @JCStressTest(org.openjdk.jcstress.annotations.Mode.Termination)
 @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The release woke the waiter, which acquired the lock.")

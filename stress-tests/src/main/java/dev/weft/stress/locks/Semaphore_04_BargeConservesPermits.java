@@ -20,6 +20,13 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * or withdrawn, the queue is empty, and available + barged + 2 * granted = 2.
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Semaphore_04_BargeConservesPermits
+ *
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
+ *           RESULT       SAMPLES     FREQ  EXPECT
+ *    0, 0, 1, 2, 0        53,792   21.71%  Acceptable
+ *    0, 1, 0, 0, 0       192,604   77.74%  Acceptable
+ *    1, 0, 1, 1, 0         1,343    0.54%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "0, 1, 0, 0, 0", expect = ACCEPTABLE, desc = "Both releases reached the request first: it holds both permits.")
