@@ -88,8 +88,10 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      * No lost wake-up (barging). Whenever permits are added while the queue is non-empty, the
      * head is made to look at them: the releaser's CAS on state is followed by its read of head
      * and head.parked; the head thread writes parked, then reads state and head before parking
-     * (a Dekker pair over volatiles, so at least one side sees the other). The releaser skips
-     * the wake-up only if the head is a thread that is not parked (running, spinning, or already
+     * (a Dekker pair over volatiles, so at least one side sees the other). A releaser that saw
+     * WAITERS but finds no head takes queueLock, since an enqueue may be in progress (it
+     * publishes head last). The releaser skips the wake-up only if the head is a thread that is
+     * not parked (running, spinning, or already
      * woken by an earlier release, which cleared its parked flag when it unparked it); such a
      * head re-reads state before it parks. A future head cannot look by itself, so a release
      * with a future at the head takes queueLock and grants it. Whoever changes the head (a claim,
@@ -691,11 +693,13 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
                     return null;
                 }
                 Waiter h = head;
-                if (h == null || (h.thread != null && !h.isParked())) {
-                    // Nobody queued any more, or a head thread that is awake: it reads state
-                    // again before it parks.
+                if (h != null && h.thread != null && !h.isParked()) {
+                    // A head thread that is awake: it reads state again before it parks.
                     return null;
                 }
+                // A future or parked head, or no head yet: WAITERS was set, so a waiter is
+                // being queued (its enqueue writes head last) or the queue has just emptied;
+                // signal() looks under queueLock, after any enqueue in progress.
                 return signal();
             }
         }

@@ -25,9 +25,9 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
  * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *    0, 0, 1, 0, 0        12,126   26.39%  Acceptable
- *    0, 1, 0, 1, 0        33,756   73.46%  Acceptable
- *    1, 0, 1, 1, 0            69    0.15%  Acceptable
+ *    0, 0, 1, 0, 0        93,932   18.80%  Acceptable
+ *    0, 1, 0, 1, 0       400,239   80.09%  Acceptable
+ *    1, 0, 1, 1, 0         5,560    1.11%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "0, 1, 0, 1, 0", expect = ACCEPTABLE, desc = "The release granted the queued request; the barge and the cancel failed.")
