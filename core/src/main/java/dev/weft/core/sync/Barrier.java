@@ -1,12 +1,13 @@
 package dev.weft.core.sync;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEngine;
+import dev.weft.core.internal.WaitNode;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -95,18 +96,22 @@ public final class Barrier implements PartyBarrier {
      * Linearization points.
      *  - await: the critical section that lists the party, or trips (the last arrival), or throws
      *    because the barrier is broken.
-     *  - leaving (interrupt, timeout, cancel): the critical section that moves WAITING -> LEFT.
+     *  - leaving (interrupt, timeout, cancel): the critical section that moves WAITING ->
+     *    CANCELLED.
      *  - abort / reset: their critical section.
      *
      * Memory ordering.
-     *  - Party.status: volatile, written under lock; read by the waiting thread without it.
-     *    Party.index and Party.brokenBy are plain, written before the status (under lock) and read
-     *    after reading it, so the volatile status publishes them.
-     *  - Party.parked: Dekker pair with status (see FifoPermits).
+     *  - Party status (the engine's WaitNode status word): changed by CAS under lock; read by
+     *    the waiting thread without it. Party.index and Party.brokenBy are plain, written before
+     *    the grant (under lock) and read after the wait ends, so the grant publishes them.
+     *  - The parking announcement: the engine's Dekker pair with the status (see WaitNode).
      *  - count, broken: volatile for the lock-free queries; written under lock.
      *
-     * Blocking and cancellation. Parties park until their status leaves WAITING; a party that
-     * gives up takes the lock and leaves only if still WAITING. Threads are unparked and futures
+     * Blocking and cancellation. A thread party waits in dev.weft.core.internal.WaitEngine
+     * (no spinning) until its status leaves WAITING; a party that gives up takes the lock and
+     * leaves only if still WAITING (the engine's rule: the loser of a give-up owns the outcome,
+     * so a party that loses to a trip passes, to an abort or reset fails, with an interrupt set
+     * again). Threads are unparked and futures
      * completed after the lock is released. A future cancelled after the trip chose its party
      * but before the future was completed ends cancelled; its party was counted (it cannot be
      * un-counted without failing the others), which the cancel cannot undo.
@@ -114,32 +119,34 @@ public final class Barrier implements PartyBarrier {
      * Progress. Blocking; the lock is held for O(parties) at a trip, O(1) otherwise.
      */
 
-    // Party status values.
-    /** Listed in the current cycle. Must be the initial value. */
-    private static final int WAITING = 0;
-    /** Released by a trip; index is set. Terminal. */
-    private static final int PASSED = 1;
-    /** Failed by abort or reset; brokenBy is set. Terminal. */
-    private static final int BROKEN = 2;
-    /** Gave up (interrupt, timeout, cancel) before the trip. Terminal. */
-    private static final int LEFT = 3;
-
-    /** A waiting party: a parked thread or a future. */
-    private static final class Party {
-        final @Nullable Thread thread;                          // null for a future
-        final @Nullable CompletableFuture<Integer> future;      // null for a thread
-        volatile int status;                                    // under lock
-        volatile boolean parked;                                // by the waiting thread
-        int index;                                              // before status = PASSED
-        @Nullable String brokenBy;                              // before status = BROKEN
+    /**
+     * A waiting party: a thread waiting in the engine, or a future. Its status word is the
+     * engine's: WAITING while listed in the current cycle; GRANTED when a trip released it
+     * (index set, brokenBy null: "passed") or an abort or reset failed it (brokenBy set:
+     * "broken"); CANCELLED when it gave up (interrupt, timeout, cancel) before either. Statuses
+     * change only under the barrier's lock.
+     */
+    private static final class Party extends WaitNode {
+        final @Nullable CompletableFuture<Integer> arrival;     // null for a thread
+        int index;                                              // before the grant (passed)
+        @Nullable String brokenBy;                              // before the grant (broken)
         @Nullable Party prev;                                   // under lock
         @Nullable Party next;                                   // under lock; reused for wake chains
 
-        Party(@Nullable Thread thread, @Nullable CompletableFuture<Integer> future) {
-            this.thread = thread;
-            this.future = future;
+        /** A party for the current thread. */
+        Party() {
+            this.arrival = null;
+        }
+
+        /** A party that is the future {@code f}. */
+        Party(CompletableFuture<Integer> f) {
+            super(null, null);
+            this.arrival = f;
         }
     }
+
+    /** This barrier's side of the engine's wait: a party gives up by leaving the cycle. */
+    private final WaitEngine.Site<Party> site = this::leave;
 
     private final int parties;
     private final ReentrantLock lock = new ReentrantLock();
@@ -236,7 +243,7 @@ public final class Barrier implements PartyBarrier {
             throw new InterruptedException();
         }
         final long deadline = timed ? System.nanoTime() + nanos : 0L;
-        Party p = new Party(Thread.currentThread(), null);
+        Party p = new Party();
         Party released = null;
         boolean tripped = false;
         final ReentrantLock l = lock;
@@ -263,48 +270,17 @@ public final class Barrier implements PartyBarrier {
             return parties - 1;
         }
 
-        boolean reInterrupt = false;
-        for (;;) {
-            int s = p.status;
-            if (s == PASSED) {
-                if (reInterrupt) {
-                    Thread.currentThread().interrupt();
-                }
-                return p.index;
-            }
-            if (s == BROKEN) {
-                if (reInterrupt) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new BrokenBarrierException("Barrier " + p.brokenBy + " while waiting");
-            }
-            long remaining = 0L;
-            if (timed) {
-                remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    if (leave(p)) {
-                        throw new TimeoutException("Barrier did not trip within " + nanos + " ns (overshoot "
-                                + (-remaining) + " ns): " + this);
-                    }
-                    continue;  // tripped or broken meanwhile
-                }
-            }
-            p.parked = true;
-            if (p.status == WAITING) {
-                if (timed) {
-                    LockSupport.parkNanos(this, remaining);
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            p.parked = false;
-            if (Thread.interrupted()) {
-                if (leave(p)) {
-                    throw new InterruptedException();
-                }
-                reInterrupt = true;  // the cycle tripped or broke first
-            }
+        // A party that gives up after the cycle tripped or broke loses: the engine then reports
+        // success (re-asserting an interrupt), and the party's fate decides the outcome.
+        if (!WaitEngine.await(site, p, timed ? WaitEngine.TIMED : WaitEngine.INTERRUPTIBLE, deadline)) {
+            throw new TimeoutException("Barrier did not trip within " + nanos + " ns (overshoot "
+                    + (System.nanoTime() - deadline) + " ns): " + this);
         }
+        String by = p.brokenBy;
+        if (by != null) {
+            throw new BrokenBarrierException("Barrier " + by + " while waiting");
+        }
+        return p.index;
     }
 
     /**
@@ -326,7 +302,7 @@ public final class Barrier implements PartyBarrier {
      */
     public CompletableFuture<Integer> awaitAsync() {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        Party p = new Party(null, f);
+        Party p = new Party(f);
         Party released = null;
         boolean tripped = false;
         boolean wasBroken = false;
@@ -471,7 +447,7 @@ public final class Barrier implements PartyBarrier {
         int i = 0;
         for (Party p = first; p != null; p = p.next) {
             p.index = i++;
-            p.status = PASSED;
+            p.grant();
             p.prev = null;
         }
         head = null;
@@ -490,7 +466,7 @@ public final class Barrier implements PartyBarrier {
         Party first = head;
         for (Party p = first; p != null; p = p.next) {
             p.brokenBy = by;
-            p.status = BROKEN;
+            p.grant();
             p.prev = null;
         }
         head = null;
@@ -505,16 +481,15 @@ public final class Barrier implements PartyBarrier {
      * @return true if it left, false if the cycle had tripped or broken first
      */
     private boolean leave(Party p) {
-        if (p.status != WAITING) {
+        if (!p.isWaiting()) {
             return false;
         }
         final ReentrantLock l = lock;
         l.lock();
         try {
-            if (p.status != WAITING) {
+            if (!p.cancel()) {
                 return false;
             }
-            p.status = LEFT;
             Party pr = p.prev;
             Party n = p.next;
             if (pr == null) {
@@ -541,16 +516,13 @@ public final class Barrier implements PartyBarrier {
         while (p != null) {
             Party next = p.next;
             p.next = null;
-            Thread t = p.thread;
-            if (t != null) {
-                if (p.parked) {
-                    LockSupport.unpark(t);
-                }
+            if (p.thread != null) {
+                p.signal();
             } else {
-                CompletableFuture<Integer> f = p.future;
+                CompletableFuture<Integer> f = p.arrival;
                 // assert f != null;
                 if (f != null) {
-                    if (p.status == PASSED) {
+                    if (p.brokenBy == null) {
                         f.complete(p.index);
                     } else {
                         f.completeExceptionally(new BrokenBarrierException("Barrier " + p.brokenBy + " while waiting"));

@@ -11,7 +11,7 @@ package dev.weft.core.sync;
  * release, so two racing over-releases cannot both slip through. Use it where permits stand for
  * resources (connections, slots) that a double release would counterfeit.
  *
- * <p>Everything else, including the FIFO order, the forms of acquire and the cancellation
+ * <p>Everything else, including the modes (bounded barging by default, {@link #fair(int)}), the forms of acquire and the cancellation
  * guarantees, is as in {@link Semaphore}. An acquire of more permits than the bound could never
  * succeed and throws {@link IllegalArgumentException} instead of waiting forever.
  *
@@ -40,7 +40,23 @@ public final class BoundedSemaphore extends Semaphore implements BoundedCounting
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public BoundedSemaphore(int permits) {
-        super(permits, permits);
+        super(permits, permits, false);
+    }
+
+    private BoundedSemaphore(int permits, boolean fair) {
+        super(permits, permits, fair);
+    }
+
+    /**
+     * Creates a strictly FIFO bounded semaphore with {@code permits} permits, which is also its
+     * bound (see {@link Semaphore#fair(int)}).
+     *
+     * @param permits the initial number of permits and the bound
+     * @return a new fair bounded semaphore
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public static BoundedSemaphore fair(int permits) {
+        return new BoundedSemaphore(permits, true);
     }
 
     /**

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code notify} for {@link Object}'s monitor methods). Waiters are woken in FIFO order and take
  * the lock back in the order they were woken: a signal queues each woken waiter's request for
  * the lock itself, at the moment it chooses the waiter, in the lock's FIFO queue (behind any
- * requests already queued there, ahead of any made later). A woken waiter returns only once it
+ * requests already queued there, ahead of any queued later; with a lock in its default
+ * bounded-barging mode, a running thread may still take the lock ahead of that queue). A woken waiter returns only once it
  * holds the lock again, and other tasks may have held it in between, so it must check its state
  * again: use {@link #waitFor(BooleanSupplier)}, which loops for you. Spurious returns are
  * permitted.

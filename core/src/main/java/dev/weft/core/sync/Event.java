@@ -1,11 +1,12 @@
 package dev.weft.core.sync;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEngine;
+import dev.weft.core.internal.WaitNode;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -113,10 +114,12 @@ public final class Event implements EventFlag {
      *   - head, tail, generation, node.prev/next/linked/generation: guarded by the lock. After
      *     set() detaches a chain, only set() reads its next links, and nobody writes them.
      *   - waiterCount: volatile, written under the lock, read anywhere (monitoring).
-     *   - node.woken: volatile; written by the waking thread before unpark, read by the waiter.
+     *   - node status (the engine's WaitNode): granted by set() after it detached the node, then
+     *     signalled (unparked if it announced parking); read by the waiter.
      *
      * Blocking and cancellation
-     *   A blocking waiter parks until node.woken (LockSupport.park, spurious returns re-checked).
+     *   A blocking waiter waits in dev.weft.core.internal.WaitEngine (no spinning) until its node
+     *   is granted; spurious returns are re-checked there.
      *   On interrupt or timeout it tries to unlink itself; if the node was already detached, the
      *   set() happened first and the wait succeeds (an interrupt is then re-asserted). An async
      *   waiter's future unlinks its node when completed by anyone but set() (cancel, complete,
@@ -269,35 +272,19 @@ public final class Event implements EventFlag {
         if (nanos == 0L) {
             return false;
         }
-        Node node = new Node(Thread.currentThread(), null);
+        Node node = new Node();
         if (!enqueue(node)) {
             return true;
         }
-        final boolean timed = nanos > 0L;
-        final long deadline = timed ? System.nanoTime() + nanos : 0L;
-        while (!node.woken) {
-            if (timed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    // Timed out, unless a set() detached us in the meantime.
-                    return !remove(node);
-                }
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
-            }
-            if (Thread.interrupted()) {
-                if (remove(node)) {
-                    throw new InterruptedException();
-                }
-                // NOTE: a set() detached this waiter before the interrupt was seen: the wait
-                // succeeded; keep the interrupt for the caller.
-                Thread.currentThread().interrupt();
-                return true;
-            }
-        }
-        return true;
+        // A withdrawal that finds the node detached by set() loses: the wait succeeded (an
+        // interrupt is then re-asserted).
+        return nanos > 0L
+                ? WaitEngine.await(site, node, WaitEngine.TIMED, System.nanoTime() + nanos)
+                : WaitEngine.await(site, node, WaitEngine.INTERRUPTIBLE, 0L);
     }
+
+    /** This event's side of the engine's wait: a withdrawal unlinks the node if still listed. */
+    private final WaitEngine.Site<Node> site = this::remove;
 
     /**
      * Returns a future that completes (with {@code null}) when the event is set: the
@@ -421,9 +408,9 @@ public final class Event implements EventFlag {
     }
 
     /** One waiter: a parked thread or an asynchronous future. */
-    private static final class Node {
-        final @Nullable Thread thread;
-        final @Nullable WaitFuture future;
+    private static final class Node extends WaitNode {
+        /** The asynchronous wait; null for a thread waiting in the engine. */
+        final @Nullable WaitFuture waitFuture;
         /** Guarded by the event's lock. */
         @Nullable Node prev;
         /** Guarded by the event's lock while linked; read-only once detached by set(). */
@@ -432,21 +419,26 @@ public final class Event implements EventFlag {
         long generation;
         /** Whether the node was added and not removed; guarded by the event's lock. */
         boolean linked;
-        /** Set by set() before it unparks {@link #thread}. */
-        volatile boolean woken;
 
-        Node(@Nullable Thread thread, @Nullable WaitFuture future) {
-            this.thread = thread;
-            this.future = future;
+        /** A node for the current thread. */
+        Node() {
+            this.waitFuture = null;
         }
 
+        /** A node for an asynchronous wait. */
+        Node(WaitFuture f) {
+            super(null, null);
+            this.waitFuture = f;
+        }
+
+        /** Called by set() after it detached the node: grants and wakes it. */
         void wake() {
-            WaitFuture f = future;
+            WaitFuture f = waitFuture;
             if (f != null) {
                 f.wake();
             } else {
-                woken = true;
-                LockSupport.unpark(thread);
+                grant();
+                signal();
             }
         }
     }
@@ -461,7 +453,7 @@ public final class Event implements EventFlag {
 
         WaitFuture(Event event) {
             this.event = event;
-            this.node = new Node(null, this);
+            this.node = new Node(this);
         }
 
         /** Completion by {@code set()}: the node is already detached. */

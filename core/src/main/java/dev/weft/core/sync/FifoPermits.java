@@ -1,5 +1,7 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.WaitEngine;
+import dev.weft.core.internal.WaitNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -9,102 +11,139 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The engine behind {@link Lock}, {@link Semaphore}, {@link BoundedSemaphore} and
- * {@link ReadWriteLock}: a pool of permits with a strictly FIFO queue of weighted waiters, served
- * by hand-off, with blocking (interruptible, uninterruptible, timed), immediate and
- * {@code CompletableFuture} acquires.
+ * {@link ReadWriteLock}: a pool of permits with a FIFO queue of weighted waiters, with blocking
+ * (interruptible, uninterruptible, timed), immediate and {@code CompletableFuture} acquires, in
+ * one of two modes: bounded barging (the default) or strict FIFO ({@code fair}).
  *
  * <p>Not API. Callers validate their arguments; this class only asserts them.
  */
-final class FifoPermits {
+final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
 
     /*
      * Implementation notes
      *
      * Overview.
-     * A permit count and a FIFO of waiters, in the manner of a fair semaphore with direct
-     * hand-off (the design of asyncio's Semaphore after CPython gh-90155, of tokio's
-     * batch_semaphore, and of a fair AQS semaphore), extended so that a waiter may be a parked
-     * thread or a CompletableFuture. Every acquire asks for a weight k >= 0; a release of k
-     * permits first serves the waiters at the head of the queue, in order, for as long as the
-     * available permits cover the head's weight, and only what is left over becomes available to
-     * newcomers. A waiter is granted its permits while it is still queued ("hand-off"), so a
-     * thread that releases and at once acquires again queues behind the existing waiters: there
-     * is no barging. A waiter never receives part of its weight: permits accumulate in the count
-     * until the head's whole weight is covered (and, FIFO being strict, the waiters behind a heavy
-     * head wait too).
+     * A permit count and a FIFO of waiters, extended so that a waiter may be a parked thread or a
+     * CompletableFuture. Every acquire asks for a weight k >= 0. The pool runs in one of two
+     * regimes, chosen by the HANDOFF bit of state:
+     *
+     *  - Hand-off (HANDOFF set): a strict FIFO with direct hand-off, in the manner of a fair
+     *    semaphore (asyncio's Semaphore after CPython gh-90155, tokio's batch_semaphore, a fair
+     *    AQS semaphore). A release first serves the waiters at the head of the queue, in order,
+     *    for as long as the available permits cover the head's weight; only what is left over
+     *    becomes available. A waiter is granted its permits while it is still queued, so a thread
+     *    that releases and at once acquires again queues behind the existing waiters. A waiter
+     *    never receives part of its weight.
+     *  - Barging (HANDOFF clear, queue non-empty): a release only adds permits to the count and
+     *    makes sure the head of the queue will look at them; any running acquirer may take free
+     *    permits ahead of the queue (the throughput of an unfair lock: the lock is never idle
+     *    while a woken waiter is being scheduled). Among the queued waiters the order stays FIFO:
+     *    only the head claims permits, a future head is granted by whoever releases, a thread
+     *    head claims them itself once woken.
+     *
+     * A fair pool sets HANDOFF whenever its queue is non-empty, so it is always in hand-off.
+     * A barging pool (the default) enters hand-off when its head waiter has waited longer than
+     * STARVATION_NANOS (checked by the head itself when a claim fails, and by every release
+     * that has to wake it), and leaves it when the queue drains or when a hand-off goes to a
+     * waiter that has waited less than STARVATION_NANOS (the queue then no longer holds anyone
+     * who has waited long). This is the normal/starvation scheme of Go's sync.Mutex: no waiter
+     * waits much longer than the bound plus the time to serve, in order, those queued ahead of
+     * it, while an uncongested queue keeps the throughput of barging.
      *
      * Deviations from asyncio: asyncio marks a waiter's future done at release time and lets the
-     * woken task take the permit when it resumes; we transfer the permit at release time, which
-     * is the same as asyncio's Semaphore (it decrements _value when it wakes a waiter) and
-     * stronger than asyncio's Lock (which keeps the woken waiter's future queued to block barging:
-     * same observable order). Cancellation of a granted waiter gives its permits back (asyncio:
-     * "_value += 1" in the CancelledError handler), but here the give-back goes straight to the
-     * next waiters.
+     * woken task take the permit when it resumes; in hand-off we transfer the permit at release
+     * time, which is the same as asyncio's Semaphore (it decrements _value when it wakes a
+     * waiter) and stronger than asyncio's Lock (same observable order). Cancellation of a granted
+     * waiter gives its permits back (asyncio: "_value += 1" in the CancelledError handler), but
+     * here the give-back is a release like any other.
      *
      * Diagram.
      *
-     *   state = (available << 1) | QUEUED
+     *   state = (available << 2) | HANDOFF | WAITERS
      *
-     *   QUEUED clear:  state changes by CAS from any thread (fast paths);
-     *                  the queue is empty.
-     *   QUEUED set:    state changes only under queueLock (slow paths);
-     *                  the queue is non-empty.
+     *   WAITERS clear:            the queue is empty; state changes by CAS from any thread.
+     *   WAITERS set, HANDOFF clear: barging; the queue is non-empty; state changes by CAS from
+     *                             any thread, the bits only under queueLock.
+     *   WAITERS and HANDOFF set:  hand-off; state changes only under queueLock.
+     *   (HANDOFF without WAITERS never occurs.)
      *
      *   head -> [k=1 T] <-> [k=3 F] <-> [k=1 T] <- tail     (T: parked thread, F: future)
      *
      * Invariants (under queueLock).
-     *  - QUEUED is set if and only if the queue is non-empty.
+     *  - WAITERS is set if and only if the queue is non-empty; a fair pool has HANDOFF = WAITERS.
      *  - Every queued waiter has status WAITING; a waiter leaves the queue in the same critical
-     *    section that moves it to GRANTED or CANCELLED.
-     *  - If the queue is non-empty, available < head.weight (else the head would have been served).
+     *    section that moves it to GRANTED or CANCELLED, and only the head is ever GRANTED.
+     *  - In hand-off, available < head.weight (else the head would have been served).
      *  - available = (permits created) - (permits held, including those granted but not yet
      *    reported to the waiter).
      * Non-invariants.
-     *  - Outside queueLock, a fast path may read a state whose QUEUED bit is about to be set;
-     *    its CAS then fails (the bit changes the value), so no fast path ever succeeds against a
-     *    non-empty queue.
+     *  - Outside queueLock, a fast path may read a state whose HANDOFF bit is about to be set;
+     *    its CAS then fails (the bit changes the value), so no fast path ever succeeds in
+     *    hand-off.
+     *  - In barging, available may cover the head's weight for a moment: a release has just
+     *    added permits and the head (or the releaser, for a future head) is about to claim them,
+     *    or a barger is about to take them.
      *  - A granted future waiter may still be incomplete (completion happens outside the lock).
      *
+     * No lost wake-up (barging). Whenever permits are added while the queue is non-empty, the
+     * head is made to look at them: the releaser's CAS on state is followed by its read of head
+     * and head.parked; the head thread writes parked, then reads state and head before parking
+     * (a Dekker pair over volatiles, so at least one side sees the other). A releaser that saw
+     * WAITERS but finds no head takes queueLock, since an enqueue may be in progress (it
+     * publishes head last). The releaser skips the wake-up only if the head is a thread that is
+     * not parked (running, spinning, or already
+     * woken by an earlier release, which cleared its parked flag when it unparked it); such a
+     * head re-reads state before it parks. A future head cannot look by itself, so a release
+     * with a future at the head takes queueLock and grants it. Whoever changes the head (a claim,
+     * a give-up) then does the same for the new head if the permits cover it. Permits taken by a
+     * barger come back with its release, which repeats all this.
+     *
      * Linearization points.
-     *  - tryAcquire / fast acquire: the successful CAS of state.
-     *  - slow acquire: the CAS under queueLock that takes the permits or sets QUEUED, then (if
-     *    queued) the write of status = GRANTED by a releaser, or of CANCELLED by the waiter.
-     *  - release: the successful CAS (QUEUED clear), or the write of state under queueLock.
+     *  - tryAcquire / fast acquire / barging claim: the successful CAS of state.
+     *  - hand-off acquire: the write of status = GRANTED by a releaser, or of CANCELLED by the
+     *    waiter.
+     *  - release: the successful CAS, or the write of state under queueLock (hand-off).
      *
      * Memory ordering.
-     *  - state: volatile reads, volatile writes under queueLock while QUEUED is set (no other
-     *    thread can change it then), volatile CAS otherwise. A successful release CAS or write
-     *    happens-before the acquire CAS that sees its value.
-     *  - Waiter.status: volatile. Written only under queueLock; read by the waiting thread without
-     *    the lock. GRANTED is written after the permits were taken from state, so a waiter that
-     *    reads GRANTED sees everything the releaser did before its release.
-     *  - Waiter.parked: volatile. With status it forms a Dekker pair: the waiter writes parked
-     *    then reads status; the releaser writes status then reads parked. Sequential consistency
-     *    of volatiles guarantees that at least one of them sees the other's write, so the
-     *    releaser skips unpark only when the waiter is certain to see GRANTED before parking.
-     *  - head, tail, prev, next, waiterCount: written under queueLock; waiterCount is volatile
-     *    so that queueLength() can read an estimate without the lock.
-     *  - Waiter.spin: plain; written by the waiting thread when it queues (under queueLock), read
-     *    by it and, racily, by wakeAhead (a heuristic).
+     *  - state: volatile reads, volatile writes under queueLock in hand-off (no other thread can
+     *    change it then), volatile CAS otherwise. A release CAS or write happens-before the
+     *    acquire CAS that sees its value.
+     *  - Waiter.status (WaitNode's status word): volatile, changed (by CAS) only under queueLock. GRANTED is written after the
+     *    permits were taken from state, so a waiter that reads GRANTED sees everything the
+     *    releaser did before its release.
+     *  - Waiter.parked: volatile. Written true by the waiting thread before it parks; false by
+     *    the waiting thread after it parks, or by a releaser that unparks it. With status
+     *    (hand-off) or with state and head (barging) it forms the Dekker pairs above.
+     *  - head: volatile (read without the lock by releasers and by waiters deciding whether to
+     *    park); tail, prev, next: under queueLock; waiterCount is volatile so that queueLength()
+     *    can read an estimate without the lock.
+     *  - Waiter.spin, Waiter.since: plain; written before the waiter is published under
+     *    queueLock.
      *  - lastGrantNanos, grantIntervalNanos: plain, written under queueLock; wake reads the
      *    interval racily (a stale value only changes whether waiters are woken early).
      *
      * Blocking and cancellation.
-     *  A blocked thread parks until its status leaves WAITING. A platform thread among the first
-     *  NCPU - 1 waiters (a virtual thread: only the head, since spinning holds its carrier) first
-     *  spins for up to SPIN_FOR_GRANT_NANOS: under contention a hand-off to a spinning waiter costs
-     *  a few cache-line transfers, to a parked one a wake-up of several microseconds, and waiters
-     *  further back cannot all be running anyway. While grants come less than
-     *  WAKE_AHEAD_MAX_INTERVAL_NANOS apart, a releaser also unparks the parked spin-eligible
-     *  waiters behind the new head, so that a queue of short holds does not settle into a convoy
-     *  in which every hand-off waits for a wake-up. To give up (interrupt, timeout, or completion of
-     *  a future waiter by anyone but the releaser) a waiter takes queueLock and, if its status is
-     *  still WAITING, marks it CANCELLED and unlinks it, then serves the new head if the permits
-     *  now cover it. If the status is already GRANTED, the give-up loses: a thread keeps the
-     *  permits (interrupts are re-asserted, timeouts report success); for a future waiter the
-     *  releaser's complete(null) fails and the releaser gives the permits back, which serves the
-     *  next waiter. Exactly one party owns a granted permit. Futures are completed and threads
-     *  unparked after queueLock is released.
+     *  A barging acquirer that finds no permit first spins for a few microseconds retrying the
+     *  fast path (a tiny critical section ends sooner than a park/unpark round trip), then
+     *  queues. A blocked thread parks until its status leaves WAITING or, in barging, until it is
+     *  the head and the permits cover it. A platform thread among the first NCPU - 1 waiters of a
+     *  fair pool, or at the head of a barging pool (a virtual thread: only the head, since
+     *  spinning holds its carrier), first spins for up to WaitEngine.SPIN_NANOS. The blocking
+     *  wait itself (spin, park, interrupt and timeout handling) is dev.weft.core.internal's
+     *  WaitEngine, on a Waiter that extends its WaitNode; this class is the engine's Site
+     *  (ready = a barging head that the permits cover, finish = claim, giveUp). In hand-off,
+     *  while grants come less than WAKE_AHEAD_MAX_INTERVAL_NANOS apart, a releaser also unparks
+     *  the parked spin-eligible waiters behind the new head, so that a queue of short holds does
+     *  not settle into a convoy in which every hand-off waits for a wake-up. To give up
+     *  (interrupt, timeout, or completion of a future waiter by anyone but the releaser) a waiter
+     *  takes queueLock and, if its status is still WAITING, marks it CANCELLED and unlinks it,
+     *  then serves or wakes the new head if the permits now cover it. If the status is already
+     *  GRANTED, the give-up loses: a thread keeps the permits (interrupts are re-asserted,
+     *  timeouts report success); for a future waiter the releaser's complete(null) fails and the
+     *  releaser gives the permits back, which serves the next waiter. A barging claim by the head
+     *  thread happens under queueLock and only while its status is WAITING, so a claim and a
+     *  hand-off grant can never both succeed. Exactly one party owns a granted permit. Futures
+     *  are completed and threads unparked after queueLock is released.
      *
      * Progress.
      *  Fast paths are lock-free (a CAS loop). Slow paths take queueLock, a ReentrantLock held
@@ -112,25 +151,32 @@ final class FifoPermits {
      *  future or parking for a permit. A ReentrantLock rather than a spin bit in state, because a
      *  thread preempted inside the critical section must not make others spin (2-core machines,
      *  virtual threads).
-     *
-     * Revision notes.
-     *  First version.
      */
 
-    /** Low bit of {@link #state}: the queue is non-empty. */
-    private static final long QUEUED = 1L;
+    /** Bit 0 of {@link #state}: the queue is non-empty. */
+    private static final long WAITERS = 1L;
 
-    /** Number of CPUs; spinning only helps waiters that can run at the same time as the holder. */
-    private static final int NCPU = Runtime.getRuntime().availableProcessors();
+    /** Bit 1 of {@link #state}: permits go to the head of the queue only (hand-off regime). */
+    private static final long HANDOFF = 2L;
+
+    /** The permit count sits above the two flag bits. */
+    private static final int SHIFT = 2;
 
     /**
-     * How long a queued platform thread spins, watching for its grant, before it parks. A
-     * hand-off to a spinning waiter takes a few hundred nanoseconds; to a parked one, the
-     * unpark plus the scheduler's wake-up latency, several to tens of microseconds. 10 us covers
-     * a queue of a few dozen short hand-offs and is about one park/unpark round trip, so a waiter
-     * that spins in vain wastes at most about what parking at once would have cost.
+     * How long the head of a barging pool may wait before the pool switches to strict FIFO
+     * hand-off: 1 ms, the bound of Go's sync.Mutex. Long against a tiny critical section (a few
+     * thousand acquisitions), short against anything a user would call a stall.
      */
-    private static final long SPIN_FOR_GRANT_NANOS = 10_000L;
+    static final long STARVATION_NANOS = 1_000_000L;
+
+    /** Number of CPUs; spinning only helps waiters that can run at the same time as the holder. */
+    private static final int NCPU = WaitEngine.NCPU;
+
+    /**
+     * How many times a barging acquirer retries the fast path, pausing between tries, before it
+     * queues: a few microseconds, about the cost of queueing, parking and being woken.
+     */
+    private static final int BARGE_SPINS = NCPU > 1 ? 64 : 0;
 
     /**
      * Grants closer together than this make a release wake the spin-eligible waiters behind the
@@ -139,63 +185,75 @@ final class FifoPermits {
      */
     private static final long WAKE_AHEAD_MAX_INTERVAL_NANOS = 100_000L;
 
-    // Waiter status values.
-    /** Queued, neither granted nor given up. Must be the initial value. */
-    static final int WAITING = 0;
-    /** Permits handed over by a releaser. Terminal. */
-    static final int GRANTED = 1;
-    /** Given up by the waiter (interrupt, timeout, future completed by someone else). Terminal. */
-    static final int CANCELLED = 2;
-
     // Modes of the blocking acquire.
-    private static final int INTERRUPTIBLE = 0;
-    private static final int UNINTERRUPTIBLE = 1;
-    private static final int TIMED = 2;
+    private static final int INTERRUPTIBLE = WaitEngine.INTERRUPTIBLE;
+    private static final int UNINTERRUPTIBLE = WaitEngine.UNINTERRUPTIBLE;
+    private static final int TIMED = WaitEngine.TIMED;
 
-    /** A queued request for {@code weight} permits: a parked thread or a future. */
-    static final class Waiter {
+    /**
+     * A queued request for {@code weight} permits: a parked thread or a future (the status word
+     * and the parking announcement are the engine's; statuses change only under queueLock).
+     */
+    static final class Waiter extends WaitNode {
         final long weight;
-        final @Nullable Thread thread;                   // null for a future waiter
-        final @Nullable CompletableFuture<@Nullable Void> future; // null for a thread waiter
-        volatile int status;                             // WAITING -> GRANTED | CANCELLED, under queueLock
-        volatile boolean parked;                         // written by the waiting thread only
-        boolean spin;                                    // set by the waiting thread when it queues
+        boolean spin;                                    // set when it queues
+        long since;                                      // System.nanoTime() when it queued
         @Nullable Waiter prev;                           // under queueLock
         @Nullable Waiter next;                           // under queueLock; reused for the granted chain
 
-        Waiter(long weight, @Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> future) {
+        /** A waiter for the current thread. */
+        Waiter(long weight) {
             this.weight = weight;
-            this.thread = thread;
-            this.future = future;
+        }
+
+        /** A future waiter. */
+        Waiter(long weight, CompletableFuture<@Nullable Void> future) {
+            super(future);
+            this.weight = weight;
+        }
+
+        /** A sentinel. */
+        Waiter() {
+            super(null, null);
+            this.weight = 0L;
         }
     }
 
-    /** {@code (available << 1) | QUEUED}; see the implementation notes. */
+    /** {@code (available << 2) | HANDOFF | WAITERS}; see the implementation notes. */
     private volatile long state;
 
+    /** Strict FIFO: hand-off whenever anybody waits. */
+    private final boolean fair;
+
     private final ReentrantLock queueLock = new ReentrantLock();
-    private @Nullable Waiter head;        // under queueLock
+    private volatile @Nullable Waiter head; // written under queueLock; read racily as a hint
     private @Nullable Waiter tail;        // under queueLock
     private volatile int waiterCount;     // written under queueLock; read as an estimate
     private long lastGrantNanos;          // under queueLock: when serveLocked last granted with waiters left
     private long grantIntervalNanos = Long.MAX_VALUE; // under queueLock; read racily by wake (heuristic)
 
-    FifoPermits(long initialPermits) {
+    FifoPermits(long initialPermits, boolean fair) {
         // assert initialPermits >= 0;
-        this.state = initialPermits << 1;
+        this.state = initialPermits << SHIFT;
+        this.fair = fair;
     }
 
     // ---------------------------------------------------------------------------------------
     // Queries
 
+    /** Whether this pool is strictly FIFO. */
+    boolean isFair() {
+        return fair;
+    }
+
     /** The permits available now (those that cover no head waiter's weight yet included). */
     long available() {
-        return getState() >>> 1;
+        return getState() >>> SHIFT;
     }
 
     /** Whether any request is queued. */
     boolean hasWaiters() {
-        return (getState() & QUEUED) != 0;
+        return (getState() & WAITERS) != 0;
     }
 
     /** The number of queued requests (an estimate while the queue changes). */
@@ -207,31 +265,32 @@ final class FifoPermits {
     // Acquire
 
     /**
-     * Takes {@code k} permits if they are available now and nobody is queued.
+     * Takes {@code k} permits if they are available now and the pool is not handing off (a fair
+     * pool hands off whenever anybody is queued).
      */
     boolean tryAcquire(long k) {
         long s;
-        while (((s = getState()) & QUEUED) == 0 && (s >>> 1) >= k) {
-            if (casState(s, s - (k << 1))) {
+        while (((s = getState()) & HANDOFF) == 0 && (s >>> SHIFT) >= k) {
+            if (casState(s, s - (k << SHIFT))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Takes {@code k} permits, waiting in FIFO order; interruptible. */
+    /** Takes {@code k} permits, waiting; interruptible. */
     void acquire(long k) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (!tryAcquire(k)) {
+        if (!tryAcquire(k) && !bargeSpin(k)) {
             acquireQueued(k, INTERRUPTIBLE, 0L);
         }
     }
 
-    /** Takes {@code k} permits, waiting in FIFO order; interrupts are deferred. */
+    /** Takes {@code k} permits, waiting; interrupts are deferred. */
     void acquireUninterruptibly(long k) {
-        if (!tryAcquire(k)) {
+        if (!tryAcquire(k) && !bargeSpin(k)) {
             try {
                 acquireQueued(k, UNINTERRUPTIBLE, 0L);
             } catch (InterruptedException impossible) {
@@ -255,7 +314,34 @@ final class FifoPermits {
         if (nanos <= 0L) {
             return false;
         }
-        return acquireQueued(k, TIMED, System.nanoTime() + nanos);
+        long deadline = System.nanoTime() + nanos;
+        if (bargeSpin(k)) {
+            return true;
+        }
+        return acquireQueued(k, TIMED, deadline);
+    }
+
+    /**
+     * In a barging pool, retries the fast path for a few microseconds while the pool is not
+     * handing off: a short hold ends sooner than a queue, park and wake-up would.
+     *
+     * @return whether the permits were taken
+     */
+    private boolean bargeSpin(long k) {
+        if (fair) {
+            return false;
+        }
+        for (int i = 0; i < BARGE_SPINS; i++) {
+            Thread.onSpinWait();
+            long s = getState();
+            if ((s & HANDOFF) != 0) {
+                return false;
+            }
+            if ((s >>> SHIFT) >= k && casState(s, s - (k << SHIFT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -269,7 +355,7 @@ final class FifoPermits {
             f.complete(null);
             return f;
         }
-        Waiter w = enqueueOrTake(new Waiter(k, null, f));
+        Waiter w = enqueueOrTake(new Waiter(k, f));
         if (w == null) {
             f.complete(null);
             return f;
@@ -281,8 +367,8 @@ final class FifoPermits {
     }
 
     /**
-     * Queues {@code w} behind the existing waiters, or takes its permits at once if the queue is
-     * empty and they are available.
+     * Queues {@code w} behind the existing waiters, or takes its permits at once if they are
+     * available and the pool is not handing off.
      *
      * @return {@code w} if it was queued, {@code null} if the permits were taken
      */
@@ -293,123 +379,141 @@ final class FifoPermits {
         try {
             for (;;) {
                 long s = getState();
-                if ((s & QUEUED) == 0) {
-                    if ((s >>> 1) >= k) {
-                        if (casState(s, s - (k << 1))) {
-                            return null;
-                        }
-                        continue;
+                if ((s & HANDOFF) == 0 && (s >>> SHIFT) >= k) {
+                    if (casState(s, s - (k << SHIFT))) {
+                        return null;
                     }
-                    if (!casState(s, s | QUEUED)) {
-                        continue;
-                    }
+                    continue;
                 }
-                // QUEUED is set and we hold the lock: the queue is ours to change.
-                Waiter t = tail;
-                w.prev = t;
-                if (t == null) {
-                    head = w;
-                } else {
-                    t.next = w;
+                if ((s & WAITERS) == 0 && !casState(s, s | (fair ? WAITERS | HANDOFF : WAITERS))) {
+                    continue;
                 }
-                tail = w;
-                int position = waiterCount + 1;
-                waiterCount = position;
-                Thread thread = w.thread;
-                if (thread != null) {
-                    // Spin only where it can pay: while the waiters ahead of us and the holder can
-                    // all be running, and, for a virtual thread (which would hold its carrier),
-                    // only at the head.
-                    w.spin = NCPU > 1 && (thread.isVirtual() ? position == 1 : position < NCPU);
-                }
-                return w;
+                break;
             }
+            // WAITERS is set and we hold the lock: the queue is ours to change. In barging,
+            // a release that adds permits from here on sees WAITERS and looks at the head.
+            int position = waiterCount + 1;
+            Thread thread = w.thread;
+            if (thread != null) {
+                // Spin only where it can pay: while the waiters ahead of us and the holder can
+                // all be running (in barging, only the head can claim), and, for a virtual
+                // thread (which would hold its carrier), only at the head.
+                w.spin = WaitEngine.spinPays(thread, position, fair ? NCPU - 1 : 1);
+            }
+            if (!fair) {
+                w.since = System.nanoTime();
+            }
+            Waiter t = tail;
+            w.prev = t;
+            tail = w;
+            waiterCount = position;
+            if (t == null) {
+                head = w;
+            } else {
+                t.next = w;
+            }
+            return w;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * The blocking slow path: queue, then wait for the grant.
+     * Whether {@code w} is the head of a barging queue and the available permits cover it.
+     * Reads state, then head: see the no-lost-wake-up notes.
+     */
+    @Override
+    public boolean ready(Waiter w) {
+        if (fair) {
+            return false;
+        }
+        long s = getState();
+        return (s & HANDOFF) == 0 && (s >>> SHIFT) >= w.weight && head == w;
+    }
+
+    @Override
+    public boolean finish(Waiter w) {
+        return claim(w);
+    }
+
+    /** Spin: a spin-eligible waiter (see enqueueOrTake), or the head of a barging queue. */
+    @Override
+    public boolean spin(Waiter w) {
+        return w.spin || (!fair && head == w);
+    }
+
+    /**
+     * The blocking slow path: queue, then wait in the engine for the grant (hand-off) or to claim
+     * the permits as the head (barging).
      *
      * @return true if granted, false if timed out (TIMED only)
      * @throws InterruptedException if interrupted while waiting and not granted (INTERRUPTIBLE,
      *     TIMED); the request is then withdrawn
      */
     private boolean acquireQueued(long k, int mode, long deadline) throws InterruptedException {
-        Waiter w = enqueueOrTake(new Waiter(k, Thread.currentThread(), null));
+        Waiter w = enqueueOrTake(new Waiter(k));
         if (w == null) {
             return true;
         }
-        if (w.spin) {
-            spinForGrant(w, mode == TIMED, deadline);
-        }
-        boolean deferredInterrupt = false;
-        for (;;) {
-            if (w.status == GRANTED) {
-                if (deferredInterrupt) {
-                    Thread.currentThread().interrupt();
-                }
-                return true;
-            }
-            long remaining = 0L;
-            if (mode == TIMED) {
-                remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    if (giveUp(w)) {
-                        return false;
-                    }
-                    continue; // granted meanwhile: the next iteration returns true
-                }
-            }
-            w.parked = true;
-            if (w.status == WAITING) {
-                if (mode == TIMED) {
-                    LockSupport.parkNanos(this, remaining);
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            w.parked = false;
-            if (Thread.interrupted()) {
-                if (mode == UNINTERRUPTIBLE) {
-                    deferredInterrupt = true;
-                } else if (giveUp(w)) {
-                    throw new InterruptedException();
-                } else {
-                    // Granted before the interrupt could withdraw the request: keep the permits
-                    // and leave the interrupt for the caller to see.
-                    Thread.currentThread().interrupt();
-                    return true;
-                }
-            } else if (w.spin) {
-                // Woken ahead of our turn (see wakeAhead) or spuriously: watch for the grant
-                // again before parking.
-                spinForGrant(w, mode == TIMED, deadline);
-            }
-        }
+        return WaitEngine.await(this, w, mode, deadline);
     }
 
     /**
-     * Watches {@code w}'s status for up to {@link #SPIN_FOR_GRANT_NANOS} (and, if {@code timed},
-     * not past {@code deadline}); returns early on a grant or an interrupt, which the caller then
-     * handles.
+     * Barging: lets the head thread waiter {@code w} take its permits itself. Runs under
+     * queueLock so that it cannot race a hand-off grant or a give-up of the same waiter.
+     *
+     * @return whether {@code w} now owns its permits (claimed here, or granted before)
      */
-    private static void spinForGrant(Waiter w, boolean timed, long deadline) {
-        final long start = System.nanoTime();
-        final Thread self = Thread.currentThread();
-        int i = 0;
-        while (w.status == WAITING) {
-            Thread.onSpinWait();
-            if ((++i & 63) == 0) {   // every 64 spins: a few microseconds at most
-                long now = System.nanoTime();
-                if (now - start >= SPIN_FOR_GRANT_NANOS
-                        || (timed && now - deadline >= 0L)
-                        || self.isInterrupted()) {
-                    return;
+    private boolean claim(Waiter w) {
+        Waiter granted = null;
+        Thread toWake = null;
+        boolean owns;
+        final ReentrantLock lock = queueLock;
+        lock.lock();
+        try {
+            int st = w.status();
+            if (st != WaitNode.WAITING) {
+                return st == WaitNode.GRANTED;
+            }
+            owns = false;
+            if (head == w) {
+                for (;;) {
+                    long s = getState();
+                    if ((s & HANDOFF) != 0 || (s >>> SHIFT) < w.weight) {
+                        break;
+                    }
+                    long n = s - (w.weight << SHIFT);
+                    if (w.next == null) {
+                        n &= ~WAITERS;   // the queue empties with us
+                    }
+                    if (casState(s, n)) {
+                        owns = true;
+                        break;
+                    }
                 }
             }
+            if (owns) {
+                w.grant();
+                unlinkLocked(w);
+                if (head != null) {
+                    // Permits may be left for the next head (a semaphore).
+                    granted = grantFutureHeadsLocked();
+                    toWake = headToWakeLocked();
+                }
+            } else if (head == w && (getState() & HANDOFF) == 0
+                    && System.nanoTime() - w.since >= STARVATION_NANOS) {
+                // Barged past for too long: from now on permits are handed to the queue in order.
+                granted = startHandoffLocked();
+                owns = w.status() == WaitNode.GRANTED;
+            }
+        } finally {
+            lock.unlock();
         }
+        if (toWake != null) {
+            LockSupport.unpark(toWake);
+        }
+        wake(granted);
+        return owns;
     }
 
     /**
@@ -417,25 +521,36 @@ final class FifoPermits {
      *
      * @return true if withdrawn (the waiter owns nothing), false if it had been granted
      */
-    private boolean giveUp(Waiter w) {
-        if (w.status != WAITING) {  // terminal states never change back
+    @Override
+    public boolean giveUp(Waiter w) {
+        if (!w.isWaiting()) {  // terminal states never change back
             return false;
         }
-        Waiter granted;
+        Waiter granted = null;
+        Thread toWake = null;
         final ReentrantLock lock = queueLock;
         lock.lock();
         try {
-            if (w.status != WAITING) {
+            if (!w.cancel()) {
                 return false;
             }
-            w.status = CANCELLED;
             boolean wasHead = head == w;
             unlinkLocked(w);
-            // A new head may be served by permits that the old head was waiting to accumulate;
-            // an emptied queue must publish its permits to the fast paths.
-            granted = wasHead ? serveLocked(0L) : null;
+            if ((getState() & HANDOFF) != 0) {
+                // A new head may be served by permits that the old head was waiting to
+                // accumulate; an emptied queue must publish its permits to the fast paths.
+                granted = wasHead ? serveLocked(0L) : null;
+            } else if (head == null) {
+                clearWaitersLocked();
+            } else if (wasHead) {
+                granted = grantFutureHeadsLocked();
+                toWake = headToWakeLocked();
+            }
         } finally {
             lock.unlock();
+        }
+        if (toWake != null) {
+            LockSupport.unpark(toWake);
         }
         wake(granted);
         return true;
@@ -461,10 +576,85 @@ final class FifoPermits {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Barging helpers (queueLock held, HANDOFF clear)
+
+    /** Barging, queue just emptied: clears WAITERS (others may change the count meanwhile). */
+    private void clearWaitersLocked() {
+        long s;
+        do {
+            s = getState();
+        } while (!casState(s, s & ~WAITERS));
+    }
+
+    /**
+     * Barging: grants the permits to the future waiters at the head of the queue for as long as
+     * the available permits cover them (a future cannot claim by itself).
+     *
+     * @return the granted waiters, chained through {@code next}, to be completed after unlocking
+     */
+    private @Nullable Waiter grantFutureHeadsLocked() {
+        Waiter first = null;
+        Waiter last = null;
+        Waiter h;
+        while ((h = head) != null && h.thread == null) {
+            long s = getState();
+            if ((s & HANDOFF) != 0 || (s >>> SHIFT) < h.weight) {
+                break;
+            }
+            long n = s - (h.weight << SHIFT);
+            if (h.next == null) {
+                n &= ~WAITERS;
+            }
+            if (!casState(s, n)) {
+                continue;
+            }
+            h.grant();
+            unlinkLocked(h);
+            if (last == null) {
+                first = h;
+            } else {
+                last.next = h;
+            }
+            last = h;
+        }
+        return first;
+    }
+
+    /**
+     * Barging: if the head is a parked thread and the available permits cover it, marks it
+     * woken (so that later releases need not wake it again) and returns it, to be unparked after
+     * unlocking.
+     */
+    private @Nullable Thread headToWakeLocked() {
+        Waiter h = head;
+        if (h == null || h.thread == null || !h.isParked()) {
+            return null;
+        }
+        long s = getState();
+        if ((s & HANDOFF) != 0 || (s >>> SHIFT) < h.weight) {
+            return null;
+        }
+        return h.takeParked();
+    }
+
+    /**
+     * Barging to hand-off: sets HANDOFF, then serves the head with the permits available now.
+     *
+     * @return the granted waiters, to be woken after unlocking
+     */
+    private @Nullable Waiter startHandoffLocked() {
+        long s;
+        do {
+            s = getState();
+        } while (!casState(s, s | HANDOFF));
+        return serveLocked(0L);
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Release
 
     /** Returned by {@link #releaseCollect} when the release check fails. */
-    private static final Waiter REJECTED = new Waiter(0L, null, null);
+    private static final Waiter REJECTED = new Waiter();
 
     /**
      * Adds {@code k} permits, serving queued waiters first, if the available count before the
@@ -482,7 +672,8 @@ final class FifoPermits {
     }
 
     /**
-     * Does the work of {@link #release} except waking the waiters it grants.
+     * Does the work of {@link #release} except completing the futures and waking the threads it
+     * grants in hand-off (a barging head thread is unparked here).
      *
      * @return {@link #REJECTED} if the check fails, else the granted waiters chained through
      *     {@code next} (null if none)
@@ -490,15 +681,26 @@ final class FifoPermits {
     private @Nullable Waiter releaseCollect(long k, long minBefore, long maxAfter) {
         for (;;) {
             long s = getState();
-            if ((s & QUEUED) != 0) {
+            if ((s & HANDOFF) != 0) {
                 break;
             }
-            long avail = s >>> 1;
+            long avail = s >>> SHIFT;
             if (avail < minBefore || avail + k > maxAfter) {
                 return REJECTED;
             }
-            if (casState(s, s + (k << 1))) {
-                return null;
+            if (casState(s, s + (k << SHIFT))) {
+                if ((s & WAITERS) == 0) {
+                    return null;
+                }
+                Waiter h = head;
+                if (h != null && h.thread != null && !h.isParked()) {
+                    // A head thread that is awake: it reads state again before it parks.
+                    return null;
+                }
+                // A future or parked head, or no head yet: WAITERS was set, so a waiter is
+                // being queued (its enqueue writes head last) or the queue has just emptied;
+                // signal() looks under queueLock, after any enqueue in progress.
+                return signal();
             }
         }
         final ReentrantLock lock = queueLock;
@@ -506,39 +708,74 @@ final class FifoPermits {
         try {
             for (;;) {
                 long s = getState();
-                long avail = s >>> 1;
+                long avail = s >>> SHIFT;
                 if (avail < minBefore || avail + k > maxAfter) {
                     return REJECTED;
                 }
-                if ((s & QUEUED) != 0) {
+                if ((s & HANDOFF) != 0) {
                     return serveLocked(k);
                 }
-                // The queue emptied before we got the lock; fast paths may run concurrently.
-                if (casState(s, s + (k << 1))) {
-                    return null;
+                // Hand-off ended before we got the lock; others may change the count meanwhile.
+                if (casState(s, s + (k << SHIFT))) {
+                    break;
                 }
             }
         } finally {
             lock.unlock();
         }
+        return signal();
     }
 
     /**
-     * Adds {@code extra} permits and grants them to the head of the queue while they cover the
-     * head's weight; publishes the rest, clearing QUEUED if the queue empties.
+     * Barging, after permits were added with waiters queued: grants future heads, wakes a parked
+     * head thread, or starts a hand-off if the head has waited too long.
+     *
+     * @return the granted waiters, to be woken by the caller
+     */
+    private @Nullable Waiter signal() {
+        Waiter granted = null;
+        Thread toWake = null;
+        final ReentrantLock lock = queueLock;
+        lock.lock();
+        try {
+            Waiter h = head;
+            if (h != null) {
+                if ((getState() & HANDOFF) != 0) {
+                    granted = serveLocked(0L);
+                } else if (System.nanoTime() - h.since >= STARVATION_NANOS) {
+                    granted = startHandoffLocked();
+                } else {
+                    granted = grantFutureHeadsLocked();
+                    toWake = headToWakeLocked();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (toWake != null) {
+            LockSupport.unpark(toWake);
+        }
+        return granted;
+    }
+
+    /**
+     * Hand-off: adds {@code extra} permits and grants them to the head of the queue while they
+     * cover the head's weight; publishes the rest, clearing WAITERS and HANDOFF if the queue
+     * empties. A barging pool also leaves hand-off when the last waiter served had waited less
+     * than {@link #STARVATION_NANOS}.
      *
      * @return the granted waiters, chained through {@code next}, to be woken after unlocking
      */
     private @Nullable Waiter serveLocked(long extra) {
-        // assert queueLock.isHeldByCurrentThread() && (getState() & QUEUED) != 0;
-        long avail = (getState() >>> 1) + extra;
+        // assert queueLock.isHeldByCurrentThread() && (getState() & HANDOFF) != 0;
+        long avail = (getState() >>> SHIFT) + extra;
         Waiter first = null;
         Waiter last = null;
         Waiter h = head;
         while (h != null && h.weight <= avail) {
             avail -= h.weight;
             Waiter n = h.next;
-            h.status = GRANTED;
+            h.grant();
             h.prev = null;
             h.next = null;
             if (last == null) {
@@ -550,18 +787,23 @@ final class FifoPermits {
             waiterCount = waiterCount - 1;
             h = n;
         }
-        head = h;
         if (h == null) {
             tail = null;
-            setState(avail << 1);
+            head = null;
+            setState(avail << SHIFT);
         } else {
             h.prev = null;
-            setState((avail << 1) | QUEUED);
-        }
-        if (first != null && h != null) {
-            long now = System.nanoTime();
-            grantIntervalNanos = now - lastGrantNanos;
-            lastGrantNanos = now;
+            head = h;
+            long bits = WAITERS | HANDOFF;
+            if (first != null) {
+                long now = System.nanoTime();
+                grantIntervalNanos = now - lastGrantNanos;
+                lastGrantNanos = now;
+                if (!fair && now - last.since < STARVATION_NANOS) {
+                    bits = WAITERS;   // nobody left has waited long: back to barging
+                }
+            }
+            setState((avail << SHIFT) | bits);
         }
         return first;
     }
@@ -578,11 +820,8 @@ final class FifoPermits {
             while (w != null) {
                 Waiter next = w.next;
                 w.next = null;
-                Thread t = w.thread;
-                if (t != null) {
-                    if (w.parked) {
-                        LockSupport.unpark(t);
-                    }
+                if (w.thread != null) {
+                    w.signal();
                 } else {
                     CompletableFuture<@Nullable Void> f = w.future;
                     // assert f != null;
@@ -602,8 +841,8 @@ final class FifoPermits {
     }
 
     /**
-     * While the permits change hands quickly, unparks the spin-eligible waiters near the head of
-     * the queue, so that each is spinning, not parked, when its grant comes.
+     * While the permits change hands quickly in hand-off, unparks the spin-eligible waiters near
+     * the head of the queue, so that each is spinning, not parked, when its grant comes.
      *
      * <p>Without this, one parked waiter turns a queue of short holds into a convoy: its wake-up
      * takes longer than the spin budget of everyone behind it, so they park too, and from then on
@@ -618,7 +857,7 @@ final class FifoPermits {
         Waiter w = head;
         for (int i = 1; w != null && i < NCPU; i++) {
             Thread t = w.thread;
-            if (t != null && w.spin && w.parked && w.status == WAITING) {
+            if (t != null && w.spin && w.isParked() && w.isWaiting()) {
                 LockSupport.unpark(t);
             }
             w = w.next;
@@ -628,7 +867,7 @@ final class FifoPermits {
     @Override
     public String toString() {
         long s = getState();
-        return "permits=" + (s >>> 1) + ", waiters=" + waiterCount;
+        return "permits=" + (s >>> SHIFT) + ", waiters=" + waiterCount;
     }
 
     // ---------------------------------------------------------------------------------------

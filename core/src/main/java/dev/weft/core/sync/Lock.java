@@ -7,21 +7,31 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A FIFO-fair mutual-exclusion lock that is not owned by a thread: the counterpart of
+ * A mutual-exclusion lock that is not owned by a thread: the counterpart of
  * {@code asyncio.Lock}, usable from platform threads, virtual threads and
  * {@code CompletableFuture} pipelines alike.
  *
  * <p>The lock is either free or held. {@code acquire} takes it, waiting while it is held;
- * {@link #release()} frees it, handing it straight to the longest-waiting request if there is
- * one. Like {@code asyncio.Lock}, and unlike {@link java.util.concurrent.locks.ReentrantLock}:
+ * {@link #release()} frees it and lets a queued request have it. Like {@code asyncio.Lock}, and unlike {@link java.util.concurrent.locks.ReentrantLock}:
  * <ul>
  *   <li><b>Not owned.</b> The lock records no owner thread, so any thread may release it: the
  *       thread that completes an {@link #acquireAsync()} future, a callback, or a different task.
  *       Releasing a free lock throws {@link IllegalMonitorStateException}.</li>
  *   <li><b>Not reentrant.</b> Acquiring the lock while you hold it waits for yourself forever.</li>
- *   <li><b>Strictly FIFO.</b> Requests are served in arrival order, blocking and asynchronous ones
- *       in one queue. A thread that releases and at once acquires again queues behind the
- *       existing waiters, and {@link #tryAcquire()} fails while anybody waits: nobody barges.</li>
+ *   <li><b>Bounded barging by default, strictly FIFO on request.</b> Requests that must wait
+ *       join one queue, blocking and asynchronous ones alike, and are served in arrival order
+ *       among themselves. In the default mode a release does not hand the lock to the head of
+ *       the queue: it frees the lock and wakes the head, and a running thread that acquires
+ *       meanwhile (including {@link #tryAcquire()}) may take it first, as with
+ *       {@code ReentrantLock}'s default mode. The lock never sits idle while a woken thread is
+ *       being scheduled, which is what makes short critical sections fast under contention.
+ *       Barging is bounded: once the request at the head of the queue has waited longer than
+ *       about 1 ms, every release hands the lock straight to the longest-waiting request and
+ *       nobody barges, until the queue is empty or a request that had waited less than 1 ms is
+ *       served. So no request waits much longer than 1 ms plus the time to serve, in order, those
+ *       queued ahead of it. A lock made by {@link #fair()} always hands off, as
+ *       {@code asyncio.Lock} does: a thread that releases and at once acquires again queues
+ *       behind the existing waiters, and {@link #tryAcquire()} fails while anybody waits.</li>
  * </ul>
  *
  * <table class="striped">
@@ -58,9 +68,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Pitfalls.</b> Because the lock has no owner, a stray {@code release()} by code that does
  * not hold it succeeds and breaks mutual exclusion for the real holder; keep acquire and release
- * paired in {@code try}/{@code finally}. Because it is fair, a lock held for a very short time
- * by many threads costs a thread hand-off per acquisition; {@code ReentrantLock}'s default
- * (unfair) mode trades that fairness for throughput.
+ * paired in {@code try}/{@code finally}. A {@link #fair()} lock held for a very short time by
+ * many threads costs a thread hand-off (a wake-up) per acquisition; the default mode trades
+ * strict order for throughput, within the 1 ms bound.
  *
  * {@snippet :
  * Lock lock = new Lock();
@@ -100,19 +110,50 @@ public final class Lock implements LocalExclusiveLock {
      * invariants, linearization points and memory ordering, is in FifoPermits.
      */
 
-    private final FifoPermits sync = new FifoPermits(1L);
+    private final FifoPermits sync;
 
-    /** Creates a lock that is free. */
-    public Lock() {}
+    /**
+     * Creates a lock that is free, in the default bounded-barging mode (see the class
+     * documentation); {@link #fair()} creates a strictly FIFO one.
+     */
+    public Lock() {
+        this(false);
+    }
+
+    private Lock(boolean fair) {
+        this.sync = new FifoPermits(1L, fair);
+    }
+
+    /**
+     * Creates a lock that is free and strictly FIFO, as {@code asyncio.Lock} is: nobody barges
+     * ahead of queued requests, at the cost of a thread hand-off per contended acquisition.
+     *
+     * @return a new fair lock
+     */
+    public static Lock fair() {
+        return new Lock(true);
+    }
+
+    /**
+     * Whether this lock is strictly FIFO ({@link #fair()}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
+    }
 
     /**
      * Acquires the lock, waiting while it is held or while others queue for it: the counterpart
      * of {@code await lock.acquire()}.
      *
      * <h4>Blocking and cancellation</h4>
-     * Returns at once if the lock is free and nobody is queued. Otherwise the request joins the
-     * FIFO queue and the thread blocks (releasing its carrier if it is a virtual thread) until a
-     * {@link #release()} hands it the lock; spurious wake-ups are absorbed. If the interrupt
+     * Returns at once if the lock is free (in fair mode, or while the lock hands off: free and
+     * nobody queued); a running thread may first spin for a few microseconds. Otherwise the
+     * request joins the FIFO queue and the thread blocks (releasing its carrier if it is a
+     * virtual thread) until it takes the lock at the head of the queue after a
+     * {@link #release()} woke it, or a release hands the lock to it; spurious wake-ups are
+     * absorbed. If the interrupt
      * status is set on entry, throws {@link InterruptedException} at once, clearing it, without
      * queueing. An interrupt while waiting withdraws the request and throws
      * {@code InterruptedException} with the status cleared, unless the lock was handed over
@@ -138,10 +179,12 @@ public final class Lock implements LocalExclusiveLock {
     }
 
     /**
-     * Acquires the lock if it is free and nobody is queued for it, without waiting.
+     * Acquires the lock if it is free, without waiting.
      *
-     * <p>Unlike {@link java.util.concurrent.locks.ReentrantLock#tryLock()}, this never barges
-     * ahead of queued requests.
+     * <p>In the default mode this barges ahead of queued requests, as
+     * {@link java.util.concurrent.locks.ReentrantLock#tryLock()} does, except while the lock
+     * hands off to a request that has waited past the 1 ms bound. A {@link #fair()} lock never
+     * barges: this fails while anybody is queued.
      *
      * @return whether the lock was acquired
      */
@@ -190,9 +233,10 @@ public final class Lock implements LocalExclusiveLock {
      * Requests the lock without blocking a thread; the returned future completes with
      * {@code null} once the lock is held on the caller's behalf.
      *
-     * <p>If the lock is free and nobody is queued, the future is already complete. Otherwise the
-     * request joins the same FIFO queue as blocking acquires, and the future is completed by the
-     * thread whose {@link #release()} hands the lock over (dependent actions attached with
+     * <p>If the lock can be taken at once (as by {@link #tryAcquire()}), the future is already
+     * complete. Otherwise the request joins the same FIFO queue as blocking acquires, and the
+     * future is completed by the thread whose {@link #release()} finds it at the head of the
+     * queue with the lock free, in either mode (a future cannot take the lock by itself) (dependent actions attached with
      * non-async methods run in that thread).
      *
      * <h4>Cancellation</h4>
@@ -211,7 +255,9 @@ public final class Lock implements LocalExclusiveLock {
     }
 
     /**
-     * Releases the lock: hands it to the longest-waiting request if there is one, else frees it.
+     * Releases the lock: frees it and wakes the request at the head of the queue, if any (a
+     * queued future is completed here, holding the lock); while the lock hands off (fair mode,
+     * or the head has waited past the 1 ms bound) the lock goes straight to that request.
      * Any thread may release, not only the one that acquired (the lock has no owner).
      *
      * @throws IllegalMonitorStateException if the lock is not held (nothing changes)
@@ -282,8 +328,8 @@ public final class Lock implements LocalExclusiveLock {
     }
 
     /**
-     * Acquires the lock if it is free and nobody is queued; the same as {@link #tryAcquire()}
-     * (fair: it never barges).
+     * Acquires the lock if it is free; the same as {@link #tryAcquire()} (it barges in the
+     * default mode, never in fair mode).
      *
      * @return whether the lock was acquired
      */

@@ -7,19 +7,26 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A FIFO-fair read-write lock with blocking, timed, immediate and {@code CompletableFuture}
+ * A read-write lock with blocking, timed, immediate and {@code CompletableFuture}
  * acquires, in the style of {@link Lock}. Python's {@code asyncio} has no read-write lock; this
  * one follows the same rules as the other locks of this package.
  *
  * <p>Any number of readers may hold the {@link #readLock() read lock} at once, or one writer the
- * {@link #writeLock() write lock}, never both. Requests, read and write, blocking and
- * asynchronous, are served in one FIFO queue:
+ * {@link #writeLock() write lock}, never both. Requests that must wait, read and write,
+ * blocking and asynchronous, are served in one FIFO queue. In the default mode a running
+ * acquirer may barge ahead of that queue while the lock is free for it (a reader while only
+ * readers hold the lock, a writer while nobody does), until the request at the head has waited
+ * longer than about 1 ms; from then on the lock is handed to the queue in order, as a
+ * {@link #fair()} lock always does, until the queue is empty or a request that had waited less
+ * than 1 ms is served. While it hands off:
  * <ul>
  *   <li>a writer at the head of the queue waits for the current readers to leave, and readers
- *       that arrive after it wait behind it, so writers are never starved;</li>
+ *       that arrive after it wait behind it, so a writer waits at most about 1 ms plus the
+ *       longest read hold;</li>
  *   <li>when a writer releases, every reader queued before the next writer is let in
  *       together;</li>
- *   <li>a reader that arrives while readers hold the lock and nobody is queued gets in at once.</li>
+ *   <li>a reader that arrives while readers hold the lock and nobody is queued gets in at once
+ *       (in either mode).</li>
  * </ul>
  * Like {@link Lock}, neither lock has an owner: any thread may release, releasing a lock that is
  * not held throws {@link IllegalMonitorStateException}, and neither is reentrant.
@@ -62,8 +69,8 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
      *
      * Overview. One FifoPermits pool of MAX_READERS permits: a read hold takes one permit, a
      * write hold takes all of them (the construction of tokio's RwLock on its batch semaphore).
-     * FifoPermits' strict FIFO with whole-weight grants gives the fairness described in the class
-     * documentation: a queued writer accumulates permits as readers leave and blocks later
+     * FifoPermits' FIFO queue with whole-weight grants (strict in fair mode and while handing off)
+     * gives the fairness described in the class documentation: a queued writer accumulates permits as readers leave and blocks later
      * readers, and a release serves consecutive readers at the head together.
      *
      * Invariants. available = MAX_READERS - (read holds), or 0 while the write lock is held.
@@ -76,12 +83,42 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
     /** The most read holds at once; also the weight of a write hold. */
     public static final int MAX_READERS = Integer.MAX_VALUE;
 
-    private final FifoPermits sync = new FifoPermits(MAX_READERS);
-    private final ReadLock readLock = new ReadLock(sync);
-    private final WriteLock writeLock = new WriteLock(sync);
+    private final FifoPermits sync;
+    private final ReadLock readLock;
+    private final WriteLock writeLock;
 
-    /** Creates a read-write lock that is free. */
-    public ReadWriteLock() {}
+    /**
+     * Creates a read-write lock that is free, in the default bounded-barging mode (see the class
+     * documentation); {@link #fair()} creates a strictly FIFO one.
+     */
+    public ReadWriteLock() {
+        this(false);
+    }
+
+    private ReadWriteLock(boolean fair) {
+        this.sync = new FifoPermits(MAX_READERS, fair);
+        this.readLock = new ReadLock(sync);
+        this.writeLock = new WriteLock(sync);
+    }
+
+    /**
+     * Creates a read-write lock that is free and strictly FIFO: nobody barges ahead of queued
+     * requests, so a queued writer holds up every reader that comes after it.
+     *
+     * @return a new fair read-write lock
+     */
+    public static ReadWriteLock fair() {
+        return new ReadWriteLock(true);
+    }
+
+    /**
+     * Whether this lock is strictly FIFO ({@link #fair()}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
+    }
 
     /**
      * The shared lock.
@@ -177,8 +214,8 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
         }
 
         /**
-         * Acquires a read hold, waiting in FIFO order while a writer holds the lock or anybody
-         * is queued.
+         * Acquires a read hold, waiting while a writer holds the lock (or, in fair mode and
+         * while the lock hands off, while anybody is queued).
          *
          * <h4>Blocking and cancellation</h4>
          * As {@link Lock#acquire()}: blocks until a release lets this request in; an interrupt
@@ -202,8 +239,8 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
         }
 
         /**
-         * Acquires a read hold if no writer holds the lock and nobody is queued, without
-         * waiting.
+         * Acquires a read hold if no writer holds the lock (and, in fair mode or while the lock
+         * hands off, nobody is queued), without waiting.
          *
          * @return whether a read hold was acquired
          */
@@ -344,8 +381,8 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
         }
 
         /**
-         * Acquires the write lock, waiting in FIFO order while readers or a writer hold it or
-         * anybody is queued.
+         * Acquires the write lock, waiting while readers or a writer hold it (or, in fair mode
+         * and while the lock hands off, while anybody is queued).
          *
          * <h4>Blocking and cancellation</h4>
          * As {@link Lock#acquire()}: blocks until a release lets this request in; an interrupt
@@ -372,7 +409,8 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
         }
 
         /**
-         * Acquires the write lock if nobody holds or waits for the lock, without waiting.
+         * Acquires the write lock if nobody holds it (and, in fair mode or while the lock hands
+         * off, nobody waits for it), without waiting.
          *
          * @return whether the write lock was acquired
          */

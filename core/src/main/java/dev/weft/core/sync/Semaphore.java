@@ -7,20 +7,27 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A FIFO-fair counting semaphore with blocking, timed, immediate and {@code CompletableFuture}
+ * A counting semaphore with blocking, timed, immediate and {@code CompletableFuture}
  * acquires: the counterpart of {@code asyncio.Semaphore}, and the in-process implementation of
  * the {@link CountingSemaphore} contract.
  *
  * <p>The semaphore holds a number of permits. An acquire takes one permit (or the number
- * asked for), waiting while too few are available; a release adds permits, handing them
- * straight to the longest-waiting requests. As in {@code asyncio} (since CPython 3.11.1) and
- * unlike the default mode of {@link java.util.concurrent.Semaphore}:
+ * asked for), waiting while too few are available; a release adds permits and lets the
+ * waiting requests have them. The two modes:
  * <ul>
- *   <li><b>Strictly FIFO.</b> Requests are served in arrival order, blocking and asynchronous ones
- *       in one queue. A thread that releases and at once acquires again queues behind the
- *       existing waiters, and {@link #tryAcquire()} fails while anybody waits: nobody barges.
- *       A request for several permits at the head of the queue holds up the smaller requests
- *       behind it until enough permits have been released (it never gets part of them).</li>
+ *   <li><b>Bounded barging by default, strictly FIFO on request.</b> Requests that must wait
+ *       join one queue, blocking and asynchronous ones alike, and are served in arrival order
+ *       among themselves; a request for several permits at the head of the queue holds up the
+ *       requests behind it until enough permits are available (it never gets part of them). In
+ *       the default mode, as in that of {@link java.util.concurrent.Semaphore}, a release adds
+ *       its permits to the count and wakes the head of the queue, and a running thread that
+ *       acquires meanwhile (including {@link #tryAcquire()}) may take them first. Barging is
+ *       bounded: once the request at the head has waited longer than about 1 ms, releases hand
+ *       permits straight to the queue in order and nobody barges, until the queue is empty or a
+ *       request that had waited less than 1 ms is served. A semaphore made by
+ *       {@link #fair(int)} always hands off, as {@code asyncio.Semaphore} does (since CPython
+ *       3.11.1): a thread that releases and at once acquires again queues behind the existing
+ *       waiters, and {@link #tryAcquire()} fails while anybody waits.</li>
  *   <li><b>Not owned.</b> Permits belong to no thread: any thread may release, and releasing
  *       more than was acquired raises the count (use {@link BoundedSemaphore} to forbid
  *       that).</li>
@@ -99,14 +106,38 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public Semaphore(int permits) {
-        this(permits, Integer.MAX_VALUE);
+        this(permits, Integer.MAX_VALUE, false);
     }
 
-    /** For {@link BoundedSemaphore}: a semaphore whose count may never exceed {@code maxPermits}. */
-    Semaphore(int permits, long maxPermits) {
+    /**
+     * Creates a strictly FIFO semaphore with {@code permits} permits, as
+     * {@code asyncio.Semaphore} is: nobody barges ahead of queued requests, at the cost of a
+     * thread hand-off per contended acquisition.
+     *
+     * @param permits the initial number of permits
+     * @return a new fair semaphore
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public static Semaphore fair(int permits) {
+        return new Semaphore(permits, Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * For {@link BoundedSemaphore}: a semaphore whose count may never exceed {@code maxPermits}.
+     */
+    Semaphore(int permits, long maxPermits, boolean fair) {
         checkInitial(permits);
-        this.sync = new FifoPermits(permits);
+        this.sync = new FifoPermits(permits, fair);
         this.maxPermits = maxPermits;
+    }
+
+    /**
+     * Whether this semaphore is strictly FIFO ({@link #fair(int)}) rather than bounded-barging.
+     *
+     * @return {@code true} if fair
+     */
+    public boolean isFair() {
+        return sync.isFair();
     }
 
     private static void checkInitial(int permits) {
@@ -128,12 +159,12 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
     }
 
     /**
-     * Acquires one permit, waiting in FIFO order while none can be had: the counterpart of
+     * Acquires one permit, waiting while none can be had: the counterpart of
      * {@code await sem.acquire()}.
      *
      * <h4>Blocking and cancellation</h4>
-     * Returns at once if a permit is available and nobody is queued. Otherwise the request joins
-     * the FIFO queue and the thread blocks (releasing its carrier if it is a virtual thread)
+     * Returns at once if a permit can be taken as by {@link #tryAcquire()} (a running thread may
+     * first spin for a few microseconds). Otherwise the request joins the FIFO queue and the thread blocks (releasing its carrier if it is a virtual thread)
      * until a release hands it a permit; spurious wake-ups are absorbed. If the interrupt status
      * is set on entry, throws {@link InterruptedException} at once, clearing it, without taking
      * or queueing anything. An interrupt while waiting withdraws the request and throws
@@ -149,7 +180,7 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
     }
 
     /**
-     * Acquires {@code permits} permits at once, waiting in FIFO order while too few are
+     * Acquires {@code permits} permits at once, waiting while too few are
      * available; otherwise as {@link #acquire()}. While this request is at the head of the queue,
      * released permits accumulate for it and later requests wait behind it.
      *
@@ -185,10 +216,12 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
     }
 
     /**
-     * Acquires one permit if one is available and nobody is queued, without waiting.
+     * Acquires one permit if one is available, without waiting.
      *
-     * <p>Unlike {@link java.util.concurrent.Semaphore#tryAcquire()}, this never barges ahead of
-     * queued requests.
+     * <p>In the default mode this barges ahead of queued requests, as
+     * {@link java.util.concurrent.Semaphore#tryAcquire()} does, except while permits are handed
+     * to a request that has waited past the 1 ms bound. A {@link #fair(int)} semaphore never
+     * barges: this fails while anybody is queued.
      *
      * @return whether a permit was acquired
      */
@@ -197,7 +230,8 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
     }
 
     /**
-     * Acquires {@code permits} permits if they are available and nobody is queued, without
+     * Acquires {@code permits} permits if they are available (and, in fair mode or while permits
+     * are handed off, nobody is queued), without
      * waiting.
      *
      * @param permits the number of permits
@@ -285,7 +319,7 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      * Requests one permit without blocking a thread; the returned future completes with
      * {@code null} once the permit is held on the caller's behalf.
      *
-     * <p>If a permit is available and nobody is queued, the future is already complete.
+     * <p>If a permit can be taken as by {@link #tryAcquire()}, the future is already complete.
      * Otherwise the request joins the same FIFO queue as blocking acquires, and the future is
      * completed by the thread whose release hands the permit over (dependent actions attached
      * with non-async methods run in that thread).
@@ -318,7 +352,9 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
     }
 
     /**
-     * Releases one permit, handing it to the longest-waiting request if it can be served.
+     * Releases one permit, letting the longest-waiting request have it if it can be served (a
+     * queued future is completed here; a blocked thread is woken to take it, or handed it in
+     * fair mode and while the head has waited past the bound).
      *
      * @throws IllegalStateException if the count would exceed {@link Integer#MAX_VALUE}, or the
      *     bound of a {@link BoundedSemaphore} (nothing changes)
@@ -329,7 +365,9 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
 
     /**
      * Releases {@code permits} permits, serving queued requests in FIFO order for as long as
-     * the permits cover the request at the head of the queue.
+     * the permits cover the request at the head of the queue (granting futures, waking a
+     * blocked thread to take its permits, or in fair mode and while handing off, handing them
+     * over); a running acquirer may barge ahead in the default mode.
      *
      * @param permits the number of permits
      * @throws IllegalArgumentException if {@code permits} is negative

@@ -14,9 +14,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BoundedSemaphoreTest {
 
+    /** Whether the semaphores under test are fair; {@link FairBoundedSemaphoreTest} runs every test so. */
+    boolean fair() {
+        return false;
+    }
+
+    BoundedSemaphore newSemaphore(int permits) {
+        return fair() ? BoundedSemaphore.fair(permits) : new BoundedSemaphore(permits);
+    }
+
+
     @Test
     void release_beyondTheBound_throwsAndChangesNothing() throws InterruptedException {
-        BoundedSemaphore sem = new BoundedSemaphore(2);
+        BoundedSemaphore sem = newSemaphore(2);
         sem.acquire();
         sem.release();
 
@@ -29,7 +39,7 @@ class BoundedSemaphoreTest {
 
     @Test
     void release_ofSeveralPermitsBeyondTheBound_throws() throws InterruptedException {
-        BoundedSemaphore sem = new BoundedSemaphore(3);
+        BoundedSemaphore sem = newSemaphore(3);
         sem.acquire(2);
 
         assertThatThrownBy(() -> sem.release(3)).isInstanceOf(IllegalStateException.class);
@@ -54,7 +64,7 @@ class BoundedSemaphoreTest {
 
     @Test
     void acquire_moreThanTheBound_failsFastInsteadOfWaitingForever() {
-        BoundedSemaphore sem = new BoundedSemaphore(2);
+        BoundedSemaphore sem = newSemaphore(2);
 
         assertThatThrownBy(() -> sem.acquire(3))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -65,7 +75,7 @@ class BoundedSemaphoreTest {
 
     @Test
     void release_handedToQueuedRequest_countsAgainstTheBoundCorrectly() throws InterruptedException {
-        BoundedSemaphore sem = new BoundedSemaphore(1);
+        BoundedSemaphore sem = newSemaphore(1);
         sem.acquire();
         CompletableFuture<@Nullable Void> waiter = sem.acquireAsync();
 
@@ -77,7 +87,7 @@ class BoundedSemaphoreTest {
 
     @Test
     void cancelledGrant_givesThePermitBackWithinTheBound() {
-        BoundedSemaphore sem = new BoundedSemaphore(1);
+        BoundedSemaphore sem = newSemaphore(1);
         assertThat(sem.tryAcquire()).isTrue();
         CompletableFuture<@Nullable Void> f = sem.acquireAsync();
         f.cancel(false);
@@ -91,7 +101,7 @@ class BoundedSemaphoreTest {
     @Test
     void release_racingOverReleases_onlyOneSucceeds() throws Exception {
         for (int round = 0; round < 500; round++) {
-            BoundedSemaphore sem = new BoundedSemaphore(1);
+            BoundedSemaphore sem = newSemaphore(1);
             assertThat(sem.tryAcquire()).isTrue();
             CyclicBarrier start = new CyclicBarrier(2);
             Worker<Boolean> a = Worker.start("a", () -> tryRelease(sem, start));

@@ -29,6 +29,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConditionTest {
 
+    /** Whether the locks under test are fair; {@link FairConditionTest} runs every test so. */
+    boolean fair() {
+        return false;
+    }
+
+    Lock newLock() {
+        return fair() ? Lock.fair() : new Lock();
+    }
+
+    Condition newCondition() {
+        return fair() ? new Condition(Lock.fair()) : new Condition();
+    }
+
+
     /** Acquires the lock and starts an asynchronous wait, which releases it. */
     private static CompletableFuture<@Nullable Void> listen(Condition cond) throws InterruptedException {
         cond.acquire();
@@ -39,7 +53,7 @@ class ConditionTest {
 
     @Test
     void await_withoutTheLock_throwsIllegalMonitorState() {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
 
         assertThatThrownBy(cond::await)
                 .isInstanceOf(IllegalMonitorStateException.class)
@@ -50,7 +64,7 @@ class ConditionTest {
 
     @Test
     void signal_withoutTheLock_throwsIllegalMonitorState() {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
 
         assertThatThrownBy(cond::signal)
                 .isInstanceOf(IllegalMonitorStateException.class)
@@ -61,7 +75,7 @@ class ConditionTest {
 
     @Test
     void signal_negativeCount_throwsIllegalArgument() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
 
         assertThatThrownBy(() -> cond.signal(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
@@ -69,7 +83,7 @@ class ConditionTest {
 
     @Test
     void lockMethods_delegateToTheBoundLock() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         Condition cond = new Condition(lock);
 
         cond.acquire();
@@ -87,7 +101,7 @@ class ConditionTest {
 
     @Test
     void signal_wakesInFifoOrder_andWaitersReturnOnlyAfterTheSignallerReleases() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         List<Integer> woken = new ArrayList<>();
         CompletableFuture<@Nullable Void> w1 = listen(cond).thenRun(() -> woken.add(1));
         CompletableFuture<@Nullable Void> w2 = listen(cond).thenRun(() -> woken.add(2));
@@ -117,7 +131,7 @@ class ConditionTest {
 
     @Test
     void signalAll_wakesEveryWaiter() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         AtomicInteger woken = new AtomicInteger();
         for (int i = 0; i < 4; i++) {
             listen(cond).thenRun(() -> {
@@ -136,7 +150,7 @@ class ConditionTest {
 
     @Test
     void signal_withNoWaiters_isNotRemembered() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
         cond.signal();
         cond.release();
@@ -149,7 +163,7 @@ class ConditionTest {
 
     @Test
     void await_blockingThread_returnsHoldingTheLockAfterSignal() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             cond.acquire();
             try {
@@ -171,7 +185,7 @@ class ConditionTest {
 
     @Test
     void conditionsSharingOneLock_areIndependent() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         Condition a = lock.newCondition();
         Condition b = new Condition(lock);
         CompletableFuture<@Nullable Void> onA = listen(a);
@@ -209,7 +223,7 @@ class ConditionTest {
      * the lock back in the order they were listed; repeats {@link #ORDER_ROUNDS} times and
      * reports how many rounds came out of order.
      */
-    private static void assertWaitersReturnInListedOrder(
+    private void assertWaitersReturnInListedOrder(
             int waiters, KindOf kind, Consumer<Condition> signals) throws Exception {
         List<Integer> expected = new ArrayList<>();
         for (int id = 1; id <= waiters; id++) {
@@ -217,7 +231,7 @@ class ConditionTest {
         }
         List<String> outOfOrder = new ArrayList<>();
         for (int round = 0; round < ORDER_ROUNDS; round++) {
-            Condition cond = new Condition();
+            Condition cond = newCondition();
             boolean[] go = {false};   // guarded by cond's lock
             List<Integer> order = new CopyOnWriteArrayList<>();
             List<Worker<@Nullable Void>> threads = new ArrayList<>();
@@ -309,7 +323,7 @@ class ConditionTest {
 
     @Test
     void signal_queuesTheWaitersLockRequestAheadOfLaterAcquirers() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         Condition cond = lock.newCondition();
         List<String> order = new CopyOnWriteArrayList<>();
         Worker<@Nullable Void> waiter = Worker.start("waiter", () -> {
@@ -345,7 +359,7 @@ class ConditionTest {
 
     @Test
     void await_interruptedWhileRetakingTheLock_keepsItsPlaceAndReturnsWithTheInterruptSet() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         List<String> order = new CopyOnWriteArrayList<>();
         List<Worker<@Nullable Void>> waiters = new ArrayList<>();
         for (int id = 1; id <= 2; id++) {
@@ -380,7 +394,7 @@ class ConditionTest {
 
     @Test
     void await_interruptedBeforeSignal_reacquiresTheLockThenThrows() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         Worker<String> waiter = Worker.start("waiter", () -> {
             cond.acquire();
             try {
@@ -404,7 +418,7 @@ class ConditionTest {
 
     @Test
     void await_interruptedWhileTheLockIsContested_waitsForTheLockBeforeThrowing() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         AtomicBoolean returned = new AtomicBoolean();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             cond.acquire();
@@ -431,7 +445,7 @@ class ConditionTest {
 
     @Test
     void await_interruptedAfterSignal_returnsNormallyWithTheInterruptSet() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         Worker<String> waiter = Worker.start("waiter", () -> {
             cond.acquire();
             try {
@@ -455,7 +469,7 @@ class ConditionTest {
 
     @Test
     void await_interruptedOnEntry_throwsWithTheLockStillHeld() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
         Thread.currentThread().interrupt();
 
@@ -467,7 +481,7 @@ class ConditionTest {
 
     @Test
     void awaitUninterruptibly_interrupted_keepsWaitingUntilSignalled() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             cond.acquire();
             try {
@@ -494,7 +508,7 @@ class ConditionTest {
 
     @Test
     void await_withTimeout_returnsFalseWithTheLockHeld() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
 
         assertThat(cond.await(Duration.ofMillis(20))).isFalse();
@@ -509,7 +523,7 @@ class ConditionTest {
 
     @Test
     void awaitNanos_signalledInTime_returnsPositive() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         Worker<Long> waiter = Worker.start("waiter", () -> {
             cond.acquire();
             try {
@@ -529,7 +543,7 @@ class ConditionTest {
 
     @Test
     void timedOutWaiter_doesNotConsumeALaterSignal() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
         assertThat(cond.await(Duration.ofMillis(1))).isFalse();
         cond.release();
@@ -546,7 +560,7 @@ class ConditionTest {
 
     @Test
     void waitFor_trueAtOnce_returnsWithoutNeedingTheLock() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
 
         cond.waitFor(() -> true);
         assertThat(cond.waitFor(() -> true, Duration.ZERO)).isTrue();
@@ -558,7 +572,7 @@ class ConditionTest {
 
     @Test
     void waitFor_loopsUntilThePredicateHolds() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         int[] state = {0};
         AtomicInteger evaluations = new AtomicInteger();
         Worker<Integer> waiter = Worker.start("waiter", () -> {
@@ -588,7 +602,7 @@ class ConditionTest {
 
     @Test
     void waitFor_withTimeout_returnsFalseIfThePredicateStaysFalse() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
 
         assertThat(cond.waitFor(() -> false, Duration.ofMillis(20))).isFalse();
@@ -597,7 +611,7 @@ class ConditionTest {
 
     @Test
     void waitForAsync_completesHoldingTheLockOnceThePredicateHolds() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         int[] state = {0};
         cond.acquire();
         CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> state[0] >= 2);
@@ -617,7 +631,7 @@ class ConditionTest {
 
     @Test
     void waitForAsync_predicateThrows_releasesTheLockAndFails() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         AtomicInteger calls = new AtomicInteger();
         cond.acquire();
         CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> {
@@ -637,7 +651,7 @@ class ConditionTest {
 
     @Test
     void waitForAsync_cancelled_withdrawsTheWait() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
         CompletableFuture<@Nullable Void> w = cond.waitForAsync(() -> false);
 
@@ -651,7 +665,7 @@ class ConditionTest {
 
     @Test
     void awaitAsync_cancelledBeforeSignal_leavesNoWaiterAndHoldsNothing() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         CompletableFuture<@Nullable Void> w = listen(cond);
 
         assertThat(w.cancel(false)).isTrue();
@@ -663,7 +677,7 @@ class ConditionTest {
 
     @Test
     void awaitAsync_cancelledAfterSignal_passesTheSignalToTheNextWaiter() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         CompletableFuture<@Nullable Void> w1 = listen(cond);
         CompletableFuture<@Nullable Void> w2 = listen(cond);
 
@@ -681,7 +695,7 @@ class ConditionTest {
 
     @Test
     void signal_byANonHolderWhileTheLockIsHeld_isAccepted() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         Condition cond = lock.newCondition();
         CompletableFuture<@Nullable Void> w = listen(cond);
         lock.acquire();
@@ -700,7 +714,7 @@ class ConditionTest {
 
     @Test
     void awaitAsync_timedOutViaOrTimeout_withdrawsTheWait() throws InterruptedException {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         CompletableFuture<@Nullable Void> w = listen(cond).orTimeout(5, TimeUnit.MILLISECONDS);
 
         assertThatThrownBy(w::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
@@ -711,7 +725,7 @@ class ConditionTest {
     @Test
     void signal_racingWithCancelOfTheFirstWaiter_alwaysWakesSomebody() throws Exception {
         for (int round = 0; round < 1_000; round++) {
-            Condition cond = new Condition();
+            Condition cond = newCondition();
             CompletableFuture<@Nullable Void> w1 = listen(cond);
             CompletableFuture<@Nullable Void> w2 = listen(cond);
             Worker<Boolean> canceller = Worker.start("canceller", () -> w1.cancel(false));
@@ -756,7 +770,7 @@ class ConditionTest {
 
     @Test
     void boundedBuffer_manyProducersAndConsumers_losesNoWakeUp() throws Exception {
-        Condition notEmpty = new Condition();
+        Condition notEmpty = newCondition();
         Condition notFull = new Condition((Lock) notEmpty.getLock());
         Deque<Integer> buffer = new ArrayDeque<>();
         int capacity = 2;
@@ -805,7 +819,7 @@ class ConditionTest {
 
     @Test
     void waitFor_timeUnitForm_returnsThePredicateOrFalseAfterTheTimeout() throws Exception {
-        Condition cond = new Condition();
+        Condition cond = newCondition();
         cond.acquire();
         try {
             assertThat(cond.waitFor(() -> true, 0, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

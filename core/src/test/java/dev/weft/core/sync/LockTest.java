@@ -24,11 +24,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LockTest {
 
+    /** Whether the locks under test are fair; {@link FairLockTest} runs every test in that mode. */
+    boolean fair() {
+        return false;
+    }
+
+    Lock newLock() {
+        return fair() ? Lock.fair() : new Lock();
+    }
+
+
     // ---- basics (test_lock, test_repr, test_release_not_acquired, test_release_no_waiters)
 
     @Test
     void newLock_isUnlocked() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         assertThat(lock.isLocked()).isFalse();
         assertThat(lock.hasWaiters()).isFalse();
@@ -38,7 +48,7 @@ class LockTest {
 
     @Test
     void acquire_whenFree_locksAtOnce() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         lock.acquire();
 
@@ -50,7 +60,7 @@ class LockTest {
 
     @Test
     void release_whenFree_throwsAndChangesNothing() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         assertThatThrownBy(lock::release)
                 .isInstanceOf(IllegalMonitorStateException.class)
@@ -63,7 +73,7 @@ class LockTest {
 
     @Test
     void tryAcquire_whenHeld_returnsFalse() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         assertThat(lock.tryAcquire()).isTrue();
 
         assertThat(lock.tryAcquire()).isFalse();
@@ -72,7 +82,7 @@ class LockTest {
 
     @Test
     void release_byAnotherThread_isAllowedBecauseTheLockHasNoOwner() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
 
         Worker<Boolean> other = Worker.start("releaser", () -> {
@@ -87,7 +97,7 @@ class LockTest {
 
     @Test
     void release_withThreeQueuedRequests_servesThemInArrivalOrder() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         List<Integer> order = new ArrayList<>();
         CompletableFuture<@Nullable Void> f1 = lock.acquireAsync().thenRun(() -> order.add(1));
@@ -112,7 +122,7 @@ class LockTest {
 
     @Test
     void acquire_byReleaserWhileOthersWait_queuesBehindThem() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> waiting = lock.acquireAsync();
 
@@ -129,7 +139,7 @@ class LockTest {
 
     @Test
     void release_toBlockedThread_handsTheLockOverWithoutFreeingIt() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             lock.acquire();
@@ -150,7 +160,7 @@ class LockTest {
 
     @Test
     void acquireAsync_cancelledWhileQueued_leavesNoEntry() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> f = lock.acquireAsync();
 
@@ -165,7 +175,7 @@ class LockTest {
 
     @Test
     void release_afterQueuedRequestCancelled_servesTheNextOne() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> b = lock.acquireAsync();
         CompletableFuture<@Nullable Void> c = lock.acquireAsync();
@@ -180,7 +190,7 @@ class LockTest {
 
     @Test
     void release_afterSecondOfFourCancelled_letsExactlyOneHolderIn() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> f2 = lock.acquireAsync();
         CompletableFuture<@Nullable Void> f3 = lock.acquireAsync();
@@ -197,7 +207,7 @@ class LockTest {
 
     @Test
     void cancel_afterTheLockWasHandedOver_failsAndTheCallerHoldsTheLock() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> first = lock.acquireAsync();
         CompletableFuture<@Nullable Void> second = lock.acquireAsync();
@@ -212,7 +222,7 @@ class LockTest {
 
     @Test
     void acquireAsync_withOrTimeout_withdrawsOnTimeout() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> f = lock.acquireAsync().orTimeout(10, TimeUnit.MILLISECONDS);
 
@@ -224,7 +234,7 @@ class LockTest {
 
     @Test
     void acquireAsync_completedByCaller_withdrawsTheRequest() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         CompletableFuture<@Nullable Void> f = lock.acquireAsync();
 
@@ -237,7 +247,7 @@ class LockTest {
 
     @Test
     void acquireAsync_whenFree_returnsCompletedFuture() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         CompletableFuture<@Nullable Void> f = lock.acquireAsync();
 
@@ -248,7 +258,7 @@ class LockTest {
 
     @Test
     void acquireAsync_isCompletedByTheReleasingThread() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         AtomicReference<@Nullable Thread> completer = new AtomicReference<>();
         CompletableFuture<@Nullable Void> f = lock.acquireAsync().thenRun(() -> completer.set(Thread.currentThread()));
@@ -267,7 +277,7 @@ class LockTest {
 
     @Test
     void acquire_interruptedOnEntry_throwsWithoutAcquiring() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         Thread.currentThread().interrupt();
 
         assertThatThrownBy(lock::acquire).isInstanceOf(InterruptedException.class);
@@ -278,7 +288,7 @@ class LockTest {
 
     @Test
     void acquire_interruptedWhileQueued_throwsAndLeavesNoEntry() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             try {
@@ -301,7 +311,7 @@ class LockTest {
 
     @Test
     void acquireUninterruptibly_interruptedWhileQueued_acquiresAndReassertsTheInterrupt() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             lock.lock();
@@ -323,7 +333,7 @@ class LockTest {
 
     @Test
     void tryAcquire_withTimeout_whenHeld_returnsFalseAndLeavesNoEntry() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
 
         assertThat(lock.tryAcquire(Duration.ofMillis(20))).isFalse();
@@ -336,7 +346,7 @@ class LockTest {
 
     @Test
     void tryAcquire_withZeroOrNegativeTimeout_pollsOnce() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         assertThat(lock.tryAcquire(Duration.ZERO)).isTrue();
         assertThat(lock.tryAcquire(Duration.ofSeconds(-1))).isFalse();
@@ -345,7 +355,7 @@ class LockTest {
 
     @Test
     void tryAcquire_withTimeout_releasedInTime_acquires() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         lock.acquire();
         Worker<Boolean> waiter = Worker.start("waiter", () -> lock.tryAcquire(Duration.ofSeconds(20)));
         eventually("the waiter is queued", () -> lock.waiterCount() == 1);
@@ -358,7 +368,7 @@ class LockTest {
 
     @Test
     void tryAcquire_nullTimeout_throwsNullPointerException() {
-        Lock lock = new Lock();
+        Lock lock = newLock();
 
         assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
     }
@@ -367,7 +377,7 @@ class LockTest {
 
     @Test
     void jdkLockMethods_mapOntoTheAsyncioForms() throws InterruptedException {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         java.util.concurrent.locks.Lock jdk = lock;
 
         jdk.lock();
@@ -386,7 +396,7 @@ class LockTest {
 
     @Test
     void acquire_fromManyVirtualThreadsMixingForms_keepsMutualExclusion() throws Exception {
-        Lock lock = new Lock();
+        Lock lock = newLock();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger maxInside = new AtomicInteger();
         int[] counter = {0};
@@ -431,7 +441,7 @@ class LockTest {
     @Test
     void cancel_racingWithReleases_neverLosesOrDuplicatesTheLock() throws Exception {
         // Many rounds of: a queued request, a release and a cancel from two threads at once.
-        Lock lock = new Lock();
+        Lock lock = newLock();
         for (int round = 0; round < 2_000; round++) {
             lock.acquire();
             CompletableFuture<@Nullable Void> pending = lock.acquireAsync();

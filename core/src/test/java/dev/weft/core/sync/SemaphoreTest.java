@@ -22,6 +22,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SemaphoreTest {
 
+    /** Whether the semaphores under test are fair; {@link FairSemaphoreTest} runs every test so. */
+    boolean fair() {
+        return false;
+    }
+
+    Semaphore newSemaphore(int permits) {
+        return fair() ? Semaphore.fair(permits) : new Semaphore(permits);
+    }
+
+
     // ---- construction and queries (test_initial_value_zero, test_repr, test_semaphore)
 
     @Test
@@ -43,12 +53,12 @@ class SemaphoreTest {
 
     @Test
     void isLocked_withZeroPermits_isTrue() {
-        assertThat(new Semaphore(0).isLocked()).isTrue();
+        assertThat(newSemaphore(0).isLocked()).isTrue();
     }
 
     @Test
     void acquireAndRelease_countPermits() throws InterruptedException {
-        Semaphore sem = new Semaphore(3);
+        Semaphore sem = newSemaphore(3);
 
         sem.acquire();
         sem.acquire(2);
@@ -65,23 +75,48 @@ class SemaphoreTest {
 
     @Test
     void isLocked_withPermitsButQueuedRequests_isTrue() throws InterruptedException {
-        Semaphore sem = new Semaphore(2);
+        Semaphore sem = newSemaphore(2);
         sem.acquire(2);
         CompletableFuture<@Nullable Void> big = sem.acquireAsync(2);
         sem.release();   // one permit accumulates for the head request, which needs two
 
         assertThat(sem.availablePermits()).isEqualTo(1);
         assertThat(sem.isLocked()).as("locked() includes 'others are queued'").isTrue();
-        assertThat(sem.tryAcquire()).as("no barging past the queued request").isFalse();
-        assertThat(big).isNotDone();
+        if (fair()) {
+            assertThat(sem.tryAcquire()).as("fair: no barging past the queued request").isFalse();
+            assertThat(big).isNotDone();
+        } else {
+            assertThat(sem.tryAcquire()).as("barging: takes the free permit ahead of the queue").isTrue();
+            assertThat(big).isNotDone();
+            sem.release();
+            assertThat(big).isNotDone();
+        }
 
         sem.release();
         assertThat(big).isCompleted();
+        assertThat(sem.availablePermits()).isZero();
+        assertThat(sem.hasWaiters()).isFalse();
+    }
+
+    @Test
+    void barging_endsOnceTheHeadHasWaitedPastTheStarvationBound() throws InterruptedException {
+        Semaphore sem = newSemaphore(2);
+        sem.acquire(2);
+        CompletableFuture<@Nullable Void> big = sem.acquireAsync(2);
+        SyncTesting.waitAtLeastNanos(FifoPermits.STARVATION_NANOS);
+        sem.release();   // the head has waited past the bound: permits now go to the queue only
+
+        assertThat(sem.tryAcquire()).as("no barging once the head starves").isFalse();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        sem.release();
+        assertThat(big).isCompleted();
+        sem.release(2);
+        assertThat(sem.tryAcquire()).as("queue drained: barging mode again, nothing queued").isTrue();
     }
 
     @Test
     void argumentChecks_rejectNegativeCounts() {
-        Semaphore sem = new Semaphore(1);
+        Semaphore sem = newSemaphore(1);
 
         assertThatThrownBy(() -> sem.acquire(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
         assertThatThrownBy(() -> sem.tryAcquire(-2)).isInstanceOf(IllegalArgumentException.class);
@@ -93,7 +128,7 @@ class SemaphoreTest {
 
     @Test
     void release_pastIntegerMaxValue_throwsAndChangesNothing() {
-        Semaphore sem = new Semaphore(Integer.MAX_VALUE - 1);
+        Semaphore sem = newSemaphore(Integer.MAX_VALUE - 1);
 
         sem.release();
         assertThatThrownBy(sem::release)
@@ -104,7 +139,7 @@ class SemaphoreTest {
 
     @Test
     void acquireZero_withNobodyQueued_returnsAtOnce() throws InterruptedException {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
 
         sem.acquire(0);
         assertThat(sem.tryAcquire(0)).isTrue();
@@ -115,7 +150,7 @@ class SemaphoreTest {
 
     @Test
     void release_servesQueuedRequestsInArrivalOrder() throws InterruptedException {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         List<Integer> order = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             int id = i;
@@ -132,7 +167,7 @@ class SemaphoreTest {
 
     @Test
     void acquire_byReleaserWhileOthersWait_queuesBehindThem() throws InterruptedException {
-        Semaphore sem = new Semaphore(1);
+        Semaphore sem = newSemaphore(1);
         sem.acquire();
         CompletableFuture<@Nullable Void> waiter = sem.acquireAsync();
 
@@ -147,7 +182,7 @@ class SemaphoreTest {
 
     @Test
     void heavyRequestAtHead_holdsUpLighterOnesBehindIt() throws InterruptedException {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         CompletableFuture<@Nullable Void> three = sem.acquireAsync(3);
         CompletableFuture<@Nullable Void> one = sem.acquireAsync(1);
 
@@ -164,7 +199,7 @@ class SemaphoreTest {
 
     @Test
     void heavyHeadCancelled_accumulatedPermitsServeTheNextRequests() {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         CompletableFuture<@Nullable Void> three = sem.acquireAsync(3);
         CompletableFuture<@Nullable Void> one = sem.acquireAsync(1);
         CompletableFuture<@Nullable Void> two = sem.acquireAsync(2);
@@ -185,7 +220,7 @@ class SemaphoreTest {
 
     @Test
     void acquireAsync_cancelledWhileQueued_takesNoPermit() {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         CompletableFuture<@Nullable Void> f = sem.acquireAsync();
 
         assertThat(f.cancel(false)).isTrue();
@@ -197,7 +232,7 @@ class SemaphoreTest {
 
     @Test
     void release_afterFirstQueuedCancelled_servesTheSecond() {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         CompletableFuture<@Nullable Void> t1 = sem.acquireAsync();
         CompletableFuture<@Nullable Void> t2 = sem.acquireAsync();
         CompletableFuture<@Nullable Void> t3 = sem.acquireAsync();
@@ -212,7 +247,7 @@ class SemaphoreTest {
 
     @Test
     void cancel_afterPermitHandedOver_failsAndTheOwnerPassesItOn() {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         CompletableFuture<@Nullable Void> t1 = sem.acquireAsync();
         CompletableFuture<@Nullable Void> t2 = sem.acquireAsync();
 
@@ -227,7 +262,7 @@ class SemaphoreTest {
 
     @Test
     void cancellingEveryQueuedRequest_leavesAllReleasedPermitsAvailable() {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         List<CompletableFuture<@Nullable Void>> fs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             fs.add(sem.acquireAsync());
@@ -245,7 +280,7 @@ class SemaphoreTest {
 
     @Test
     void cancel_racingWithRelease_conservesPermits() throws Exception {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         for (int round = 0; round < 2_000; round++) {
             CompletableFuture<@Nullable Void> pending = sem.acquireAsync();
             Worker<Boolean> canceller = Worker.start("canceller", () -> pending.cancel(false));
@@ -264,7 +299,7 @@ class SemaphoreTest {
 
     @Test
     void acquire_interruptedWhileQueued_throwsAndTakesNoPermit() throws Exception {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         Worker<String> waiter = Worker.start("waiter", () -> {
             try {
                 sem.acquire();
@@ -285,7 +320,7 @@ class SemaphoreTest {
 
     @Test
     void acquire_interruptedOnEntry_throwsEvenIfPermitsAreAvailable() {
-        Semaphore sem = new Semaphore(1);
+        Semaphore sem = newSemaphore(1);
         Thread.currentThread().interrupt();
 
         assertThatThrownBy(sem::acquire).isInstanceOf(InterruptedException.class);
@@ -295,7 +330,7 @@ class SemaphoreTest {
     @Test
     void acquire_releaseThenInterrupt_eitherHoldsWithInterruptOrThrowsWithoutPermit() throws Exception {
         for (int round = 0; round < 200; round++) {
-            Semaphore sem = new Semaphore(0);
+            Semaphore sem = newSemaphore(0);
             AtomicBoolean interruptSent = new AtomicBoolean();
             Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try {
@@ -326,7 +361,7 @@ class SemaphoreTest {
 
     @Test
     void tryAcquire_withTimeout_timesOutAndTakesNoPermit() throws InterruptedException {
-        Semaphore sem = new Semaphore(1);
+        Semaphore sem = newSemaphore(1);
         sem.acquire();
 
         assertThat(sem.tryAcquire(Duration.ofMillis(20))).isFalse();
@@ -339,7 +374,7 @@ class SemaphoreTest {
 
     @Test
     void tryAcquire_withTimeout_servedInTime_returnsTrue() throws Exception {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         Worker<Boolean> waiter = Worker.start("waiter", () -> sem.tryAcquire(2, Duration.ofSeconds(20)));
         eventually("queued", () -> sem.waiterCount() == 1);
 
@@ -351,7 +386,7 @@ class SemaphoreTest {
 
     @Test
     void acquireUninterruptibly_interrupted_keepsWaitingThenReassertsTheInterrupt() throws Exception {
-        Semaphore sem = new Semaphore(0);
+        Semaphore sem = newSemaphore(0);
         Worker<Boolean> waiter = Worker.start("waiter", () -> {
             sem.acquireUninterruptibly(2);
             return Thread.interrupted();
@@ -371,7 +406,7 @@ class SemaphoreTest {
 
     @Test
     void acquire_fromManyVirtualThreads_neverAdmitsMoreThanThePermits() throws Exception {
-        Semaphore sem = new Semaphore(3);
+        Semaphore sem = newSemaphore(3);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger maxInside = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -411,7 +446,7 @@ class SemaphoreTest {
 
     @Test
     void tryAcquire_timeUnitForms_acquireOrTimeOutLikeTheDurationForms() throws Exception {
-        Semaphore sem = new Semaphore(2);
+        Semaphore sem = newSemaphore(2);
         assertThat(sem.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(sem.tryAcquire(2, 10, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
         assertThat(sem.availablePermits()).isEqualTo(1);

@@ -28,6 +28,17 @@ final class SyncTesting {
         }
     }
 
+    /**
+     * Lets at least {@code nanos} pass on {@link System#nanoTime()}, yielding: for a rule that
+     * depends on how long something has waited (a bound), not to order events between threads.
+     */
+    static void waitAtLeastNanos(long nanos) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start <= nanos) {
+            Thread.yield();
+        }
+    }
+
     /** Waits until {@code t} is parked (blocked in a wait), as seen through its thread state. */
     static void awaitParked(Thread t) {
         eventually(t.getName() + " is parked", () -> {

@@ -23,11 +23,11 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Condition_01_CancelVsSignal
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *       0, 1, 0, 1     5,840,884   75.41%  Acceptable
- *       1, 0, 1, 1     1,904,227   24.59%  Acceptable
+ *       0, 1, 0, 1       282,783   71.53%  Acceptable
+ *       1, 0, 1, 1       112,562   28.47%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "0, 1, 0, 1", expect = ACCEPTABLE, desc = "The signal woke the first waiter before the cancel; it holds the lock.")

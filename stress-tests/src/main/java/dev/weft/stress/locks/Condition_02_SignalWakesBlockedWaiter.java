@@ -21,10 +21,10 @@ import org.openjdk.jcstress.annotations.State;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Condition_02_SignalWakesBlockedWaiter
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *       TERMINATED         2,926  100.00%  Acceptable
+ *       TERMINATED           207  100.00%  Acceptable
  */
 @JCStressTest(Mode.Termination)
 @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The waiter saw the flag and left.")

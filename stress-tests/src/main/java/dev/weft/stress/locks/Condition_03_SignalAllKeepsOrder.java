@@ -26,13 +26,13 @@ import org.openjdk.jcstress.infra.results.III_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Condition_03_SignalAllKeepsOrder
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *          0, 1, 0           254    0.01%  Acceptable
- *          0, 2, 0       370,559   21.67%  Acceptable
- *          1, 1, 0     1,338,807   78.28%  Acceptable
- *          2, 2, 0           614    0.04%  Acceptable
+ *          0, 1, 0             3    0.02%  Acceptable
+ *          0, 2, 0         9,160   47.25%  Acceptable
+ *          1, 1, 0        10,214   52.68%  Acceptable
+ *          2, 2, 0            11    0.06%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "The blocking waiter came after the signal and did not wait; it took the lock before the async waiter.")

@@ -27,12 +27,12 @@ import org.openjdk.jcstress.infra.results.III_Result;
  *
  * Run: java -jar stress-tests/target/jcstress.jar -t Semaphore_02_InterruptVsRelease
  *
- * Observed (-m quick, one fork per JVM mode, all compilation modes summed; 2 shared CPUs, x86_64,
- * Linux, Temurin 25.0.3):
+ * Observed (the build's bounded run: -m quick -sc false, C2 stress options; 2 shared CPUs,
+ * loaded, x86_64, Linux, Temurin 25.0.3):
  *           RESULT       SAMPLES     FREQ  EXPECT
- *          0, 0, 1       138,678    1.58%  Acceptable
- *          1, 0, 0     5,086,340   57.98%  Acceptable
- *          1, 1, 0     3,547,562   40.44%  Acceptable
+ *          0, 0, 1           349    2.69%  Acceptable
+ *          1, 0, 0         5,375   41.44%  Acceptable
+ *          1, 1, 0         7,247   55.87%  Acceptable
  */
 @JCStressTest
 @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "Acquired and finished before the interrupter looked: no interrupt sent.")
