@@ -110,6 +110,31 @@ public final class WaitEngine {
     }
 
     /**
+     * As {@link #await(Site, WaitNode, int, long)}, recording a {@link WaitEvent} for a wait that
+     * lasts past the event's threshold while a recording enables it.
+     *
+     * @param primitive the kind of object waited on, e.g. {@code Lock}
+     * @param operation what waits, e.g. {@code acquire}
+     * @param owner the object waited on, named in the event by its kind and identity hash
+     */
+    public static <N extends WaitNode> boolean await(String primitive, String operation, Object owner, Site<N> site,
+            N node, int mode, long deadline) throws InterruptedException {
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return await(site, node, mode, deadline);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            boolean done = await(site, node, mode, deadline);
+            outcome = done ? "granted" : "timed out";
+            return done;
+        } finally {
+            WaitEvent.end(event, primitive, primitive + "@" + Integer.toHexString(System.identityHashCode(owner)),
+                    operation, outcome);
+        }
+    }
+
+    /**
      * Waits on {@code node}, which the caller has made visible to its wakers, in {@code mode}.
      *
      * @param deadline the {@link System#nanoTime()} deadline, for TIMED

@@ -272,7 +272,7 @@ public final class Barrier implements PartyBarrier {
 
         // A party that gives up after the cycle tripped or broke loses: the engine then reports
         // success (re-asserting an interrupt), and the party's fate decides the outcome.
-        if (!WaitEngine.await(site, p, timed ? WaitEngine.TIMED : WaitEngine.INTERRUPTIBLE, deadline)) {
+        if (!WaitEngine.await("Barrier", "await", this, site, p, timed ? WaitEngine.TIMED : WaitEngine.INTERRUPTIBLE, deadline)) {
             throw new TimeoutException("Barrier did not trip within " + nanos + " ns (overshoot "
                     + (System.nanoTime() - deadline) + " ns): " + this);
         }

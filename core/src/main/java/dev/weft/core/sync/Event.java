@@ -279,8 +279,8 @@ public final class Event implements EventFlag {
         // A withdrawal that finds the node detached by set() loses: the wait succeeded (an
         // interrupt is then re-asserted).
         return nanos > 0L
-                ? WaitEngine.await(site, node, WaitEngine.TIMED, System.nanoTime() + nanos)
-                : WaitEngine.await(site, node, WaitEngine.INTERRUPTIBLE, 0L);
+                ? WaitEngine.await("Event", "await", this, site, node, WaitEngine.TIMED, System.nanoTime() + nanos)
+                : WaitEngine.await("Event", "await", this, site, node, WaitEngine.INTERRUPTIBLE, 0L);
     }
 
     /** This event's side of the engine's wait: a withdrawal unlinks the node if still listed. */

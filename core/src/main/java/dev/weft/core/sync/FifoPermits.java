@@ -232,8 +232,12 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     private long lastGrantNanos;          // under queueLock: when serveLocked last granted with waiters left
     private long grantIntervalNanos = Long.MAX_VALUE; // under queueLock; read racily by wake (heuristic)
 
-    FifoPermits(long initialPermits, boolean fair) {
+    /** The primitive built on these permits, as JFR wait events name it. */
+    private final String kind;
+
+    FifoPermits(String kind, long initialPermits, boolean fair) {
         // assert initialPermits >= 0;
+        this.kind = kind;
         this.state = initialPermits << SHIFT;
         this.fair = fair;
     }
@@ -455,7 +459,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
         if (w == null) {
             return true;
         }
-        return WaitEngine.await(this, w, mode, deadline);
+        return WaitEngine.await(kind, "acquire", this, this, w, mode, deadline);
     }
 
     /**

@@ -121,7 +121,7 @@ public final class Lock implements LocalExclusiveLock {
     }
 
     private Lock(boolean fair) {
-        this.sync = new FifoPermits(1L, fair);
+        this.sync = new FifoPermits("Lock", 1L, fair);
     }
 
     /**

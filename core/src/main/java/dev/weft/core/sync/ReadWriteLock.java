@@ -96,7 +96,7 @@ public final class ReadWriteLock implements java.util.concurrent.locks.ReadWrite
     }
 
     private ReadWriteLock(boolean fair) {
-        this.sync = new FifoPermits(MAX_READERS, fair);
+        this.sync = new FifoPermits("ReadWriteLock", MAX_READERS, fair);
         this.readLock = new ReadLock(sync);
         this.writeLock = new WriteLock(sync);
     }

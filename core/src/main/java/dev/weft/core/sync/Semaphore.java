@@ -127,7 +127,7 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      */
     Semaphore(int permits, long maxPermits, boolean fair) {
         checkInitial(permits);
-        this.sync = new FifoPermits(permits, fair);
+        this.sync = new FifoPermits("Semaphore", permits, fair);
         this.maxPermits = maxPermits;
     }
 
