@@ -100,8 +100,8 @@ def chart(group, rows, notes):
            f"viewBox='0 0 {WIDTH} {height}' {FONT} font-size='12'>",
            f"<rect width='{WIDTH}' height='{height}' fill='white'/>",
            f"<text x='12' y='22' font-size='15' font-weight='bold'>{html.escape(group)}</text>",
-           f"<text x='12' y='40' fill='#555'>Weft against the peer of the same run; right of 1.0: Weft is better "
-           f"(log scale)</text>"]
+           f"<text x='12' y='40' fill='#555'>Weft against {html.escape(peers(rows))} in the same run; right of "
+           f"1.0: Weft is better (log scale)</text>"]
     # grid: powers of ten and their halves, and 1.0
     ticks = []
     e = math.floor(lo_exp)
@@ -127,7 +127,7 @@ def chart(group, rows, notes):
         x1 = x(1.0)
         x2 = x(r["ratio"])
         left, right = min(x1, x2), max(x1, x2)
-        label = f"{r['case']} ({r['weft']} vs {r['peer']})"
+        label = r["case"] if r["weft"] == "Weft" else f"{r['case']} ({r['weft']} vs {r['peer']})"
         out.append(f"<text x='{LABEL_WIDTH - 8}' y='{y + 17}' text-anchor='end'>{html.escape(label)}</text>")
         out.append(f"<rect x='{left:.1f}' y='{y + 5}' width='{max(1.0, right - left):.1f}' height='{ROW_HEIGHT - 10}' "
                    f"fill='{colour(r['ratio'])}'><title>{html.escape(r['weft'])} {r['weft_value']} vs "
@@ -146,6 +146,14 @@ def chart(group, rows, notes):
         out.append(f"<text x='12' y='{y}' fill='#777' font-size='10'>{html.escape(n)}</text>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def peers(rows):
+    names = []
+    for r in rows:
+        if r["peer"] not in names:
+            names.append(r["peer"])
+    return ", ".join(names) if len(names) <= 3 else "each peer"
 
 
 def slug(name):

@@ -4,6 +4,13 @@ import dev.weft.core.queue.AsyncQueue;
 import dev.weft.core.sync.Event;
 import dev.weft.core.sync.Lock;
 import dev.weft.core.task.Gather;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +64,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.weft.bench.plain.PlainBench lock,semaphore
  * </pre>
+ * With {@code -Dbench.csv=FILE} every row of the tables is also written to {@code FILE} (CSV with a
+ * header line and the run's settings as {@code #} comments), the input of
+ * {@code benchmarks/scripts/charts.py}.
  * On a machine with few cores, other processes change every number: compare ratios of one run,
  * and repeat runs to see the spread.
  */
@@ -66,6 +76,11 @@ public final class PlainBench {
     private static final long MILLIS = Long.getLong("bench.millis", 300L);
     private static final int ITEMS = Integer.getInteger("bench.items", 2_000_000);
     private static final int GATHER_N = Integer.getInteger("bench.gather", 100_000);
+    private static final String CSV = System.getProperty("bench.csv");
+
+    /** The table being printed, for the CSV rows. */
+    private static String group = "";
+    private static String unit = "";
 
     private PlainBench() {}
 
@@ -80,8 +95,15 @@ public final class PlainBench {
 
     public static void main(String[] args) throws Exception {
         Set<String> cases = Set.of((args.length > 0 ? args[0] : "lock,semaphore,latency,queue,gather,uncontended").split(","));
-        System.out.printf(Locale.ROOT, "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round%n",
+        String settings = String.format(Locale.ROOT,
+                "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS);
+        System.out.println(settings);
+        if (CSV != null) {
+            Files.writeString(Path.of(CSV), "# PlainBench " + String.join(",", cases) + " on " + LocalDate.now() + "; "
+                    + settings + "\ngroup,case,weft,weft_value,peer,peer_value,unit,higher_is_better,harness\n",
+                    StandardCharsets.UTF_8);
+        }
         if (cases.contains("lock")) {
             lockCases();
         }
@@ -130,10 +152,35 @@ public final class PlainBench {
     static void header(String title, String unit) {
         System.out.printf(Locale.ROOT, "%n%s (%s)%n", title, unit);
         System.out.printf(Locale.ROOT, "%-34s %12s %12s %8s%n", "case", "Weft", "peer", "ratio");
+        PlainBench.group = title;
+        PlainBench.unit = unit;
     }
 
     static void row(String name, double weft, double peer) {
         System.out.printf(Locale.ROOT, "%-34s %12.3f %12.3f %7.2fx%n", name, weft, peer, weft / peer);
+        csv(name, weft, peer, true);
+    }
+
+    /** Appends a row to the CSV file, if one was asked for; the peer is named by the table's unit line. */
+    static void csv(String name, double weft, double peer, boolean higherIsBetter) {
+        if (CSV == null) {
+            return;
+        }
+        int p = unit.indexOf("peer");
+        String peerName = p < 0 ? "peer" : unit.substring(unit.indexOf(':', p) + 1).trim();
+        String unitOnly = (p < 0 ? unit : unit.substring(0, p)).replaceAll("[;,\\s]+$", "").trim();
+        String line = String.join(",", quote(group), quote(name), "Weft", String.format(Locale.ROOT, "%.4f", weft),
+                quote(peerName), String.format(Locale.ROOT, "%.4f", peer), quote(unitOnly),
+                Boolean.toString(higherIsBetter), "PlainBench") + "\n";
+        try {
+            Files.writeString(Path.of(CSV), line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + CSV, e);
+        }
+    }
+
+    private static String quote(String field) {
+        return "\"" + field.replace("\"", "\"\"") + "\"";
     }
 
     static ThreadFactory factory(boolean virtual) {
@@ -576,6 +623,8 @@ public final class PlainBench {
     static void uncontendedCases() throws Exception {
         System.out.printf(Locale.ROOT, "%nUncontended, one thread (ns/op; ratio = peer / Weft, higher is better)%n");
         System.out.printf(Locale.ROOT, "%-34s %12s %12s %8s%n", "case", "Weft", "peer", "ratio");
+        group = "Uncontended, one thread";
+        unit = "ns/op; peer: the JDK class named in the case";
         Lock lock = new Lock();
         ReentrantLock rl = new ReentrantLock();
         double[] m = medians(List.of(
@@ -644,5 +693,6 @@ public final class PlainBench {
 
     static void urow(String name, double weftNs, double peerNs) {
         System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %7.2fx%n", name, weftNs, peerNs, peerNs / weftNs);
+        csv(name, weftNs, peerNs, false);
     }
 }

@@ -43,6 +43,7 @@ import static dev.weft.ipc.internal.QueueDescriptor.recordToken;
 import static dev.weft.ipc.internal.QueueDescriptor.slotWord;
 import static dev.weft.ipc.internal.QueueDescriptor.state;
 
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.queue.QueueShutDownException;
 import dev.weft.ipc.queue.QueueSpec;
 import dev.weft.ipc.queue.QueueStats;
@@ -447,7 +448,26 @@ public final class QueueRing {
     public boolean put(byte @Nullable [] array, int offset, @Nullable ByteBuffer buffer, int length,
             boolean timed, long nanos, @Nullable Gate gate, OpenCheck open) throws InterruptedException {
         try {
-            return putLoop(array, offset, buffer, length, timed, nanos, gate, open);
+            if (gate != null || (timed && nanos <= 0)) {
+                return putLoop(array, offset, buffer, length, timed, nanos, gate, open);
+            }
+            // A blocking put: an attempt that does not wait, then, only if the queue is full, the
+            // wait, recorded as a JFR wait event when one is enabled.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (putLoop(array, offset, buffer, length, true, 0L, null, open)) {
+                return true;
+            }
+            WaitEvent event = WaitEvent.start();
+            String outcome = WaitEvent.FAILED;
+            try {
+                boolean put = putLoop(array, offset, buffer, length, timed, nanos, null, open);
+                outcome = put ? "put" : "timed out";
+                return put;
+            } finally {
+                WaitEvent.end(event, "IpcQueue", name, "put", outcome);
+            }
         } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
             throw memory.damagedBy(e);
         }
@@ -619,7 +639,27 @@ public final class QueueRing {
      */
     public long claimTake(boolean timed, long nanos, OpenCheck open) throws InterruptedException {
         try {
-            return claimTakeLoop(timed, nanos, open);
+            if (timed && nanos <= 0) {
+                return claimTakeLoop(timed, nanos, open);
+            }
+            // A blocking take: an attempt that does not wait, then, only if the queue is empty, the
+            // wait, recorded as a JFR wait event when one is enabled.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long pos = claimTakeLoop(true, 0L, open);
+            if (pos >= 0) {
+                return pos;
+            }
+            WaitEvent event = WaitEvent.start();
+            String outcome = WaitEvent.FAILED;
+            try {
+                pos = claimTakeLoop(timed, nanos, open);
+                outcome = pos >= 0 ? "taken" : "timed out";
+                return pos;
+            } finally {
+                WaitEvent.end(event, "IpcQueue", name, "take", outcome);
+            }
         } catch (InternalError e) { // a fault on a file cut short, raised after the accessor returned
             throw memory.damagedBy(e);
         }

@@ -51,6 +51,11 @@ class IpcJfrEventsTest {
             assertThat(domain.lock("L").tryAcquireForResult(Duration.ofMillis(100))).isEqualTo(LockResult.NOT_ACQUIRED);
             assertThat(domain.event("E").await(Duration.ofMillis(60))).isFalse();
             assertThat(domain.lock("free").tryAcquire(Duration.ofMillis(100))).isTrue(); // no wait: no event
+            IpcQueue q = domain.queue("Q", 1, 16);
+            assertThat(q.offer(new byte[] {1}, Duration.ofMillis(100))).isTrue(); // no wait: no event
+            assertThat(q.offer(new byte[] {2}, Duration.ofMillis(100))).isFalse();
+            assertThat(q.poll(Duration.ofMillis(100))).containsExactly(1); // no wait: no event
+            assertThat(q.poll(Duration.ofMillis(60))).isNull();
             recording.stop();
             events = read(recording);
         }
@@ -60,6 +65,9 @@ class IpcJfrEventsTest {
             assertThat(e.getString("outcome")).isEqualTo("NOT_ACQUIRED");
             assertThat(e.getDuration().toMillis()).isGreaterThanOrEqualTo(100);
         });
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.Wait")
+                && e.getString("primitive").equals("IpcQueue")).extracting(e -> e.getString("operation") + " "
+                + e.getString("outcome")).containsExactly("put timed out", "take timed out");
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.weft.Wait") && e.getString("primitive").equals("IpcEvent")).singleElement().satisfies(e -> {
             assertThat(e.getString("object")).isEqualTo("E");
             assertThat(e.getString("outcome")).isEqualTo("timed out");
