@@ -33,6 +33,7 @@ import math
 import os
 import re
 import sys
+import textwrap
 from collections import OrderedDict
 
 WIDTH = 860
@@ -166,6 +167,7 @@ def main():
     ap.add_argument("--out", default="docs/charts", help="directory for the SVG files")
     args = ap.parse_args()
     groups, notes = read_rows(args.results)
+    notes = OrderedDict((g, [line for n in ns for line in textwrap.wrap(n, 140)]) for g, ns in notes.items())
     os.makedirs(args.out, exist_ok=True)
     for group, rows in groups.items():
         path = os.path.join(args.out, slug(group) + ".svg")
