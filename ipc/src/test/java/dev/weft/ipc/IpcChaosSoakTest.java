@@ -9,9 +9,7 @@ import dev.weft.ipc.queue.QueueStats;
 import dev.weft.ipc.testing.Child;
 import dev.weft.ipc.testing.IpcTesting;
 import dev.weft.ipc.testing.QueueMessages;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +79,7 @@ class IpcChaosSoakTest {
     private final AtomicLong unexplained = new AtomicLong();
     private final AtomicLong overlaps = new AtomicLong();
     private final AtomicLong ownerDied = new AtomicLong();
+    private final AtomicLong selfExits = new AtomicLong();
     private final Map<Long, Long> lockCounts = new ConcurrentHashMap<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -138,54 +138,113 @@ class IpcChaosSoakTest {
         log(producer).acked(seq, count);
     }
 
-    /** A child JVM whose lines are accounted as they come, without keeping a transcript. */
+    /**
+     * A child JVM whose lines are accounted as they come. Its standard output goes to a file, which
+     * a pump thread follows while the child runs and reads to its end once the child is dead: every
+     * line the child wrote is accounted for. (Not the pipe of {@link Process#getInputStream()}:
+     * {@link Process#destroyForcibly()} closes that stream right after the signal, so the lines
+     * still in the pipe are dropped and the reader fails with "Stream closed".)
+     */
     private final class Proc {
         final String role;
         final Process process;
+        final Path out;
         final CountDownLatch ready = new CountDownLatch(1);
         final Thread pumpThread;
 
-        Proc(String role, String command) throws IOException {
+        Proc(String role, String command, int n) throws IOException {
             this.role = role;
+            this.out = dir.getParent().resolve("child-" + n + "-" + role + ".out");
             List<String> cmd = Child.javaCommand(dir, "", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                     List.of(command));
-            this.process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            this.process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile()).start();
             this.pumpThread = Thread.ofPlatform().daemon().name("soak-" + role).start(this::pump);
         }
 
         /** SIGKILLs the child, then waits until every line it printed has been accounted for. */
         void kill() throws InterruptedException {
+            if (!process.isAlive()) {
+                selfExits.incrementAndGet();
+                problems.add(role + " " + process.pid() + " exited by itself with status " + process.exitValue()
+                        + " before it was killed");
+            }
             process.destroyForcibly(); // SIGKILL
             process.waitFor();
-            pumpThread.join(TimeUnit.SECONDS.toMillis(60)); // end of its output: the pipe is drained
+            pumpThread.join(TimeUnit.SECONDS.toMillis(60)); // the pump has read the file to its end
+            if (pumpThread.isAlive()) {
+                problems.add("the output of " + role + " " + process.pid() + " was not read to its end within 60 s");
+            }
         }
 
         private void pump() {
             long pid = process.pid();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    String[] w = line.split(" ");
-                    switch (w[0]) {
-                        case "PUT" -> log(Integer.parseInt(w[1])).put(Integer.parseInt(w[2]));
-                        case "GOTD" -> delivered(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
-                        case "ACK" -> acked(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
-                        case "LOCKS" -> lockCounts.put(pid, Long.parseLong(w[1]));
-                        case "DIED" -> ownerDied.incrementAndGet();
-                        case "OVERLAP" -> {
-                            overlaps.incrementAndGet();
-                            problems.add(line);
+            try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                while (true) {
+                    boolean exited = !process.isAlive(); // before the read: all it wrote is in the file then
+                    int n = ch.read(buf);
+                    if (n > 0) {
+                        accountLines(pid, buf);
+                    } else if (exited) {
+                        if (buf.position() > 0) { // no newline: a line cut short by the kill, not a completed step
+                            buf.clear();
                         }
-                        case "PRODUCING", "CONSUMING", "LOCKING" -> ready.countDown();
-                        default -> { } // READY, and anything a dying JVM half-printed
+                        return;
+                    } else {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // following a growing file
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                // killed mid-line: the rest of its output is gone, which the accounting allows
+            } catch (IOException e) {
+                problems.add("reading the output of " + role + " " + pid + " failed: " + e);
+            }
+        }
+
+        /** Accounts for the complete lines in {@code buf} (filled from 0) and keeps the rest of the last one. */
+        private void accountLines(long pid, ByteBuffer buf) {
+            buf.flip();
+            int from = 0;
+            for (int i = 0; i < buf.limit(); i++) {
+                if (buf.get(i) == '\n') {
+                    String line = new String(buf.array(), from, i - from, StandardCharsets.UTF_8);
+                    try {
+                        account(pid, line);
+                    } catch (RuntimeException e) {
+                        problems.add(role + " " + pid + " printed a line that does not parse: '" + line + "' (" + e + ")");
+                    }
+                    from = i + 1;
+                }
+            }
+            buf.position(from);
+            buf.compact();
+            if (!buf.hasRemaining()) {
+                problems.add(role + " " + pid + " printed a line of more than " + buf.capacity() + " bytes");
+                buf.clear();
+            }
+        }
+
+        /** Accounts for one line of this child's output. */
+        private void account(long pid, String line) {
+            String[] w = line.split(" ");
+            switch (w[0]) {
+                case "PUT" -> log(Integer.parseInt(w[1])).put(Integer.parseInt(w[2]));
+                case "GOTD" -> delivered(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                case "ACK" -> acked(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                case "LOCKS" -> lockCounts.put(pid, Long.parseLong(w[1]));
+                case "DIED" -> ownerDied.incrementAndGet();
+                case "OVERLAP" -> {
+                    overlaps.incrementAndGet();
+                    problems.add(line);
+                }
+                case "ERROR" -> problems.add(role + " " + pid + ": " + line);
+                case "PRODUCING", "CONSUMING", "LOCKING" -> ready.countDown();
+                default -> { } // READY, and lines of the JVM itself
             }
         }
     }
 
     private int nextProducer = 1;
+    private int children;
 
     private Proc start(String role, Path lockFile) throws IOException {
         String command = switch (role) {
@@ -193,7 +252,7 @@ class IpcChaosSoakTest {
             case "consumer" -> "soakconsume S " + CONSUMER_WORK_US;
             default -> "soaklock L " + lockFile;
         };
-        Proc p = new Proc(role, command);
+        Proc p = new Proc(role, command, ++children);
         running.add(p);
         return p;
     }
@@ -271,7 +330,10 @@ class IpcChaosSoakTest {
                     if (!log.counts.containsKey(seq)) {
                         lost++;
                         if (lostSample.size() < 10) {
-                            lostSample.add(e.getKey() + "/" + seq);
+                            // Where it stood in its producer's run, and what became of its neighbours.
+                            lostSample.add(e.getKey() + "/" + seq + " (producer's last confirmed put " + log.confirmed
+                                    + "; previous delivered with counts " + log.counts.get(seq - 1) + ", next with "
+                                    + log.counts.get(seq + 1) + ")");
                         }
                     }
                 }
@@ -301,8 +363,9 @@ class IpcChaosSoakTest {
         String report = String.format("chaos soak: %d s, seed %d: %d kills; messages: %d puts confirmed, %d deliveries"
                 + " (%d drained at the end), %d lost, %d redelivered after a consumer died (explained duplicates),"
                 + " %d unexplained duplicates; queue stats %s; lock: >= %d acquisitions, %d OWNER_DIED recoveries,"
-                + " %d overlaps", seconds, seed, kills, confirmed, deliveries.get(), drained, lost, redeliveries.get(),
-                unexplained.get(), stats, locks, ownerDied.get(), overlaps.get());
+                + " %d overlaps; %d children exited by themselves; queue at the end %s", seconds, seed, kills, confirmed,
+                deliveries.get(), drained, lost, redeliveries.get(), unexplained.get(), stats, locks, ownerDied.get(),
+                overlaps.get(), selfExits.get(), q);
         System.out.println(report);
 
         assertThat(problems).as(report).isEmpty();
