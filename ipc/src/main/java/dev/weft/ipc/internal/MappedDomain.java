@@ -498,7 +498,9 @@ public final class MappedDomain implements IpcDomain {
             try {
                 MappedRing cached = rings.get(fileName);
                 if (cached != null && Objects.equals(cached.fileKey(), fileKey(fileName))) {
-                    QueueDescriptor.check(file, cached.ring().memory(), spec, joinable, records);
+                    SharedMemory memory = cached.ring().memory();
+                    failIfCut(memory);
+                    QueueDescriptor.check(file, memory, spec, joinable, records);
                     return cached.ring();
                 }
                 // Not mapped yet, or the name was unlinked (and perhaps created again) since: map
@@ -561,12 +563,23 @@ public final class MappedDomain implements IpcDomain {
                             prefixLength, writer, checker, scope);
                     mappings.put(fileName, memory);
                 } else {
+                    failIfCut(memory);
                     checker.check(dir.file(fileName), memory);
                 }
                 return memory;
             } finally {
                 mappingLock.unlock();
             }
+        }
+
+        /**
+         * Throws {@link dev.weft.ipc.IpcDamagedException} if the file of a cached mapping was cut
+         * short (one {@code stat}), before its header is read again: a compiled read of a cut page
+         * is not always survivable (see {@link SharedMemory}).
+         */
+        private static void failIfCut(SharedMemory memory) {
+            memory.checkFileIntact();
+            memory.checkIntact();
         }
 
         SharedMemory mapping(String fileName, int kind, int length, String objectName, String what) throws IOException {
