@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -281,7 +282,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *
      * Blocking and cancellation
      *   get/join/await wait on the CompletableFuture itself. When such a wait is interrupted, the
-     *   waiter looks at its own current task (the CURRENT thread-local): if that task's state
+     *   waiter looks at its own current task (current(): ON_VIRTUAL_THREAD or the CURRENT
+     *   thread-local): if that task's state
      *   word has CANCELLED or a non-zero count, it cancels the awaited task or future before it
      *   throws. join() waits with the interruptible get() only to see interrupts; without a
      *   cancel request it waits on and re-asserts the interrupt, as CompletableFuture.join does.
@@ -362,7 +364,16 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final int INTERRUPTER_SPINS_BEFORE_YIELD = 64;
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Makes the unnamed virtual threads of unnamed tasks (thread-safe, unlike a builder). */
+    private static final ThreadFactory UNNAMED_THREADS = Thread.ofVirtual().factory();
+    /** The task whose body each platform thread runs (pool threads: a map per thread, made once). */
     private static final ThreadLocal<@Nullable Task<?>> CURRENT = new ThreadLocal<>();
+    /**
+     * The task whose body each virtual thread runs: a map entry rather than a thread-local, whose
+     * map and weak entry per thread would double what starting a task allocates and add a weak
+     * reference per running task to every collection.
+     */
+    private static final ConcurrentHashMap<Thread, Task<?>> ON_VIRTUAL_THREAD = new ConcurrentHashMap<>();
 
     /**
      * Phase, flags and cancel-request count; see the implementation notes. Legal phase/flag
@@ -372,7 +383,10 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     private volatile long state;
 
-    private final String name;
+    /** The name given at the start, or {@code Task-N} built on first use from {@link #sequence}. */
+    private @Nullable String name;
+    /** N of an unnamed task's {@code Task-N}; 0 for a named task. */
+    private final long sequence;
     private @Nullable Callable<? extends T> body;
     /** The thread running the body; claimed by CAS through {@link #casRunner}. */
     private volatile @Nullable Thread runner;
@@ -394,8 +408,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /** Completed once the phase is STOPPED. */
     private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
 
-    private Task(String name, Callable<? extends T> body) {
+    private Task(@Nullable String name, long sequence, Callable<? extends T> body) {
         this.name = name;
+        this.sequence = sequence;
         this.body = body;
     }
 
@@ -403,7 +418,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
     /**
      * Starts {@code body} on a new virtual thread and returns its task; the counterpart of
-     * {@code asyncio.create_task(coro)}. The task is named {@code Task-N}.
+     * {@code asyncio.create_task(coro)}. The task is named {@code Task-N}; its thread, like any
+     * thread of {@code Thread.ofVirtual()}, has an empty name (naming each thread would cost a
+     * string per task; {@link #current()} gives the task, and so its name, on that thread).
      *
      * @param body the work; its value becomes the task's result
      * @param <T> the type of the result
@@ -467,13 +484,15 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * @return the current task, or {@code null}
      */
     public static @Nullable Task<?> current() {
-        return CURRENT.get();
+        Thread me = Thread.currentThread();
+        return me.isVirtual() ? ON_VIRTUAL_THREAD.get(me) : CURRENT.get();
     }
 
     /**
      * Starts tasks with a chosen name and where they run.
      *
-     * <p>By default each task runs on a new virtual thread named after the task. With
+     * <p>By default each task runs on a new virtual thread, named after the task if the task was
+     * given a name (unnamed otherwise). With
      * {@link #executor(Executor)} the body is handed to that executor as one {@code Runnable};
      * with {@link #threadFactory(ThreadFactory)} a new thread from that factory runs it. Choosing
      * one of the two replaces the other. A builder may start any number of tasks; it is not
@@ -488,7 +507,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
         /**
          * Sets the name of the tasks started from now on (and of their threads, when the builder
-         * creates them). Without a name, each task is named {@code Task-N}.
+         * creates them). Without a name, each task is named {@code Task-N} and its thread is
+         * unnamed.
          *
          * @param name the name
          * @return this builder
@@ -539,22 +559,22 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
          */
         public <T extends @Nullable Object> Task<T> start(Callable<? extends T> body) {
             Objects.requireNonNull(body, "body");
-            String taskName = name != null ? name : "Task-" + SEQUENCE.incrementAndGet();
-            Task<T> task = new Task<>(taskName, body);
-            Runnable runner = task::runBody;
+            Task<T> task = new Task<>(name, name == null ? SEQUENCE.incrementAndGet() : 0, body);
             Executor ex = executor;
             ThreadFactory factory = threadFactory;
             if (ex != null) {
-                ex.execute(runner);
+                ex.execute(task::runBody);
             } else if (factory != null) {
-                Thread thread = factory.newThread(runner);
+                Thread thread = factory.newThread(task::runBody);
                 if (thread == null) {
                     throw new RejectedExecutionException(
                             "thread factory " + factory + " returned null for " + task);
                 }
                 thread.start();
+            } else if (name != null) {
+                Thread.ofVirtual().name(name).start(task::runBody);
             } else {
-                Thread.ofVirtual().name(taskName).start(runner);
+                UNNAMED_THREADS.newThread(task::runBody).start();
             }
             return task;
         }
@@ -611,14 +631,23 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         body = null;
         @Nullable Object value = null;
         @Nullable Throwable thrown = null;
-        Task<?> outer = CURRENT.get();
-        CURRENT.set(this);
+        boolean virtual = me.isVirtual();
+        Task<?> outer = virtual ? ON_VIRTUAL_THREAD.put(me, this) : CURRENT.get();
+        if (!virtual) {
+            CURRENT.set(this);
+        }
         try {
             value = work.call();
         } catch (Throwable t) {
             thrown = t;
         } finally {
-            if (outer == null) {
+            if (virtual) {
+                if (outer == null) {
+                    ON_VIRTUAL_THREAD.remove(me);
+                } else {
+                    ON_VIRTUAL_THREAD.put(me, outer);
+                }
+            } else if (outer == null) {
                 CURRENT.remove();
             } else {
                 CURRENT.set(outer);
@@ -693,7 +722,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /** Maps a body's exception to the task's exceptional outcome. */
     private Throwable outcomeOf(Throwable thrown) {
         if (thrown instanceof InterruptedException) {
-            CancellationException c = new CancellationException(name + " was interrupted");
+            CancellationException c = new CancellationException(name() + " was interrupted");
             c.initCause(thrown);
             return c;
         }
@@ -786,7 +815,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     body = null;
                     super.completeExceptionally(outcome);
                     stopped.complete(null);
-                    TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), false);
+                    TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), false);
                     return true;
                 }
             } else {
@@ -802,7 +831,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     }
                     super.completeExceptionally(outcome);
                     if ((s & CANCELLED) == 0) {
-                        TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), true);
+                        TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), true);
                     }
                     return true;
                 }
@@ -816,7 +845,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (current != null) {
             return current;
         }
-        CancellationException mine = new CancellationException(message != null ? message : name + " was cancelled");
+        CancellationException mine = new CancellationException(message != null ? message : name() + " was cancelled");
         return casCancellation(null, mine) ? mine : Objects.requireNonNull(cancellation);
     }
 
@@ -1076,7 +1105,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * cancel request, cancel {@code awaited}.
      */
     private static void forwardCancellation(CompletionStage<?> awaited, InterruptedException interrupt) {
-        Task<?> caller = CURRENT.get();
+        Task<?> caller = current();
         // NOTE: the cancel request is visible here: cancel() and interrupt() count it (CAS) before
         // they interrupt the thread, and Thread.interrupt() happens-before the interrupt is seen.
         if (caller != null && caller != awaited && caller.cancelRequested()) {
@@ -1087,7 +1116,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /** Cancels what {@code caller} awaited; a failure to cancel is kept with the interrupt. */
     private static void cancelAwaited(Task<?> caller, CompletionStage<?> awaited, Throwable interrupt) {
         try {
-            Stages.cancel(awaited, caller.name + ", which awaited it, was cancelled");
+            Stages.cancel(awaited, caller.name() + ", which awaited it, was cancelled");
         } catch (RuntimeException cancelFailed) {
             interrupt.addSuppressed(cancelFailed);
         }
@@ -1209,7 +1238,12 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * @return the name
      */
     public String name() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = "Task-" + sequence;
+            name = n; // NOTE: benign race: every thread builds the same string
+        }
+        return n;
     }
 
     /**
@@ -1241,7 +1275,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     @Override
     public String toString() {
         int count = cancelling();
-        return "Task[name=" + name + ", state=" + status() + (count != 0 ? ", cancelling=" + count : "") + "]";
+        return "Task[name=" + name() + ", state=" + status() + (count != 0 ? ", cancelling=" + count : "") + "]";
     }
 
     // ---- CompletableFuture surface ------------------------------------------------------------
@@ -1283,7 +1317,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     @Override
     public T join() {
         markObserved();
-        Task<?> caller = CURRENT.get();
+        Task<?> caller = current();
         if (caller == null || caller == this || isDone()) {
             return reportJoin();
         }
@@ -1298,7 +1332,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     if (caller.cancelRequested()) {
                         cancelAwaited(caller, this, e);
                         CancellationException abandoned = new CancellationException(
-                                caller.name + " was cancelled while it joined " + name);
+                                caller.name() + " was cancelled while it joined " + name());
                         abandoned.initCause(e);
                         throw abandoned;
                     }
