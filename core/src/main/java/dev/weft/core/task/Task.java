@@ -288,8 +288,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *   throws. join() waits with the interruptible get() only to see interrupts; without a
      *   cancel request it waits on and re-asserts the interrupt, as CompletableFuture.join does.
      *   No operation of the task blocks except these and awaitStopped (on `stopped`, a private
-     *   CompletableFuture completed when the phase becomes STOPPED, whose timed get unlinks its
-     *   waiter on timeout) and the runner's wait for an in-flight interrupter (a bounded spin,
+     *   CompletableFuture made by the first waiter that needs it and completed when the phase
+     *   becomes STOPPED, whose timed get unlinks its waiter on timeout) and the runner's wait for an in-flight interrupter (a bounded spin,
      *   then Thread.yield, as FutureTask does: the interrupter is between two instructions).
      *
      * Progress
@@ -405,8 +405,13 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * {@link Error} it threw would otherwise reach nobody.
      */
     private volatile boolean observed;
-    /** Completed once the phase is STOPPED. */
-    private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
+    /**
+     * Completed once the phase is STOPPED; made by the first waiter that needs it (most tasks
+     * never have one), installed by CAS from null. Whoever moves the phase to STOPPED reads it
+     * afterwards, and a waiter that installs it reads the phase afterwards, so one of the two
+     * completes it.
+     */
+    private volatile @Nullable CompletableFuture<@Nullable Void> stopped;
 
     private Task(@Nullable String name, long sequence, Callable<? extends T> body) {
         this.name = name;
@@ -613,7 +618,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 // so that the task is done by the time its executor sees this runnable return.
                 runner = null;
                 publish(s);
-                stopped.complete(null);
+                signalStopped();
                 return;
             }
             long n = (s & ~(PHASE_MASK | INTERRUPT_PENDING)) | RUNNING;
@@ -694,7 +699,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (thrown instanceof Error error && !observed && (s & CANCELLED) == 0) {
             reportUnobserved(error);
         }
-        stopped.complete(null);
+        signalStopped();
     }
 
     /** Sets {@link #observed}, writing it only the first time, so repeated joins do not write it. */
@@ -814,7 +819,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 if (casState(s, n)) {
                     body = null;
                     super.completeExceptionally(outcome);
-                    stopped.complete(null);
+                    signalStopped();
                     TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), false);
                     return true;
                 }
@@ -1124,6 +1129,29 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
     // ---- stopped ------------------------------------------------------------------------------
 
+    /** The stop signal, made and installed on first use; completed if the phase is already STOPPED. */
+    private CompletableFuture<@Nullable Void> stoppedSignal() {
+        CompletableFuture<@Nullable Void> f = stopped;
+        if (f == null) {
+            CompletableFuture<@Nullable Void> mine = new CompletableFuture<>();
+            @SuppressWarnings("unchecked")
+            CompletableFuture<@Nullable Void> won = (CompletableFuture<@Nullable Void>) STOP_SIGNAL.compareAndExchange(this, null, mine);
+            f = won == null ? mine : won;
+            if (isStopped()) {
+                f.complete(null); // the phase moved before the signal was installed
+            }
+        }
+        return f;
+    }
+
+    /** Completes the stop signal if a waiter has installed one; called after the phase became STOPPED. */
+    private void signalStopped() {
+        CompletableFuture<@Nullable Void> f = stopped;
+        if (f != null) {
+            f.complete(null);
+        }
+    }
+
     /**
      * Whether the body has stopped: it returned or threw, or it will never run because the task
      * was cancelled before it started.
@@ -1155,7 +1183,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return;
         }
         try {
-            stopped.get();
+            stoppedSignal().get();
         } catch (ExecutionException e) {
             throw new AssertionError("the stop signal never fails", e);
         }
@@ -1189,7 +1217,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return false;
         }
         try {
-            stopped.get(nanos, TimeUnit.NANOSECONDS);
+            stoppedSignal().get(nanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return isStopped();
@@ -1227,7 +1255,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (isStopped()) {
             return CompletableFuture.completedFuture(null);
         }
-        return stopped.copy();
+        return stoppedSignal().copy();
     }
 
     // ---- inspection ---------------------------------------------------------------------------
@@ -1611,6 +1639,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final VarHandle STATE;
     private static final VarHandle RUNNER;
     private static final VarHandle CANCELLATION;
+    private static final VarHandle STOP_SIGNAL;
 
     static {
         try {
@@ -1618,6 +1647,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             STATE = l.findVarHandle(Task.class, "state", long.class);
             RUNNER = l.findVarHandle(Task.class, "runner", Thread.class);
             CANCELLATION = l.findVarHandle(Task.class, "cancellation", CancellationException.class);
+            STOP_SIGNAL = l.findVarHandle(Task.class, "stopped", CompletableFuture.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
