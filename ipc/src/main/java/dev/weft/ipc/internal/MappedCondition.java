@@ -17,6 +17,7 @@ import static dev.weft.ipc.internal.ConditionDescriptor.slotOffset;
 
 import dev.weft.core.internal.Durations;
 import dev.weft.core.sync.LockResult;
+import dev.weft.ipc.lock.AwaitResult;
 import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
 import java.time.Duration;
@@ -223,6 +224,9 @@ public final class MappedCondition implements IpcCondition {
             }
             if (timed && now - deadline >= 0) {
                 if (leave(base)) {
+                    if (CrashPoints.ENABLED) {
+                        CrashPoints.reach("condition.timedout");
+                    }
                     return false;
                 }
                 continue; // signalled meanwhile
@@ -365,6 +369,21 @@ public final class MappedCondition implements IpcCondition {
     @Override
     public LockResult awaitForResult() throws InterruptedException {
         return awaitCore(false, 0L).reacquired();
+    }
+
+    @Override
+    public AwaitResult awaitForResult(Duration timeout) throws InterruptedException {
+        return awaitForResultNanos(Durations.toNanos(timeout));
+    }
+
+    @Override
+    public AwaitResult awaitForResult(long timeout, TimeUnit unit) throws InterruptedException {
+        return awaitForResultNanos(unit.toNanos(timeout));
+    }
+
+    private AwaitResult awaitForResultNanos(long nanos) throws InterruptedException {
+        Outcome o = awaitCore(true, nanos);
+        return AwaitResult.of(o.signalled(), o.reacquired());
     }
 
     @Override
