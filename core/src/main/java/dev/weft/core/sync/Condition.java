@@ -429,7 +429,8 @@ public final class Condition implements ConditionVariable {
         if (mode != UNINTERRUPTIBLE && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        final long deadline = mode == TIMED ? System.nanoTime() + nanos : 0L;
+        // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
+        final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
         Waiter w = new Waiter(Thread.currentThread(), null);
         enqueue(w);
         releaseForWait(w);
