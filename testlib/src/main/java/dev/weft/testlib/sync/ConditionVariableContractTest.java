@@ -107,6 +107,25 @@ public abstract class ConditionVariableContractTest {
         }
     }
 
+    /** Every wait form that reacts to interrupts, each waiting up to 30 s for a signal that never comes. */
+    private static List<Threads.Body<?>> interruptibleWaits(ConditionVariable c) {
+        return List.of(
+                () -> {
+                    c.await();
+                    return null;
+                },
+                () -> c.await(LONG),
+                () -> c.await(LONG.toSeconds(), TimeUnit.SECONDS),
+                () -> c.awaitNanos(LONG.toNanos()),
+                () -> c.awaitUntil(new Date(System.currentTimeMillis() + LONG.toMillis())),
+                () -> {
+                    c.waitFor(() -> false);
+                    return null;
+                },
+                () -> c.waitFor(() -> false, LONG),
+                () -> c.waitFor(() -> false, LONG.toSeconds(), TimeUnit.SECONDS));
+    }
+
     /** Takes the lock within 30 s (it must become free) and releases it again. */
     private static void assertEventuallyFree(ExclusiveLock lock) throws InterruptedException {
         assertThat(lock.tryAcquire(LONG)).as("the lock became free").isTrue();
@@ -315,22 +334,8 @@ public abstract class ConditionVariableContractTest {
     void everyInterruptibleForm_interruptedOnEntry_throwsWithTheLockStillHeld() throws Exception {
         ConditionVariable c = createCondition();
         ExclusiveLock lock = c.lock();
-        List<Threads.Body<?>> forms = List.of(
-                () -> {
-                    c.await();
-                    return null;
-                },
-                () -> c.await(LONG),
-                () -> c.await(30, TimeUnit.SECONDS),
-                () -> c.awaitNanos(LONG.toNanos()),
-                () -> c.awaitUntil(new Date(System.currentTimeMillis() + LONG.toMillis())),
-                () -> {
-                    c.waitFor(() -> false);
-                    return null;
-                },
-                () -> c.waitFor(() -> false, LONG));
         lock.acquire();
-        for (Threads.Body<?> form : forms) {
+        for (Threads.Body<?> form : interruptibleWaits(c)) {
             Thread.currentThread().interrupt();
             assertThatThrownBy(form::run).isInstanceOf(InterruptedException.class);
             assertThat(Thread.interrupted()).as("status cleared").isFalse();
@@ -542,24 +547,12 @@ public abstract class ConditionVariableContractTest {
     @Test
     void everyWaitAndSignal_withoutTheLock_throwsIllegalMonitorState() throws Exception {
         ConditionVariable c = createCondition();
-        List<Threads.Body<?>> forms = List.of(
-                () -> {
-                    c.await();
-                    return null;
-                },
+        List<Threads.Body<?>> forms = new ArrayList<>(interruptibleWaits(c));
+        forms.addAll(List.of(
                 () -> {
                     c.awaitUninterruptibly();
                     return null;
                 },
-                () -> c.await(LONG),
-                () -> c.await(1, TimeUnit.SECONDS),
-                () -> c.awaitNanos(LONG.toNanos()),
-                () -> c.awaitUntil(new Date(System.currentTimeMillis() + LONG.toMillis())),
-                () -> {
-                    c.waitFor(() -> false);
-                    return null;
-                },
-                () -> c.waitFor(() -> false, LONG),
                 c::awaitAsync,
                 () -> {
                     c.signal();
@@ -572,7 +565,7 @@ public abstract class ConditionVariableContractTest {
                 () -> {
                     c.signalAll();
                     return null;
-                });
+                }));
         for (Threads.Body<?> form : forms) {
             assertThatThrownBy(form::run).isInstanceOf(IllegalMonitorStateException.class);
         }
