@@ -415,8 +415,7 @@ public final class Condition implements ConditionVariable {
      */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        long millis = deadline.getTime() - System.currentTimeMillis();
-        return awaitCore(TIMED, TimeUnit.MILLISECONDS.toNanos(millis)) > 0L;
+        return awaitCore(TIMED, Durations.nanosUntil(deadline)) > 0L;
     }
 
     /**

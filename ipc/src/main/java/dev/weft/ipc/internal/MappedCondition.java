@@ -425,8 +425,7 @@ public final class MappedCondition implements IpcCondition {
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        long millis = deadline.getTime() - System.currentTimeMillis();
-        return awaitCore(true, TimeUnit.MILLISECONDS.toNanos(millis)).signalled();
+        return awaitCore(true, Durations.nanosUntil(deadline)).signalled();
     }
 
     @Override

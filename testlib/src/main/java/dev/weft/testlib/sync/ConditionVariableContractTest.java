@@ -298,6 +298,7 @@ public abstract class ConditionVariableContractTest {
         assertThat(c.awaitNanos(0L)).isLessThanOrEqualTo(0L);
         assertThat(c.awaitNanos(Long.MIN_VALUE)).isLessThanOrEqualTo(0L);
         assertThat(c.awaitUntil(new Date(System.currentTimeMillis() - 1000))).isFalse();
+        assertThat(c.awaitUntil(new Date(Long.MIN_VALUE))).isFalse();
         assertThat(c.waitFor(() -> false, Duration.ZERO)).isFalse();
         assertThat(c.waitFor(() -> false, Duration.ofSeconds(Long.MIN_VALUE))).isFalse();
         assertThat(c.waitFor(() -> false, Long.MIN_VALUE, TimeUnit.NANOSECONDS)).isFalse();
