@@ -412,6 +412,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * completes it.
      */
     private volatile @Nullable CompletableFuture<@Nullable Void> stopped;
+    /** The {@link DoneListener} installed by {@link #listenOnce}, or {@link #FIRED} once the future is complete. */
+    private volatile @Nullable Object listener;
 
     private Task(@Nullable String name, long sequence, Callable<? extends T> body) {
         this.name = name;
@@ -739,12 +741,44 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private void publish(long s) {
         // assert (s & PHASE_MASK) == STOPPED || (s & CANCELLED) != 0;
         if ((s & CANCELLED) != 0) {
-            super.completeExceptionally(Objects.requireNonNull(cancellation));
+            settle(null, Objects.requireNonNull(cancellation));
         } else if (failure != null) {
-            super.completeExceptionally(failure);
+            settle(null, failure);
         } else {
-            super.complete((T) result);
+            settle(result, null);
         }
+    }
+
+    /** Completes the future with the outcome; the one call that completes it tells the listener, if any. */
+    @SuppressWarnings("unchecked")
+    private void settle(@Nullable Object value, @Nullable Throwable thrown) {
+        boolean completed = thrown != null ? super.completeExceptionally(thrown) : super.complete((T) value);
+        if (completed) {
+            Object l = LISTENER.getAndSet(this, FIRED);
+            if (l instanceof DoneListener listener) {
+                listener.onDone(value, thrown);
+            }
+        }
+    }
+
+    /**
+     * Gather's one-shot completion callback: told the outcome by the thread that completes the
+     * task, as a {@code whenComplete} action would be, without the dependent future and completion
+     * node that {@code whenComplete} allocates.
+     */
+    interface DoneListener {
+        /** The task completed with {@code value}, or with {@code thrown} (as stored, not wrapped). */
+        void onDone(@Nullable Object value, @Nullable Throwable thrown);
+    }
+
+    /**
+     * Installs {@code listener}, which the completing thread will call once, and counts as asking
+     * for the outcome. Only one listener per task: returns {@code false} (installing nothing) if the
+     * task already has one or is already complete, and the caller then uses {@code whenComplete}.
+     */
+    boolean listenOnce(DoneListener listener) {
+        markObserved();
+        return LISTENER.compareAndSet(this, null, listener);
     }
 
     // ---- cancellation -------------------------------------------------------------------------
@@ -818,7 +852,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 n = (n & ~(PHASE_MASK | INTERRUPT_PENDING)) | STOPPED;
                 if (casState(s, n)) {
                     body = null;
-                    super.completeExceptionally(outcome);
+                    settle(null, outcome);
                     signalStopped();
                     TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), false);
                     return true;
@@ -834,7 +868,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     if (deliver) {
                         deliverInterrupt();
                     }
-                    super.completeExceptionally(outcome);
+                    settle(null, outcome);
                     if ((s & CANCELLED) == 0) {
                         TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), true);
                     }
@@ -1640,6 +1674,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final VarHandle RUNNER;
     private static final VarHandle CANCELLATION;
     private static final VarHandle STOP_SIGNAL;
+    private static final VarHandle LISTENER;
+    /** The value of {@link #listener} once the future is complete: no listener can be installed. */
+    private static final Object FIRED = new Object();
 
     static {
         try {
@@ -1648,6 +1685,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             RUNNER = l.findVarHandle(Task.class, "runner", Thread.class);
             CANCELLATION = l.findVarHandle(Task.class, "cancellation", CancellationException.class);
             STOP_SIGNAL = l.findVarHandle(Task.class, "stopped", CompletableFuture.class);
+            LISTENER = l.findVarHandle(Task.class, "listener", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
