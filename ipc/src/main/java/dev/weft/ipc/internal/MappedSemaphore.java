@@ -104,6 +104,11 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   until it continues; a dead one stops them for at most one liveness slice.
      */
 
+    private static final String TAKE_JOURNALLED = "semaphore.take.journalled";
+    private static final String TAKE_WRITTEN = "semaphore.take.written";
+    private static final String RELEASE_JOURNALLED = "semaphore.release.journalled";
+    private static final String RELEASE_WRITTEN = "semaphore.release.written";
+
     private final String name;
     private final SharedMemory memory;
     private final Liveness liveness;
@@ -263,10 +268,13 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
             }
             long held = claimOwnEntryLocked();
             long t = checked(m.getLongPlain(TAINTED_OFFSET), "tainted");
-            long fromTainted = Math.min(t, permits);
-            tainted = fromTainted > 0;
-            writeLocked("take", entry, available, available - permits, t, t - fromTainted, 0, 0, token, token,
-                    held, held + permits);
+            tainted = t > 0 && permits > 0;
+            if (tainted) {
+                writeLocked("take", entry, available, available - permits, t, t - Math.min(t, permits), 0, 0, token,
+                        token, held, held + permits);
+            } else {
+                writeOwnLocked(TAKE_JOURNALLED, TAKE_WRITTEN, available, available - permits, held, held + permits);
+            }
         } finally {
             leaveLatch();
         }
@@ -305,24 +313,32 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
             availableBefore = checked(m.getLongPlain(AVAILABLE_OFFSET), "available");
             if (availableBefore + permits <= limit) {
                 long held = claimOwnEntryLocked();
-                long own = Math.min(held, permits);
-                long excess = own == permits ? 0 : checked(m.getLongPlain(EXCESS_OFFSET), "excess");
-                writeLocked("release", entry, availableBefore, availableBefore + permits, 0, 0, excess,
-                        excess + (permits - own), token, token, held, held - own);
+                if (held >= permits) {
+                    writeOwnLocked(RELEASE_JOURNALLED, RELEASE_WRITTEN, availableBefore, availableBefore + permits, held,
+                            held - permits);
+                } else {
+                    long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
+                    writeLocked("release", entry, availableBefore, availableBefore + permits, 0, 0, excess,
+                            excess + (permits - held), token, token, held, 0);
+                }
                 availableBefore = -1;
             }
         } finally {
             leaveLatch();
         }
         if (availableBefore >= 0) {
-            throw new IllegalStateException((bound == UNBOUNDED ? "Maximum permit count exceeded" : "BoundedSemaphore released too many times")
-                    + ": releasing " + permits + " permit(s) of semaphore '" + name + "' to " + availableBefore
-                    + " available would pass " + limit);
+            throw overRelease(permits, availableBefore, limit);
         }
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("semaphore.released");
         }
         wakeSleepers();
+    }
+
+    private IllegalStateException overRelease(int permits, long available, long limit) {
+        return new IllegalStateException((bound == UNBOUNDED ? "Maximum permit count exceeded" : "BoundedSemaphore released too many times")
+                + ": releasing " + permits + " permit(s) of semaphore '" + name + "' to " + available
+                + " available would pass " + limit);
     }
 
     /** Wakes every sleeper if the flag says there may be one (after permits were added). */
@@ -424,6 +440,32 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
 
     private void leaveLatch() {
         latch.leaveRelease(); // waiters publish SLEEPERS before they enter: see "Memory ordering"
+    }
+
+    /**
+     * The common case of {@link #writeLocked}, kept small so that it is compiled into the fast
+     * path: changes only the available count and this process's own holding (already claimed),
+     * journalling the two. {@code journalled} and {@code written} name the crash points.
+     */
+    private void writeOwnLocked(String journalled, String written, long oldAvailable, long available, long oldHeld,
+            long held) {
+        // assert oldAvailable - available == held - oldHeld;
+        if (oldAvailable == available) {
+            return; // zero permits: nothing changes
+        }
+        final SharedMemory m = memory;
+        m.setLongRelease(JOURNAL_AVAILABLE_OFFSET, oldAvailable);
+        m.setLongRelease(JOURNAL_HELD_OFFSET, oldHeld);
+        m.setIntRelease(JOURNAL_STATE_OFFSET, entry << JOURNAL_ENTRY_SHIFT | JOURNAL_AVAILABLE | JOURNAL_HELD);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach(journalled);
+        }
+        m.setLongRelease(AVAILABLE_OFFSET, available);
+        m.setLongRelease(entryOffset(entry) + ENTRY_HELD, held);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach(written);
+        }
+        m.setIntRelease(JOURNAL_STATE_OFFSET, 0);
     }
 
     /**

@@ -48,10 +48,12 @@ final class SharedLatch {
      * @throws IllegalStateException if the domain is closed while waiting (nothing is held)
      */
     boolean enter() {
+        return !memory.casInt(offset, 0, token) && enterContended(); // small, so inlined into callers' fast paths
+    }
+
+    /** {@link #enter()} after the first CAS failed. */
+    private boolean enterContended() {
         final SharedMemory m = memory;
-        if (m.casInt(offset, 0, token)) {
-            return false;
-        }
         int spins = 0;
         int observed = 0;
         long observedSince = 0L;
