@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -64,23 +62,8 @@ public final class Example_38_ProcessBarrier {
     public static void run(PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("weft-example-38");
         try (IpcDomain domain = IpcDomain.open(dir.resolve("domain"))) {
-            List<ChildJvm> workers = new ArrayList<>();
-            try {
-                for (int i = 0; i < WORKERS; i++) {
-                    workers.add(ChildJvm.start(Example_38_ProcessBarrier.class, "work", dir.toString(), Integer.toString(i)));
-                }
-                for (ChildJvm w : workers) {
-                    out.println(w.readLine());
-                }
-                for (ChildJvm w : workers) {
-                    if (w.join() != 0) {
-                        throw new IllegalStateException("a worker failed");
-                    }
-                }
-            } finally {
-                for (ChildJvm w : workers) {
-                    w.close();
-                }
+            for (String line : ChildJvm.runEach(Example_38_ProcessBarrier.class, WORKERS, "work", dir.toString())) {
+                out.println(line);
             }
 
             IpcBarrier meet = domain.barrier("meet", 3);

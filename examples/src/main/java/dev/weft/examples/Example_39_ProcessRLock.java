@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -78,23 +76,8 @@ public final class Example_39_ProcessRLock {
         Files.writeString(dir.resolve("ledger.txt"), TOTAL + " 0");
         try (IpcDomain domain = IpcDomain.open(dir.resolve("domain"))) {
             IpcRLock lock = domain.rlock("ledger");
-            List<ChildJvm> workers = new ArrayList<>();
-            try {
-                for (int i = 0; i < WORKERS; i++) {
-                    workers.add(ChildJvm.start(Example_39_ProcessRLock.class, "work", dir.toString(), Integer.toString(i)));
-                }
-                for (ChildJvm w : workers) {
-                    out.println(w.readLine());
-                }
-                for (ChildJvm w : workers) {
-                    if (w.join() != 0) {
-                        throw new IllegalStateException("a worker failed");
-                    }
-                }
-            } finally {
-                for (ChildJvm w : workers) {
-                    w.close();
-                }
+            for (String line : ChildJvm.runEach(Example_39_ProcessRLock.class, WORKERS, "work", dir.toString())) {
+                out.println(line);
             }
             int[] ledger = read(dir);
             out.println("ledger after " + WORKERS * TRANSFERS + " transfers of " + AMOUNT + ": a=" + ledger[0] + " b=" + ledger[1]);
