@@ -10,15 +10,15 @@ import static dev.weft.ipc.internal.SemaphoreDescriptor.HIGH_WATER_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_ALL;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_AVAILABLE;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_AVAILABLE_OFFSET;
-import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_EXCESS;
-import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_HELD;
-import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_OWNER;
-import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_TAINTED;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_ENTRY_SHIFT;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_EXCESS;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_EXCESS_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_HELD;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_HELD_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_OWNER;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_OWNER_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_STATE_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_TAINTED;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_TAINTED_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.LATCH_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.RECOVERED_PERMITS_OFFSET;
@@ -53,13 +53,15 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   mapping. Every change is a short critical section under the latch word, a spin lock whose
      *   value is the token of the participant inside: CAS 0 -> token, then the journalled update
      *   (SemaphoreDescriptor), then a release store of 0. The journal holds the old values of the
-     *   changed words only: an uncontended acquire or release journals and writes the available
-     *   count and its own holding: six stores (the old count and holding, the journal state, the new
-     *   count and holding, the empty state) between one CAS and one release store. The critical section is a few dozen
-     *   instructions and never calls the kernel, so an uncontended acquire and release make no system
-     *   call. A single word cannot hold the pool and a participant's holding together; the journal
-     *   makes the multi-word update atomic with respect to a crash instead (undo logging), and the
-     *   latch makes it atomic with respect to the live participants. Waiters for permits sleep on a
+     *   changed words only: an acquire of no recovered permit, or a release of permits the caller
+     *   holds, changes the available count and the caller's holding, so it makes six stores (the
+     *   old count and holding, the journal state, the new count and holding, the empty state)
+     *   between one CAS and one release store (writeOwnLocked, kept small so that the JIT may
+     *   inline it). The critical section is a few dozen instructions and never calls the kernel,
+     *   so an uncontended acquire and release make no system call. A single word cannot hold the
+     *   pool and a participant's holding together; the journal makes the multi-word update atomic
+     *   with respect to a crash instead (undo logging), and the latch makes it atomic with respect
+     *   to the live participants. Waiters for permits sleep on a
      *   separate wake word (an event count) that a releaser increments when it sees the sleepers flag.
      *
      * Invariants (outside the latch)
@@ -86,8 +88,8 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   first, the retry sees the permits. Pool, entry and journal words: written only inside the
      *   latch with release stores, so a crash leaves them in program order (journal before data,
      *   data before the journal is emptied); read inside the latch plainly, outside it with
-     *   volatile reads (snapshots). wake: CAS increments, read volatile before the waiter's recheck. The latch
-     *   itself is a SharedLatch.
+     *   volatile reads (snapshots). wake: CAS increments, read volatile before the waiter's
+     *   recheck. The latch itself is a SharedLatch.
      *
      * Blocking and cancellation
      *   A waiter reads the wake word, publishes the sleepers flag, retries under the latch and sleeps
@@ -443,8 +445,8 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
     }
 
     /**
-     * The common case of {@link #writeLocked}, kept small so that it is compiled into the fast
-     * path: changes only the available count and this process's own holding (already claimed),
+     * The common case of {@link #writeLocked}, kept small so that the JIT may inline it into the
+     * fast path: changes only the available count and this process's own holding (already claimed),
      * journalling the two. {@code journalled} and {@code written} name the crash points.
      */
     private void writeOwnLocked(String journalled, String written, long oldAvailable, long available, long oldHeld,
