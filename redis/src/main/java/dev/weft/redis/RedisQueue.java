@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -35,10 +36,13 @@ import org.jspecify.annotations.Nullable;
  *       element to the stream ({@code XADD}), counting it as queued and unfinished, atomically.
  *       The capacity bounds the elements waiting to be got (as for every {@code WorkQueue}), not
  *       the unfinished ones.</li>
- *   <li><b>get</b> is a Lua script that first takes over one element whose consumer has not
- *       marked it done for {@link Settings#redeliverAfter()} ({@code XAUTOCLAIM}), and otherwise
- *       reads the next new element for this handle's consumer ({@code XREADGROUP}). The element
- *       stays in the group's pending list, under this consumer, until {@code taskDone}.</li>
+ *   <li><b>get</b> is a Lua script that reads the next new element for this handle's consumer
+ *       ({@code XREADGROUP}) and, when none is waiting, takes over one element whose consumer has
+ *       not marked it done for {@link Settings#redeliverAfter()} ({@code XAUTOCLAIM}). So that
+ *       overdue elements are not starved by a steady flow of new ones, each handle's first get
+ *       after every quarter of {@code redeliverAfter} looks for an overdue element first. The
+ *       element stays in the group's pending list, under this consumer, until
+ *       {@code taskDone}.</li>
  *   <li><b>taskDone</b> acknowledges ({@code XACK}, then {@code XDEL}) the oldest element got
  *       through this handle and not yet marked done, and counts one task finished;
  *       {@link #taskDone(Delivery)} names the element.</li>
@@ -51,8 +55,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Crashes and redelivery (at-least-once)</h2>
  * An element got by a consumer that dies, or stops, before marking it done is got again by
- * another consumer once it has been pending for {@link Settings#redeliverAfter()} (the first get
- * after that moment takes it; order is then not FIFO). {@link Delivery#deliveryCount()} says how
+ * another consumer once it has been pending for {@link Settings#redeliverAfter()}: never sooner,
+ * and, while some live handle keeps calling get (or waits in one, which asks the server every
+ * poll interval), no later than {@code redeliverAfter} plus a quarter of it plus one poll
+ * interval, as long as at most 100 elements are got and not marked done at once (each look scans
+ * up to 100 pending entries, going on from where the last one stopped); order is then not FIFO. {@link Delivery#deliveryCount()} says how
  * many times it has been delivered. An element delivered more than
  * {@link Settings#maxDeliveries()} times is moved to the dead-letter stream
  * ({@link #deadLetterKey()}, fields {@code id}, {@code d} (the bytes) and {@code deliveries}) and
@@ -64,8 +71,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Contract notes</h2>
  * <ul>
- *   <li><b>Order:</b> FIFO for new elements (stream order); a redelivered element comes before
- *       new ones.</li>
+ *   <li><b>Order:</b> FIFO for new elements (stream order); a redelivered element comes when no
+ *       new element is waiting, or at the handle's next look for overdue elements (see above),
+ *       whichever is first.</li>
  *   <li><b>taskDone</b> is tied to a get through the same handle: with no element got and not yet
  *       marked done through this handle it throws {@link IllegalStateException}.</li>
  *   <li><b>Cancellation:</b> a waiting put or get that is interrupted, times out, or whose future
@@ -164,6 +172,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     public record Delivery(String id, byte[] payload, long deliveryCount) {}
 
     private static final String GROUP = "weft";
+    private static final byte[] CLAIM_FIRST = RedisWeft.bytes("1");
+    private static final byte[] NEW_FIRST = RedisWeft.bytes("0");
 
     /** KEYS: stream, meta. ARGV: group, capacity. Reply: "OK", or the capacity stored if it differs. */
     private static final Script OPEN = new Script("""
@@ -189,35 +199,42 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
 
     /**
      * KEYS: stream, meta, dead letters. ARGV: group, consumer, redeliver-after ms, max deliveries,
-     * room channel, done channel. Reply {-1} shut down, {0} nothing, {1|2, id, bytes, deliveries}.
+     * room channel, done channel, claim first (1/0). Reply {-1} shut down, {0} nothing,
+     * {1|2, id, bytes, deliveries}. Takes over an overdue element first when ARGV[7] is 1, and
+     * otherwise only when no new element is waiting. A look for overdue elements scans the
+     * pending list from where the last look stopped (the cursor), up to 100 entries (10
+     * XAUTOCLAIM calls of COUNT 1, each scanning up to 10).
      */
     private static final Script GET = new Script("""
             local sd = redis.call('hget', KEYS[2], 'shutdown')
             if sd == '2' then return {-1} end
-            for i = 1, 10 do
-              local cursor = redis.call('hget', KEYS[2], 'cursor') or '0-0'
-              local c = redis.call('xautoclaim', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
-              redis.call('hset', KEYS[2], 'cursor', c[1])
-              local e = c[2][1]
-              if not e then break end
-              local id = e[1]
-              if (not e[2]) or (not e[2][2]) then
-                redis.call('xack', KEYS[1], ARGV[1], id)
-              else
-                local p = redis.call('xpending', KEYS[1], ARGV[1], id, id, 1)
-                local n = 1
-                if p[1] then n = tonumber(p[1][4]) end
-                if n > tonumber(ARGV[4]) then
+            local function claim()
+              for i = 1, 10 do
+                local cursor = redis.call('hget', KEYS[2], 'cursor') or '0-0'
+                local c = redis.call('xautoclaim', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
+                if c[1] ~= cursor then redis.call('hset', KEYS[2], 'cursor', c[1]) end
+                local e = c[2][1]
+                if e and ((not e[2]) or (not e[2][2])) then
+                  redis.call('xack', KEYS[1], ARGV[1], e[1])
+                elseif e then
+                  local id = e[1]
+                  local p = redis.call('xpending', KEYS[1], ARGV[1], id, id, 1)
+                  local n = 1
+                  if p[1] then n = tonumber(p[1][4]) end
+                  if n <= tonumber(ARGV[4]) then return {2, id, e[2][2], n} end
                   redis.call('xadd', KEYS[3], '*', 'id', id, 'd', e[2][2], 'deliveries', n)
                   redis.call('xack', KEYS[1], ARGV[1], id)
                   redis.call('xdel', KEYS[1], id)
                   local u = redis.call('hincrby', KEYS[2], 'unfinished', -1)
                   if u <= 0 then redis.call('publish', ARGV[6], '0') end
-                else
-                  return {2, id, e[2][2], n}
                 end
+                if c[1] == '0-0' then return nil end
               end
-              if c[1] == '0-0' then break end
+              return nil
+            end
+            if ARGV[7] == '1' then
+              local r = claim()
+              if r then return r end
             end
             local r = redis.call('xreadgroup', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
             if r then
@@ -226,9 +243,20 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
               redis.call('publish', ARGV[5], '1')
               return {1, e[1], e[2][2], 1}
             end
+            if ARGV[7] ~= '1' then
+              local c = claim()
+              if c then return c end
+            end
             if sd == '1' then return {-1} end
             return {0}
             """, ScriptOutputType.MULTI);
+
+    /**
+     * How many times per {@link Settings#redeliverAfter()} a handle that keeps finding new
+     * elements looks for overdue ones first: 4 keeps a redelivery within a quarter of the bound
+     * of its due time, at one pending-list scan per quarter bound instead of one per get.
+     */
+    private static final int CLAIMS_PER_REDELIVERY_BOUND = 4;
 
     /** KEYS: stream, meta. ARGV: group, id, done channel. Reply 1 acknowledged, 0 already settled. */
     private static final Script TASK_DONE = new Script("""
@@ -279,6 +307,9 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     private final byte[] capacityArg;
     private final byte[] redeliverArg;
     private final byte[] maxDeliveriesArg;
+    private final long claimIntervalNanos;
+    /** When this handle's next get looks for overdue elements before new ones ({@link System#nanoTime()}). */
+    private final AtomicLong nextClaimNanos;
     /** Ids got through this handle and not yet marked done, oldest first. */
     private final Deque<String> delivered = new ConcurrentLinkedDeque<>();
     private final Set<Request<?>> pending = ConcurrentHashMap.newKeySet();
@@ -298,6 +329,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
         this.capacityArg = RedisWeft.bytes(Integer.toString(settings.capacity()));
         this.redeliverArg = RedisWeft.bytes(Long.toString(settings.redeliverAfter().toMillis()));
         this.maxDeliveriesArg = RedisWeft.bytes(Integer.toString(settings.maxDeliveries()));
+        this.claimIntervalNanos = Math.max(1, settings.redeliverAfter().toNanos() / CLAIMS_PER_REDELIVERY_BOUND);
+        this.nextClaimNanos = new AtomicLong(System.nanoTime());
         byte[] reply = Request.join(OPEN.<byte[]>run(weft.commands(), new byte[][] {streamKey, metaKey},
                 RedisWeft.bytes(GROUP), capacityArg));
         String r = RedisWeft.string(reply);
@@ -689,7 +722,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     private CompletableFuture<@Nullable Delivery> getOnce() {
         CompletableFuture<List<Object>> reply = GET.run(weft.commands(),
                 new byte[][] {streamKey, metaKey, deadKey}, RedisWeft.bytes(GROUP), RedisWeft.bytes(consumer),
-                redeliverArg, maxDeliveriesArg, RedisWeft.bytes(roomChannel), RedisWeft.bytes(doneChannel));
+                redeliverArg, maxDeliveriesArg, RedisWeft.bytes(roomChannel), RedisWeft.bytes(doneChannel),
+                claimDue() ? CLAIM_FIRST : NEW_FIRST);
         return reply.thenApply(list -> {
             long code = (Long) list.get(0);
             if (code < 0) {
@@ -704,6 +738,16 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             delivered.addLast(id);
             return d;
         });
+    }
+
+    /**
+     * Whether this get looks for overdue elements before new ones: once per claim interval per
+     * handle. NOTE: two gets racing at the due time may both claim first; benign (one more scan).
+     */
+    private boolean claimDue() {
+        long now = System.nanoTime();
+        long due = nextClaimNanos.get();
+        return now - due >= 0 && nextClaimNanos.compareAndSet(due, now + claimIntervalNanos);
     }
 
     private boolean offerNanos(byte[] e, long nanos) throws InterruptedException {

@@ -3,15 +3,23 @@ package dev.weft.redis;
 import dev.weft.redis.internal.Request;
 import dev.weft.redis.internal.Signals;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.protocol.PushHandler;
+import io.lettuce.core.pubsub.PubSubEndpoint;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnectionImpl;
+import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -179,7 +187,7 @@ public final class RedisWeft implements AutoCloseable {
         });
         stpe.setRemoveOnCancelPolicy(true);
         this.timer = stpe;
-        this.client = RedisClient.create(uri);
+        this.client = new AsyncFirstClient(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
@@ -342,6 +350,66 @@ public final class RedisWeft implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         executor.shutdown();
         timer.shutdownNow();
+    }
+
+    /**
+     * A Lettuce client whose connections build their synchronous command facade on first use
+     * instead of in their constructor. That facade is a reflective proxy over a few hundred
+     * methods, and building it is about half the CPU time of connecting a new process; this module
+     * uses only the asynchronous commands, so it is never built unless someone asks for it.
+     * Everything else is Lettuce's own behaviour ({@code super(null, uri)} is what
+     * {@link RedisClient#create(RedisURI)} does).
+     */
+    private static final class AsyncFirstClient extends RedisClient {
+
+        AsyncFirstClient(RedisURI uri) {
+            super(null, uri);
+        }
+
+        @Override
+        protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer,
+                PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout) {
+            return new StatefulRedisConnectionImpl<>(writer, pushHandler, codec, timeout,
+                    getOptions().getJsonParser()) {
+                private @Nullable RedisCommands<K, V> lazySync;
+
+                // null: sync() builds the facade on first use
+                @Override
+                protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+                    return null;
+                }
+
+                @Override
+                public synchronized RedisCommands<K, V> sync() {
+                    if (lazySync == null) {
+                        lazySync = super.newRedisSyncCommandsImpl();
+                    }
+                    return lazySync;
+                }
+            };
+        }
+
+        @Override
+        protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(
+                PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer, RedisCodec<K, V> codec, Duration timeout) {
+            return new StatefulRedisPubSubConnectionImpl<>(endpoint, writer, codec, timeout) {
+                private @Nullable RedisPubSubCommands<K, V> lazySync;
+
+                // null: sync() builds the facade on first use
+                @Override
+                protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
+                    return null;
+                }
+
+                @Override
+                public synchronized RedisPubSubCommands<K, V> sync() {
+                    if (lazySync == null) {
+                        lazySync = super.newRedisSyncCommandsImpl();
+                    }
+                    return lazySync;
+                }
+            };
+        }
     }
 
     // ---- shared with the primitives ----------------------------------------------------------------

@@ -47,6 +47,10 @@ class RedisChaosTest {
     private static final int MIN_KILLS = 5;
     /** A client is killed only after it has worked this long (so that every kill hits a working client). */
     private static final long MIN_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /**
+     * The clients alive at once, each in its own JVM. Every kill starts a replacement at once, so
+     * up to this many JVMs may be starting together.
+     */
     private static final List<String> ROLES = List.of("producer", "producer", "consumer", "consumer", "locker", "locker");
 
     private static RedisWeft redis;

@@ -72,6 +72,36 @@ class RedisQueueTest {
     }
 
     @Test
+    void overdueElement_isRedelivered_evenWhileNewElementsKeepComing() throws Exception {
+        String name = TestRedis.unique("starve");
+        RedisQueue.Settings settings = RedisQueue.Settings.of(8).withRedeliverAfter(Duration.ofMillis(100));
+        RedisQueue producer = a.queue(name, settings);
+        producer.put(bytes("stale"));
+        RedisQueue dying = b.queue(name, settings);
+        RedisQueue.Delivery first = dying.getDelivery();
+        dying.close();   // never marks it done, as a killed consumer
+        RedisQueue survivor = b.queue(name, settings);
+        // Every get finds a new element waiting, so only the periodic look for overdue elements
+        // (not the look when nothing new is waiting) can hand the stale one over.
+        RedisQueue.Delivery again = null;
+        int fresh = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (again == null && System.nanoTime() < deadline) {
+            producer.put(bytes("fresh-" + fresh));
+            RedisQueue.Delivery d = survivor.getDelivery();
+            survivor.taskDone(d);
+            if (d.id().equals(first.id())) {
+                again = d;
+            } else {
+                assertThat(string(d.payload())).isEqualTo("fresh-" + fresh++);
+            }
+        }
+        assertThat(again).as("the stale element, redelivered while new ones kept coming").isNotNull();
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        assertThat(string(again.payload())).isEqualTo("stale");
+    }
+
+    @Test
     void elementDeliveredTooOften_goesToTheDeadLetterStream_andCountsAsFinished() throws Exception {
         String name = TestRedis.unique("poison");
         RedisQueue.Settings settings = RedisQueue.Settings.of(8).withRedeliverAfter(Duration.ofMillis(50))
