@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>put</b> is a Lua script that checks the shutdown flag and the capacity and adds the
  *       element to the stream ({@code XADD}), counting it as queued and unfinished, atomically.
+ *       Each put carries an id of its own, and the script leaves a marker key under it for two
+ *       minutes: the same put sent again (after a reconnect that lost its reply, or retried after
+ *       a command timeout) within that time finds the marker and adds nothing.
  *       The capacity bounds the elements waiting to be got (as for every {@code WorkQueue}), not
  *       the unfinished ones.</li>
  *   <li><b>get</b> is a Lua script that reads the next new element for this handle's consumer
@@ -184,8 +187,12 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             return 'OK'
             """, ScriptOutputType.VALUE);
 
-    /** KEYS: stream, meta. ARGV: bytes, capacity, items channel. Reply 1 put, 0 full, -1 shut down. */
+    /**
+     * KEYS: stream, meta, this put's marker. ARGV: bytes, capacity, items channel, marker lifetime
+     * ms. Reply 1 put (now, or by an earlier sending of this put), 0 full, -1 shut down.
+     */
     private static final Script PUT = new Script("""
+            if redis.call('exists', KEYS[3]) == 1 then return 1 end
             local sd = redis.call('hget', KEYS[2], 'shutdown')
             if sd and sd ~= '0' then return -1 end
             local size = tonumber(redis.call('hget', KEYS[2], 'size') or '0')
@@ -193,9 +200,19 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             redis.call('xadd', KEYS[1], '*', 'd', ARGV[1])
             redis.call('hincrby', KEYS[2], 'size', 1)
             redis.call('hincrby', KEYS[2], 'unfinished', 1)
+            redis.call('set', KEYS[3], '1', 'PX', ARGV[4])
             redis.call('publish', ARGV[3], '1')
             return 1
             """, ScriptOutputType.INTEGER);
+
+    /**
+     * How long the server remembers that a put was done: a put sent again within this time (Lettuce
+     * sends a command again after a reconnect when its reply was lost; a waiting put tries again
+     * after a command timeout) is not added twice. Two minutes covers a reconnect or a retry; the
+     * cost is one small key per put for that long.
+     */
+    private static final long PUT_MARKER_LIFETIME_MILLIS = TimeUnit.MINUTES.toMillis(2);
+    private static final byte[] PUT_MARKER_LIFETIME_ARG = RedisWeft.bytes(Long.toString(PUT_MARKER_LIFETIME_MILLIS));
 
     /**
      * KEYS: stream, meta, dead letters. ARGV: group, consumer, redeliver-after ms, max deliveries,
@@ -399,7 +416,7 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     public boolean offer(byte[] e) {
         Objects.requireNonNull(e, "e");
         checkOpen();
-        return Request.join(putOnce(e)) != null;
+        return Request.join(putOnce(e, newPutMarker())) != null;
     }
 
     @Override
@@ -708,9 +725,18 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
                 RedisWeft.bytes(GROUP), RedisWeft.bytes(id), RedisWeft.bytes(doneChannel)));
     }
 
-    private CompletableFuture<@Nullable Boolean> putOnce(byte[] e) {
-        CompletableFuture<Long> reply = PUT.run(weft.commands(), new byte[][] {streamKey, metaKey}, e, capacityArg,
-                RedisWeft.bytes(itemsChannel));
+    /** A new put's marker key: one per put call, kept across its attempts. */
+    private byte[] newPutMarker() {
+        return weft.key("queue", name, "put:" + weft.nextId("p"));
+    }
+
+    /**
+     * One attempt of the put whose marker is {@code marker}: an attempt that reaches the server
+     * after another attempt of the same put added the element adds nothing and reports it put.
+     */
+    CompletableFuture<@Nullable Boolean> putOnce(byte[] e, byte[] marker) {
+        CompletableFuture<Long> reply = PUT.run(weft.commands(), new byte[][] {streamKey, metaKey, marker}, e,
+                capacityArg, RedisWeft.bytes(itemsChannel), PUT_MARKER_LIFETIME_ARG);
         return reply.thenApply(r -> {
             if (r < 0) {
                 throw new QueueShutDownException("queue '" + name + "' is shut down");
@@ -784,7 +810,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     }
 
     private Request<Boolean> putRequest(byte[] e) {
-        return request(roomChannel, () -> putOnce(e));
+        byte[] marker = newPutMarker();
+        return request(roomChannel, () -> putOnce(e, marker));
     }
 
     private Request<Delivery> getRequest() {

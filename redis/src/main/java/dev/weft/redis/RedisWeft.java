@@ -34,7 +34,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,8 +65,10 @@ import org.jspecify.annotations.Nullable;
  *       the server every {@link Options#pollInterval()} (100 ms by default).</li>
  *   <li>A command whose reply was lost with the connection is sent again after the reconnect
  *       (Lettuce's at-least-once mode). The lock's acquire is written to be repeated safely; a
- *       repeated queue put can add its element twice, so the queue is at-least-once across
- *       connection losses, as it is across consumer crashes.</li>
+ *       queue put sent again within two minutes of its first sending adds nothing (each put
+ *       carries its own id, see {@link RedisQueue}); one sent again later can add its element
+ *       twice. A get whose reply was lost leaves its element pending under this client, which
+ *       is redelivered as a dead consumer's element.</li>
  *   <li>A held lock's lease is renewed while the holder's process runs; a holder cut off from the
  *       server for longer than the lease is told that its lease is lost (see
  *       {@link RedisLock}).</li>
@@ -371,20 +375,16 @@ public final class RedisWeft implements AutoCloseable {
                 PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout) {
             return new StatefulRedisConnectionImpl<>(writer, pushHandler, codec, timeout,
                     getOptions().getJsonParser()) {
-                private @Nullable RedisCommands<K, V> lazySync;
+                private final OnFirstUse<RedisCommands<K, V>> lazySync = new OnFirstUse<>();
 
-                // null: sync() builds the facade on first use
                 @Override
                 protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
-                    return null;
+                    return OnFirstUse.notYet();
                 }
 
                 @Override
-                public synchronized RedisCommands<K, V> sync() {
-                    if (lazySync == null) {
-                        lazySync = super.newRedisSyncCommandsImpl();
-                    }
-                    return lazySync;
+                public RedisCommands<K, V> sync() {
+                    return lazySync.get(super::newRedisSyncCommandsImpl);
                 }
             };
         }
@@ -393,22 +393,43 @@ public final class RedisWeft implements AutoCloseable {
         protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(
                 PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer, RedisCodec<K, V> codec, Duration timeout) {
             return new StatefulRedisPubSubConnectionImpl<>(endpoint, writer, codec, timeout) {
-                private @Nullable RedisPubSubCommands<K, V> lazySync;
+                private final OnFirstUse<RedisPubSubCommands<K, V>> lazySync = new OnFirstUse<>();
 
-                // null: sync() builds the facade on first use
                 @Override
                 protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
-                    return null;
+                    return OnFirstUse.notYet();
                 }
 
                 @Override
-                public synchronized RedisPubSubCommands<K, V> sync() {
-                    if (lazySync == null) {
-                        lazySync = super.newRedisSyncCommandsImpl();
-                    }
-                    return lazySync;
+                public RedisPubSubCommands<K, V> sync() {
+                    return lazySync.get(super::newRedisSyncCommandsImpl);
                 }
             };
+        }
+    }
+
+    /** A value made by the first {@link #get} and kept. */
+    private static final class OnFirstUse<T> {
+        private final ReentrantLock lock = new ReentrantLock();
+        private @Nullable T value;
+
+        T get(Supplier<T> make) {
+            lock.lock();
+            try {
+                T v = value;
+                if (v == null) {
+                    v = make.get();
+                    value = v;
+                }
+                return v;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** What a constructor stores in place of a value made on first use: {@code null}. */
+        static <T> T notYet() {
+            return null;
         }
     }
 
