@@ -89,23 +89,29 @@ public final class RedisBench {
         RedissonClient redisson = Redisson.create(config);
         try (RedisWeft weft = RedisWeft.connect(uri)) {
             for (int threads : new int[] {1, 4}) {
-                String wName = "l-" + UUID.randomUUID();
-                String rName = "r-" + UUID.randomUUID();
+                // A new lock each round: a round's threads are interrupted when it ends, and one
+                // interrupted inside Redisson's lock() can leave that lock held.
                 compare("lock acquire+release, " + threads + " thread(s), one lock, pairs/s", fsync, rounds, false,
-                        () -> rate(threads, seconds, t -> {
-                            RedisLock lock = weft.lock(wName);
-                            return () -> {
-                                lock.acquire();
-                                lock.release();
-                            };
-                        }),
-                        () -> rate(threads, seconds, t -> {
-                            RLock lock = redisson.getLock(rName);
-                            return () -> {
-                                lock.lock();
-                                lock.unlock();
-                            };
-                        }));
+                        () -> {
+                            String name = "l-" + UUID.randomUUID();
+                            return rate(threads, seconds, t -> {
+                                RedisLock lock = weft.lock(name);
+                                return () -> {
+                                    lock.acquire();
+                                    lock.release();
+                                };
+                            });
+                        },
+                        () -> {
+                            String name = "r-" + UUID.randomUUID();
+                            return rate(threads, seconds, t -> {
+                                RLock lock = redisson.getLock(name);
+                                return () -> {
+                                    lock.lock();
+                                    lock.unlock();
+                                };
+                            });
+                        });
             }
             for (int size : new int[] {64, 4096}) {
                 for (int pairs : new int[] {1, 4}) {
