@@ -5,4 +5,5 @@
 module dev.weft.smoke {
     requires dev.weft.core;
     requires dev.weft.ipc;
+    requires dev.weft.redis;
 }

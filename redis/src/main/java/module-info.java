@@ -9,6 +9,12 @@ module dev.weft.redis {
     requires static transitive org.jspecify;
     requires transitive dev.weft.core;
     requires lettuce.core;
+    // Lettuce is an automatic module, so it cannot declare that it needs Netty, whose jars are
+    // explicit modules: without these, Netty's modules are not resolved on the module path and
+    // Lettuce fails with NoClassDefFoundError. io.netty.handler brings in the rest of the Netty
+    // modules Lettuce uses; the DNS resolver is the one Lettuce picks when it is present.
+    requires io.netty.handler;
+    requires io.netty.resolver.dns;
 
     exports dev.weft.redis;
 }

@@ -6,6 +6,8 @@ import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.redis.RedisQueue;
+import dev.weft.redis.RedisWeft;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Uses a core and an ipc primitive from a named module and exits with status 1 if anything is
- * wrong; prints one line on success.
+ * Uses a core and an ipc primitive, and the Redis client up to a refused connection, from a
+ * named module, and exits with status 1 if anything is wrong; prints one line on success.
  */
 public final class JpmsSmoke {
 
@@ -34,6 +36,7 @@ public final class JpmsSmoke {
         check("dev.weft.smoke".equals(JpmsSmoke.class.getModule().getName()), "smoke module name");
         check("dev.weft.core".equals(Event.class.getModule().getName()), "core module name");
         check("dev.weft.ipc".equals(IpcDomain.class.getModule().getName()), "ipc module name");
+        check("dev.weft.redis".equals(RedisWeft.class.getModule().getName()), "redis module name");
 
         // Core: an event set by another thread, and a FIFO queue.
         Event ready = new Event();
@@ -69,8 +72,19 @@ public final class JpmsSmoke {
         } finally {
             deleteTree(dir);
         }
-        System.out.println("weft JPMS smoke test passed: dev.weft.core and dev.weft.ipc on the module path"
-                + " (ipc wait back-end " + backend + ")");
+        // redis: the client library (Lettuce, Netty, Reactor: automatic modules) loads and runs far
+        // enough to try a connection; nothing listens on port 1, so connecting fails fast.
+        check(RedisQueue.Settings.of(8).capacity() == 8, "redis RedisQueue.Settings");
+        String refused;
+        try (RedisWeft unreachable = RedisWeft.connect("redis://127.0.0.1:1")) {
+            refused = "connected to " + unreachable.clientId();
+        } catch (IllegalStateException expected) {
+            refused = expected.getMessage();
+        }
+        check(refused.startsWith("cannot connect to Redis at 127.0.0.1:1"), "redis RedisWeft.connect: " + refused);
+
+        System.out.println("weft JPMS smoke test passed: dev.weft.core, dev.weft.ipc and dev.weft.redis on the"
+                + " module path (ipc wait back-end " + backend + ")");
     }
 
     private static void check(boolean ok, String what) {

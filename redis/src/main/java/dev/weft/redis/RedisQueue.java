@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -33,12 +34,18 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>put</b> is a Lua script that checks the shutdown flag and the capacity and adds the
  *       element to the stream ({@code XADD}), counting it as queued and unfinished, atomically.
+ *       Each put carries an id of its own, and the script leaves a marker key under it for two
+ *       minutes: the same put sent again (after a reconnect that lost its reply, or retried after
+ *       a command timeout) within that time finds the marker and adds nothing.
  *       The capacity bounds the elements waiting to be got (as for every {@code WorkQueue}), not
  *       the unfinished ones.</li>
- *   <li><b>get</b> is a Lua script that first takes over one element whose consumer has not
- *       marked it done for {@link Settings#redeliverAfter()} ({@code XAUTOCLAIM}), and otherwise
- *       reads the next new element for this handle's consumer ({@code XREADGROUP}). The element
- *       stays in the group's pending list, under this consumer, until {@code taskDone}.</li>
+ *   <li><b>get</b> is a Lua script that reads the next new element for this handle's consumer
+ *       ({@code XREADGROUP}) and, when none is waiting, takes over one element whose consumer has
+ *       not marked it done for {@link Settings#redeliverAfter()} ({@code XAUTOCLAIM}). So that
+ *       overdue elements are not starved by a steady flow of new ones, each handle's first get
+ *       after every quarter of {@code redeliverAfter} looks for an overdue element first. The
+ *       element stays in the group's pending list, under this consumer, until
+ *       {@code taskDone}.</li>
  *   <li><b>taskDone</b> acknowledges ({@code XACK}, then {@code XDEL}) the oldest element got
  *       through this handle and not yet marked done, and counts one task finished;
  *       {@link #taskDone(Delivery)} names the element.</li>
@@ -51,8 +58,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Crashes and redelivery (at-least-once)</h2>
  * An element got by a consumer that dies, or stops, before marking it done is got again by
- * another consumer once it has been pending for {@link Settings#redeliverAfter()} (the first get
- * after that moment takes it; order is then not FIFO). {@link Delivery#deliveryCount()} says how
+ * another consumer once it has been pending for {@link Settings#redeliverAfter()}: never sooner,
+ * and, while some live handle keeps calling get (or waits in one, which asks the server every
+ * poll interval), no later than {@code redeliverAfter} plus a quarter of it plus one poll
+ * interval, as long as at most 100 elements are got and not marked done at once (each look scans
+ * up to 100 pending entries, going on from where the last one stopped); order is then not FIFO. {@link Delivery#deliveryCount()} says how
  * many times it has been delivered. An element delivered more than
  * {@link Settings#maxDeliveries()} times is moved to the dead-letter stream
  * ({@link #deadLetterKey()}, fields {@code id}, {@code d} (the bytes) and {@code deliveries}) and
@@ -64,8 +74,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Contract notes</h2>
  * <ul>
- *   <li><b>Order:</b> FIFO for new elements (stream order); a redelivered element comes before
- *       new ones.</li>
+ *   <li><b>Order:</b> FIFO for new elements (stream order); a redelivered element comes when no
+ *       new element is waiting, or at the handle's next look for overdue elements (see above),
+ *       whichever is first.</li>
  *   <li><b>taskDone</b> is tied to a get through the same handle: with no element got and not yet
  *       marked done through this handle it throws {@link IllegalStateException}.</li>
  *   <li><b>Cancellation:</b> a waiting put or get that is interrupted, times out, or whose future
@@ -164,6 +175,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     public record Delivery(String id, byte[] payload, long deliveryCount) {}
 
     private static final String GROUP = "weft";
+    private static final byte[] CLAIM_FIRST = RedisWeft.bytes("1");
+    private static final byte[] NEW_FIRST = RedisWeft.bytes("0");
 
     /** KEYS: stream, meta. ARGV: group, capacity. Reply: "OK", or the capacity stored if it differs. */
     private static final Script OPEN = new Script("""
@@ -174,8 +187,12 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             return 'OK'
             """, ScriptOutputType.VALUE);
 
-    /** KEYS: stream, meta. ARGV: bytes, capacity, items channel. Reply 1 put, 0 full, -1 shut down. */
+    /**
+     * KEYS: stream, meta, this put's marker. ARGV: bytes, capacity, items channel, marker lifetime
+     * ms. Reply 1 put (now, or by an earlier sending of this put), 0 full, -1 shut down.
+     */
     private static final Script PUT = new Script("""
+            if redis.call('exists', KEYS[3]) == 1 then return 1 end
             local sd = redis.call('hget', KEYS[2], 'shutdown')
             if sd and sd ~= '0' then return -1 end
             local size = tonumber(redis.call('hget', KEYS[2], 'size') or '0')
@@ -183,41 +200,58 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             redis.call('xadd', KEYS[1], '*', 'd', ARGV[1])
             redis.call('hincrby', KEYS[2], 'size', 1)
             redis.call('hincrby', KEYS[2], 'unfinished', 1)
+            redis.call('set', KEYS[3], '1', 'PX', ARGV[4])
             redis.call('publish', ARGV[3], '1')
             return 1
             """, ScriptOutputType.INTEGER);
 
     /**
+     * How long the server remembers that a put was done: a put sent again within this time (Lettuce
+     * sends a command again after a reconnect when its reply was lost; a waiting put tries again
+     * after a command timeout) is not added twice. Two minutes covers a reconnect or a retry; the
+     * cost is one small key per put for that long.
+     */
+    private static final long PUT_MARKER_LIFETIME_MILLIS = TimeUnit.MINUTES.toMillis(2);
+    private static final byte[] PUT_MARKER_LIFETIME_ARG = RedisWeft.bytes(Long.toString(PUT_MARKER_LIFETIME_MILLIS));
+
+    /**
      * KEYS: stream, meta, dead letters. ARGV: group, consumer, redeliver-after ms, max deliveries,
-     * room channel, done channel. Reply {-1} shut down, {0} nothing, {1|2, id, bytes, deliveries}.
+     * room channel, done channel, claim first (1/0). Reply {-1} shut down, {0} nothing,
+     * {1|2, id, bytes, deliveries}. Takes over an overdue element first when ARGV[7] is 1, and
+     * otherwise only when no new element is waiting. A look for overdue elements scans the
+     * pending list from where the last look stopped (the cursor), up to 100 entries (10
+     * XAUTOCLAIM calls of COUNT 1, each scanning up to 10).
      */
     private static final Script GET = new Script("""
             local sd = redis.call('hget', KEYS[2], 'shutdown')
             if sd == '2' then return {-1} end
-            for i = 1, 10 do
-              local cursor = redis.call('hget', KEYS[2], 'cursor') or '0-0'
-              local c = redis.call('xautoclaim', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
-              redis.call('hset', KEYS[2], 'cursor', c[1])
-              local e = c[2][1]
-              if not e then break end
-              local id = e[1]
-              if (not e[2]) or (not e[2][2]) then
-                redis.call('xack', KEYS[1], ARGV[1], id)
-              else
-                local p = redis.call('xpending', KEYS[1], ARGV[1], id, id, 1)
-                local n = 1
-                if p[1] then n = tonumber(p[1][4]) end
-                if n > tonumber(ARGV[4]) then
+            local function claim()
+              for i = 1, 10 do
+                local cursor = redis.call('hget', KEYS[2], 'cursor') or '0-0'
+                local c = redis.call('xautoclaim', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
+                if c[1] ~= cursor then redis.call('hset', KEYS[2], 'cursor', c[1]) end
+                local e = c[2][1]
+                if e and ((not e[2]) or (not e[2][2])) then
+                  redis.call('xack', KEYS[1], ARGV[1], e[1])
+                elseif e then
+                  local id = e[1]
+                  local p = redis.call('xpending', KEYS[1], ARGV[1], id, id, 1)
+                  local n = 1
+                  if p[1] then n = tonumber(p[1][4]) end
+                  if n <= tonumber(ARGV[4]) then return {2, id, e[2][2], n} end
                   redis.call('xadd', KEYS[3], '*', 'id', id, 'd', e[2][2], 'deliveries', n)
                   redis.call('xack', KEYS[1], ARGV[1], id)
                   redis.call('xdel', KEYS[1], id)
                   local u = redis.call('hincrby', KEYS[2], 'unfinished', -1)
                   if u <= 0 then redis.call('publish', ARGV[6], '0') end
-                else
-                  return {2, id, e[2][2], n}
                 end
+                if c[1] == '0-0' then return nil end
               end
-              if c[1] == '0-0' then break end
+              return nil
+            end
+            if ARGV[7] == '1' then
+              local r = claim()
+              if r then return r end
             end
             local r = redis.call('xreadgroup', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
             if r then
@@ -226,9 +260,20 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
               redis.call('publish', ARGV[5], '1')
               return {1, e[1], e[2][2], 1}
             end
+            if ARGV[7] ~= '1' then
+              local c = claim()
+              if c then return c end
+            end
             if sd == '1' then return {-1} end
             return {0}
             """, ScriptOutputType.MULTI);
+
+    /**
+     * How many times per {@link Settings#redeliverAfter()} a handle that keeps finding new
+     * elements looks for overdue ones first: 4 keeps a redelivery within a quarter of the bound
+     * of its due time, at one pending-list scan per quarter bound instead of one per get.
+     */
+    private static final int CLAIMS_PER_REDELIVERY_BOUND = 4;
 
     /** KEYS: stream, meta. ARGV: group, id, done channel. Reply 1 acknowledged, 0 already settled. */
     private static final Script TASK_DONE = new Script("""
@@ -279,6 +324,9 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     private final byte[] capacityArg;
     private final byte[] redeliverArg;
     private final byte[] maxDeliveriesArg;
+    private final long claimIntervalNanos;
+    /** When this handle's next get looks for overdue elements before new ones ({@link System#nanoTime()}). */
+    private final AtomicLong nextClaimNanos;
     /** Ids got through this handle and not yet marked done, oldest first. */
     private final Deque<String> delivered = new ConcurrentLinkedDeque<>();
     private final Set<Request<?>> pending = ConcurrentHashMap.newKeySet();
@@ -298,6 +346,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
         this.capacityArg = RedisWeft.bytes(Integer.toString(settings.capacity()));
         this.redeliverArg = RedisWeft.bytes(Long.toString(settings.redeliverAfter().toMillis()));
         this.maxDeliveriesArg = RedisWeft.bytes(Integer.toString(settings.maxDeliveries()));
+        this.claimIntervalNanos = Math.max(1, settings.redeliverAfter().toNanos() / CLAIMS_PER_REDELIVERY_BOUND);
+        this.nextClaimNanos = new AtomicLong(System.nanoTime());
         byte[] reply = Request.join(OPEN.<byte[]>run(weft.commands(), new byte[][] {streamKey, metaKey},
                 RedisWeft.bytes(GROUP), capacityArg));
         String r = RedisWeft.string(reply);
@@ -366,7 +416,7 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     public boolean offer(byte[] e) {
         Objects.requireNonNull(e, "e");
         checkOpen();
-        return Request.join(putOnce(e)) != null;
+        return Request.join(putOnce(e, newPutMarker())) != null;
     }
 
     @Override
@@ -675,9 +725,18 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
                 RedisWeft.bytes(GROUP), RedisWeft.bytes(id), RedisWeft.bytes(doneChannel)));
     }
 
-    private CompletableFuture<@Nullable Boolean> putOnce(byte[] e) {
-        CompletableFuture<Long> reply = PUT.run(weft.commands(), new byte[][] {streamKey, metaKey}, e, capacityArg,
-                RedisWeft.bytes(itemsChannel));
+    /** A new put's marker key: one per put call, kept across its attempts. */
+    private byte[] newPutMarker() {
+        return weft.key("queue", name, "put:" + weft.nextId("p"));
+    }
+
+    /**
+     * One attempt of the put whose marker is {@code marker}: an attempt that reaches the server
+     * after another attempt of the same put added the element adds nothing and reports it put.
+     */
+    CompletableFuture<@Nullable Boolean> putOnce(byte[] e, byte[] marker) {
+        CompletableFuture<Long> reply = PUT.run(weft.commands(), new byte[][] {streamKey, metaKey, marker}, e,
+                capacityArg, RedisWeft.bytes(itemsChannel), PUT_MARKER_LIFETIME_ARG);
         return reply.thenApply(r -> {
             if (r < 0) {
                 throw new QueueShutDownException("queue '" + name + "' is shut down");
@@ -689,7 +748,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     private CompletableFuture<@Nullable Delivery> getOnce() {
         CompletableFuture<List<Object>> reply = GET.run(weft.commands(),
                 new byte[][] {streamKey, metaKey, deadKey}, RedisWeft.bytes(GROUP), RedisWeft.bytes(consumer),
-                redeliverArg, maxDeliveriesArg, RedisWeft.bytes(roomChannel), RedisWeft.bytes(doneChannel));
+                redeliverArg, maxDeliveriesArg, RedisWeft.bytes(roomChannel), RedisWeft.bytes(doneChannel),
+                claimDue() ? CLAIM_FIRST : NEW_FIRST);
         return reply.thenApply(list -> {
             long code = (Long) list.get(0);
             if (code < 0) {
@@ -704,6 +764,16 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
             delivered.addLast(id);
             return d;
         });
+    }
+
+    /**
+     * Whether this get looks for overdue elements before new ones: once per claim interval per
+     * handle. NOTE: two gets racing at the due time may both claim first; benign (one more scan).
+     */
+    private boolean claimDue() {
+        long now = System.nanoTime();
+        long due = nextClaimNanos.get();
+        return now - due >= 0 && nextClaimNanos.compareAndSet(due, now + claimIntervalNanos);
     }
 
     private boolean offerNanos(byte[] e, long nanos) throws InterruptedException {
@@ -740,7 +810,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     }
 
     private Request<Boolean> putRequest(byte[] e) {
-        return request(roomChannel, () -> putOnce(e));
+        byte[] marker = newPutMarker();
+        return request(roomChannel, () -> putOnce(e, marker));
     }
 
     private Request<Delivery> getRequest() {

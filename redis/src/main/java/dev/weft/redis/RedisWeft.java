@@ -3,15 +3,23 @@ package dev.weft.redis;
 import dev.weft.redis.internal.Request;
 import dev.weft.redis.internal.Signals;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.protocol.PushHandler;
+import io.lettuce.core.pubsub.PubSubEndpoint;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnectionImpl;
+import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,7 +34,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,8 +65,10 @@ import org.jspecify.annotations.Nullable;
  *       the server every {@link Options#pollInterval()} (100 ms by default).</li>
  *   <li>A command whose reply was lost with the connection is sent again after the reconnect
  *       (Lettuce's at-least-once mode). The lock's acquire is written to be repeated safely; a
- *       repeated queue put can add its element twice, so the queue is at-least-once across
- *       connection losses, as it is across consumer crashes.</li>
+ *       queue put sent again within two minutes of its first sending adds nothing (each put
+ *       carries its own id, see {@link RedisQueue}); one sent again later can add its element
+ *       twice. A get whose reply was lost leaves its element pending under this client, which
+ *       is redelivered as a dead consumer's element.</li>
  *   <li>A held lock's lease is renewed while the holder's process runs; a holder cut off from the
  *       server for longer than the lease is told that its lease is lost (see
  *       {@link RedisLock}).</li>
@@ -179,7 +191,7 @@ public final class RedisWeft implements AutoCloseable {
         });
         stpe.setRemoveOnCancelPolicy(true);
         this.timer = stpe;
-        this.client = RedisClient.create(uri);
+        this.client = new AsyncFirstClient(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
@@ -342,6 +354,83 @@ public final class RedisWeft implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         executor.shutdown();
         timer.shutdownNow();
+    }
+
+    /**
+     * A Lettuce client whose connections build their synchronous command facade on first use
+     * instead of in their constructor. That facade is a reflective proxy over a few hundred
+     * methods, and building it is about half the CPU time of connecting a new process; this module
+     * uses only the asynchronous commands, so it is never built unless someone asks for it.
+     * Everything else is Lettuce's own behaviour ({@code super(null, uri)} is what
+     * {@link RedisClient#create(RedisURI)} does).
+     */
+    private static final class AsyncFirstClient extends RedisClient {
+
+        AsyncFirstClient(RedisURI uri) {
+            super(null, uri);
+        }
+
+        @Override
+        protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer,
+                PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout) {
+            return new StatefulRedisConnectionImpl<>(writer, pushHandler, codec, timeout,
+                    getOptions().getJsonParser()) {
+                private final OnFirstUse<RedisCommands<K, V>> lazySync = new OnFirstUse<>();
+
+                @Override
+                protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+                    return OnFirstUse.notYet();
+                }
+
+                @Override
+                public RedisCommands<K, V> sync() {
+                    return lazySync.get(super::newRedisSyncCommandsImpl);
+                }
+            };
+        }
+
+        @Override
+        protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(
+                PubSubEndpoint<K, V> endpoint, RedisChannelWriter writer, RedisCodec<K, V> codec, Duration timeout) {
+            return new StatefulRedisPubSubConnectionImpl<>(endpoint, writer, codec, timeout) {
+                private final OnFirstUse<RedisPubSubCommands<K, V>> lazySync = new OnFirstUse<>();
+
+                @Override
+                protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
+                    return OnFirstUse.notYet();
+                }
+
+                @Override
+                public RedisPubSubCommands<K, V> sync() {
+                    return lazySync.get(super::newRedisSyncCommandsImpl);
+                }
+            };
+        }
+    }
+
+    /** A value made by the first {@link #get} and kept. */
+    private static final class OnFirstUse<T> {
+        private final ReentrantLock lock = new ReentrantLock();
+        private @Nullable T value;
+
+        T get(Supplier<T> make) {
+            lock.lock();
+            try {
+                T v = value;
+                if (v == null) {
+                    v = make.get();
+                    value = v;
+                }
+                return v;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** What a constructor stores in place of a value made on first use: {@code null}. */
+        static <T> T notYet() {
+            return null;
+        }
     }
 
     // ---- shared with the primitives ----------------------------------------------------------------

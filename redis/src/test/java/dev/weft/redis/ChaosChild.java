@@ -103,6 +103,7 @@ public final class ChaosChild {
             case "consumer" -> consume(redis, raw, name);
             case "locker" -> lockLoop(redis, raw, name);
             case "pauser" -> pause(redis, raw, name);
+            case "train" -> train(redis, raw, name);
             default -> throw new IllegalArgumentException("role " + role);
         }
     }
@@ -167,6 +168,29 @@ public final class ChaosChild {
                 System.out.println("ERR lock " + e);
             }
         }
+    }
+
+    /**
+     * Runs each role's operations once on queue and lock {@code name}, then exits normally: the
+     * run that records the class-data archive the killed clients start from.
+     */
+    private static void train(RedisWeft redis, Raw raw, String name) throws Exception {
+        RedisQueue q = redis.queue(name, queueSettings());
+        q.put(name.getBytes(StandardCharsets.UTF_8));
+        RedisQueue.Delivery d = q.getDelivery();
+        raw.hincrby(name + ":settled", new String(d.payload(), StandardCharsets.UTF_8), 1);
+        q.taskDone(d);
+        RedisLock lock = redis.lock(name, Duration.ofSeconds(3), null);
+        RedisLock.Lease lease = lock.acquireLease();
+        String token = Long.toString(lease.fencingToken());
+        raw.incr(name + ":grants");
+        raw.eval(RESOURCE_ENTER, ScriptOutputType.INTEGER, new String[] {name + ":max", name + ":stale"}, token);
+        raw.eval(RESOURCE_EXIT, ScriptOutputType.INTEGER, new String[] {name + ":max", name + ":overlaps"}, token);
+        lock.release();
+        System.out.println("TRAINED");
+        System.out.flush();
+        redis.close();
+        System.exit(0);
     }
 
     private static void pause(RedisWeft redis, Raw raw, String name) throws Exception {

@@ -36,9 +36,9 @@ class RedisChaosTest {
 
     /**
      * Kills per run ({@code -Dweft.redis.chaos.kills}); the kill phase ends at this count or after
-     * {@link #KILL_PHASE_SECONDS}, whichever comes first. Every kill needs a new client JVM, and a
-     * JVM with the Redis client (Netty, Reactor) costs about 1.5 to 2 CPU-seconds to start, so
-     * the count reached depends on the cores free.
+     * {@link #KILL_PHASE_SECONDS}, whichever comes first. Every kill needs a new client JVM; one
+     * started from the archive that {@link Child} makes costs about 0.5 CPU-seconds, so the count
+     * reached in the time depends on the cores free.
      */
     private static final int KILLS = Integer.getInteger("weft.redis.chaos.kills", 100);
     /** The longest kill phase ({@code -Dweft.redis.chaos.seconds}). */
@@ -47,6 +47,10 @@ class RedisChaosTest {
     private static final int MIN_KILLS = 5;
     /** A client is killed only after it has worked this long (so that every kill hits a working client). */
     private static final long MIN_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /**
+     * The clients alive at once, each in its own JVM. Every kill starts a replacement at once, so
+     * up to this many JVMs may be starting together.
+     */
     private static final List<String> ROLES = List.of("producer", "producer", "consumer", "consumer", "locker", "locker");
 
     private static RedisWeft redis;

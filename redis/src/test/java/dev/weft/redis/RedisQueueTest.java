@@ -49,16 +49,25 @@ class RedisQueueTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Puts {@code element} through {@code queue} and gets it through a handle of client b that
+     * then closes without marking it done, as a killed consumer.
+     */
+    private static RedisQueue.Delivery putAndAbandon(RedisQueue queue, String element) throws InterruptedException {
+        queue.put(bytes(element));
+        RedisQueue dying = b.queue(queue.name(), queue.settings());
+        RedisQueue.Delivery d = dying.getDelivery();
+        dying.close();
+        return d;
+    }
+
     @Test
     void elementOfAConsumerThatDied_isRedeliveredToAnother_withItsDeliveryCount() throws Exception {
         String name = TestRedis.unique("redeliver");
         RedisQueue.Settings settings = RedisQueue.Settings.of(8).withRedeliverAfter(Duration.ofMillis(200));
         RedisQueue producer = a.queue(name, settings);
-        producer.put(bytes("job"));
-        RedisQueue dying = b.queue(name, settings);
-        RedisQueue.Delivery first = dying.getDelivery();
+        RedisQueue.Delivery first = putAndAbandon(producer, "job");
         assertThat(first.deliveryCount()).isEqualTo(1);
-        dying.close();   // never marks it done, as a killed consumer
         RedisQueue survivor = b.queue(name, settings);
         RedisQueue.Delivery again = survivor.pollDelivery(Duration.ofSeconds(20));
         assertThat(again).isNotNull();
@@ -69,6 +78,49 @@ class RedisQueueTest {
         survivor.taskDone(again);
         assertThat(producer.join(Duration.ofSeconds(10))).isTrue();
         assertThatThrownBy(() -> survivor.taskDone(again)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void overdueElement_isRedelivered_evenWhileNewElementsKeepComing() throws Exception {
+        String name = TestRedis.unique("starve");
+        RedisQueue.Settings settings = RedisQueue.Settings.of(8).withRedeliverAfter(Duration.ofMillis(100));
+        RedisQueue producer = a.queue(name, settings);
+        RedisQueue.Delivery first = putAndAbandon(producer, "stale");
+        RedisQueue survivor = b.queue(name, settings);
+        // Every get finds a new element waiting, so only the periodic look for overdue elements
+        // (not the look when nothing new is waiting) can hand the stale one over.
+        RedisQueue.Delivery again = null;
+        int fresh = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (again == null && System.nanoTime() < deadline) {
+            producer.put(bytes("fresh-" + fresh));
+            RedisQueue.Delivery d = survivor.getDelivery();
+            survivor.taskDone(d);
+            if (d.id().equals(first.id())) {
+                again = d;
+            } else {
+                assertThat(string(d.payload())).isEqualTo("fresh-" + fresh++);
+            }
+        }
+        assertThat(again).as("the stale element, redelivered while new ones kept coming").isNotNull();
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        assertThat(string(again.payload())).isEqualTo("stale");
+    }
+
+    @Test
+    void putSentAgain_withTheSameId_addsItsElementOnce() throws Exception {
+        String name = TestRedis.unique("resend");
+        RedisQueue q = a.queue(name, 8);
+        byte[] marker = RedisWeft.bytes("weft:queue:{" + name + "}:put:test-1");
+        // Two sendings of one put, as after a reconnect that lost the first reply; then another put.
+        assertThat(q.putOnce(bytes("once"), marker).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.putOnce(bytes("once"), marker).get(10, TimeUnit.SECONDS)).isTrue();
+        q.put(bytes("next"));
+        assertThat(q.size()).isEqualTo(2);
+        assertThat(q.unfinishedTasks()).isEqualTo(2);
+        assertThat(string(q.get())).isEqualTo("once");
+        assertThat(string(q.get())).isEqualTo("next");
+        assertThat(q.poll()).isNull();
     }
 
     @Test

@@ -39,7 +39,10 @@ import org.redisson.config.Config;
  * Both clients are shared by the threads of this JVM, as an application would. The server is the
  * Redis binary carried by embedded-redis, started by this harness on a free port.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.weft.bench.redis.RedisBench [seconds]}
+ * Each case runs {@code rounds} times, Weft and Redisson alternating which goes first, and the
+ * table gives the medians and the ratio's median and range over the rounds.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.weft.bench.redis.RedisBench [seconds [rounds]]}
  */
 public final class RedisBench {
 
@@ -53,8 +56,17 @@ public final class RedisBench {
         void run() throws Exception;
     }
 
+    /** One measurement of one library: a rate, or a latency in microseconds. */
+    @FunctionalInterface
+    interface Measure {
+        double run() throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 3;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        System.out.printf("%d interleaved round(s) per case, %d s measured per round and library;"
+                + " medians, ratio as median (min-max over the rounds)%n%n", rounds, seconds);
         System.out.println("| Case | fsync | Weft | Redisson | Weft / Redisson |");
         System.out.println("|---|---|---|---|---|");
         for (String fsync : List.of("everysec", "always")) {
@@ -62,7 +74,7 @@ public final class RedisBench {
             Process server = startServer(dir, fsync);
             try {
                 String uri = "redis://127.0.0.1:" + portOf(server);
-                runAll(uri, fsync, seconds);
+                runAll(uri, fsync, seconds, rounds);
             } finally {
                 server.destroyForcibly();
                 server.waitFor();
@@ -71,69 +83,110 @@ public final class RedisBench {
         System.exit(0);
     }
 
-    private static void runAll(String uri, String fsync, long seconds) throws Exception {
+    private static void runAll(String uri, String fsync, long seconds, int rounds) throws Exception {
         Config config = new Config();
         config.useSingleServer().setAddress(uri);
         RedissonClient redisson = Redisson.create(config);
         try (RedisWeft weft = RedisWeft.connect(uri)) {
             for (int threads : new int[] {1, 4}) {
-                String wName = "l-" + UUID.randomUUID();
-                String rName = "r-" + UUID.randomUUID();
-                double w = rate(threads, seconds, t -> {
-                    RedisLock lock = weft.lock(wName);
-                    return () -> {
-                        lock.acquire();
-                        lock.release();
-                    };
-                });
-                double r = rate(threads, seconds, t -> {
-                    RLock lock = redisson.getLock(rName);
-                    return () -> {
-                        lock.lock();
-                        lock.unlock();
-                    };
-                });
-                row("lock acquire+release, " + threads + " thread(s), one lock, pairs/s", fsync, w, r);
+                // A new lock each round: a round's threads are interrupted when it ends, and one
+                // interrupted inside Redisson's lock() can leave that lock held.
+                compare("lock acquire+release, " + threads + " thread(s), one lock, pairs/s", fsync, rounds, false,
+                        () -> {
+                            String name = "l-" + UUID.randomUUID();
+                            return rate(threads, seconds, t -> {
+                                RedisLock lock = weft.lock(name);
+                                return () -> {
+                                    lock.acquire();
+                                    lock.release();
+                                };
+                            });
+                        },
+                        () -> {
+                            String name = "r-" + UUID.randomUUID();
+                            return rate(threads, seconds, t -> {
+                                RLock lock = redisson.getLock(name);
+                                return () -> {
+                                    lock.lock();
+                                    lock.unlock();
+                                };
+                            });
+                        });
             }
             for (int size : new int[] {64, 4096}) {
                 for (int pairs : new int[] {1, 4}) {
                     byte[] payload = new byte[size];
-                    String wName = "q-" + UUID.randomUUID();
-                    String rName = "rq-" + UUID.randomUUID();
-                    RedisQueue wq = weft.queue(wName, 1024);
-                    double w = rate(2 * pairs, seconds, t -> {
-                        if (t % 2 == 0) {
-                            return () -> wq.put(payload);
-                        }
-                        RedisQueue mine = weft.queue(wName, 1024);
-                        return () -> {
-                            mine.get();
-                            mine.taskDone();
-                        };
-                    }, t -> t % 2 == 1);
-                    RBlockingQueue<byte[]> rq = redisson.getBlockingQueue(rName, ByteArrayCodec.INSTANCE);
-                    double r = rate(2 * pairs, seconds, t -> {
-                        if (t % 2 == 0) {
-                            return () -> rq.put(payload);
-                        }
-                        return rq::take;
-                    }, t -> t % 2 == 1);
-                    row("queue " + pairs + "P" + pairs + "C " + (size == 64 ? "64 B" : "4 KiB") + ", msg/s",
-                            fsync, w, r);
-                    wq.shutdown(true);
+                    compare("queue " + pairs + "P" + pairs + "C " + (size == 64 ? "64 B" : "4 KiB") + ", msg/s", fsync,
+                            rounds, false,
+                            () -> {
+                                String wName = "q-" + UUID.randomUUID();
+                                RedisQueue wq = weft.queue(wName, 1024);
+                                try {
+                                    return rate(2 * pairs, seconds, t -> {
+                                        if (t % 2 == 0) {
+                                            return () -> wq.put(payload);
+                                        }
+                                        RedisQueue mine = weft.queue(wName, 1024);
+                                        return () -> {
+                                            mine.get();
+                                            mine.taskDone();
+                                        };
+                                    }, t -> t % 2 == 1);
+                                } finally {
+                                    wq.shutdown(true);
+                                }
+                            },
+                            () -> {
+                                RBlockingQueue<byte[]> rq = redisson.getBlockingQueue("rq-" + UUID.randomUUID(),
+                                        ByteArrayCodec.INSTANCE);
+                                try {
+                                    return rate(2 * pairs, seconds, t -> {
+                                        if (t % 2 == 0) {
+                                            return () -> rq.put(payload);
+                                        }
+                                        return rq::take;
+                                    }, t -> t % 2 == 1);
+                                } finally {
+                                    rq.delete();
+                                }
+                            });
                 }
             }
-            double[] w = weftEventRoundTrip(weft, seconds);
-            double[] r = redissonTopicRoundTrip(redisson, seconds);
-            System.out.printf("| event round trip p50 / p99 (us): Weft RedisEvent, Redisson RTopic | %s | %.0f / %.0f | %.0f / %.0f | %.2fx (p50, lower is better) |%n",
-                    fsync, w[0], w[1], r[0], r[1], w[0] / r[0]);
+            compare("event round trip p50, us (Weft RedisEvent, Redisson RTopic)", fsync, rounds, true,
+                    () -> weftEventRoundTrip(weft, seconds)[0], () -> redissonTopicRoundTrip(redisson, seconds)[0]);
         } finally {
             redisson.shutdown();
         }
     }
 
-    private static void row(String name, String fsync, double weft, double redisson) {
-        System.out.printf("| %s | %s | %,.0f | %,.0f | %.2fx |%n", name, fsync, weft, redisson, weft / redisson);
+    /**
+     * Measures both libraries {@code rounds} times, alternating which goes first, and prints the
+     * medians and the ratio's median and range.
+     */
+    private static void compare(String name, String fsync, int rounds, boolean latency, Measure weft,
+            Measure redisson) throws Exception {
+        double[] w = new double[rounds];
+        double[] r = new double[rounds];
+        double[] ratio = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            if (i % 2 == 0) {
+                w[i] = weft.run();
+                r[i] = redisson.run();
+            } else {
+                r[i] = redisson.run();
+                w[i] = weft.run();
+            }
+            ratio[i] = w[i] / r[i];
+        }
+        System.out.printf("| %s | %s | %,.0f | %,.0f | %.2fx (%.2f-%.2f)%s |%n", name, fsync, median(w), median(r),
+                median(ratio), Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow(),
+                latency ? ", lower is better" : "");
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** A per-thread operation factory. */

@@ -2,20 +2,28 @@ package dev.weft.redis.testing;
 
 import dev.weft.redis.ChaosChild;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A child JVM running {@code ChaosChild}, started with the test JVM's own {@code java} and class
- * path; its output lines are read as they come. Signals go through {@code kill -STOP/-CONT} and
+ * path (see {@link Launcher}); its output lines are read as they come. Signals go through {@code kill -STOP/-CONT} and
  * {@link Process#destroyForcibly()} (SIGKILL).
  */
 public final class Child implements AutoCloseable {
@@ -58,25 +66,100 @@ public final class Child implements AutoCloseable {
      * @param sink receives every line (on the pump thread), or {@code null}
      * @return the child
      * @throws IOException if it cannot be started
+     * @throws InterruptedException if interrupted while the class-data archive is made
      */
-    public static Child start(String role, String name, String label, Consumer<String> sink) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Xshare:auto");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:-UsePerfData");
-        cmd.add("-Xmx64m");
-        cmd.add("-Dio.netty.eventLoopThreads=1");
-        cmd.add(ChaosChild.class.getName());
+    public static Child start(String role, String name, String label, Consumer<String> sink)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(Launcher.command());
         cmd.add(TestRedis.uri());
         cmd.add(role);
         cmd.add(name);
         cmd.add(label);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         return new Child(p, label, sink);
+    }
+
+    /**
+     * How a child JVM is started: cheaply, because the chaos test starts one per kill. The
+     * test JVM's class path is copied into jars under {@code target/chaos-jvm} (class-data
+     * archives take jars only), one training child runs every role's operations once and exits,
+     * and the JVM records what it loaded and linked into an archive there ({@code -XX:AOTCacheOutput}
+     * on JDK 25 and later, a dynamic CDS archive before); every child then starts from that
+     * archive. The Redis client's JFR events are off in the children (registering them costs a
+     * start more than it gives a test). A child whose JVM cannot use the archive starts without
+     * it (slower, same behaviour).
+     */
+    static final class Launcher {
+        private static final ReentrantLock LOCK = new ReentrantLock();
+        private static @Nullable List<String> command;
+
+        private Launcher() {}
+
+        /** The command up to and including the main class; made once per test JVM. */
+        static List<String> command() throws IOException, InterruptedException {
+            LOCK.lock();
+            try {
+                if (command == null) {
+                    command = prepare();
+                }
+                return command;
+            } finally {
+                LOCK.unlock();
+            }
+        }
+
+        private static List<String> prepare() throws IOException, InterruptedException {
+            Path dir = Path.of(System.getProperty("weft.redis.chaos.jvmDir", "target/chaos-jvm")).toAbsolutePath();
+            Files.createDirectories(dir);
+            List<String> classPath = new ArrayList<>();
+            int n = 0;
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                if (Files.isDirectory(p)) {
+                    Path jar = dir.resolve((n++) + "-" + p.getFileName() + ".jar");
+                    jarUp(p, jar);
+                    classPath.add(jar.toString());
+                } else if (Files.exists(p)) {
+                    classPath.add(entry);
+                }
+            }
+            boolean aot = Runtime.version().feature() >= 25;
+            Path archive = dir.resolve(aot ? "child.aot" : "child.jsa");
+            Files.deleteIfExists(archive);
+            List<String> base = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "-cp", String.join(File.pathSeparator, classPath),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx64m",
+                    "-Dio.netty.eventLoopThreads=1", "-Dio.lettuce.core.jfr=false", "-Dio.netty.jfr.enabled=false"));
+            List<String> train = new ArrayList<>(base);
+            train.add(1, (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive);
+            train.addAll(List.of(ChaosChild.class.getName(), TestRedis.uri(), "train", TestRedis.unique("train"), "t"));
+            Process p = new ProcessBuilder(train).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("train.log").toFile()).start();
+            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            List<String> cmd = new ArrayList<>(base);
+            if (exited && p.exitValue() == 0 && Files.isRegularFile(archive)) {
+                cmd.add(1, (aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
+            } else {
+                System.out.println("chaos children start without a class-data archive (see " + dir.resolve("train.log")
+                        + ")");
+            }
+            cmd.add(ChaosChild.class.getName());
+            return List.copyOf(cmd);
+        }
+
+        private static void jarUp(Path from, Path jar) throws IOException {
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                    Stream<Path> files = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    out.putNextEntry(new JarEntry(from.relativize(f).toString().replace(File.separatorChar, '/')));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+        }
     }
 
     /**
