@@ -42,7 +42,7 @@ class RedisChaosTest {
      */
     private static final int KILLS = Integer.getInteger("weft.redis.chaos.kills", 100);
     /** The longest kill phase ({@code -Dweft.redis.chaos.seconds}). */
-    private static final long KILL_PHASE_SECONDS = Long.getLong("weft.redis.chaos.seconds", 60);
+    private static final long KILL_PHASE_SECONDS = Long.getLong("weft.redis.chaos.seconds", 120);
     /** The fewest kills that count as a chaos run: fewer fails the test (too little happened). */
     private static final int MIN_KILLS = 5;
     /** A client is killed only after it has worked this long (so that every kill hits a working client). */
