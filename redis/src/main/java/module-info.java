@@ -9,6 +9,7 @@ module dev.weft.redis {
     requires static transitive org.jspecify;
     requires transitive dev.weft.core;
     requires lettuce.core;
+    requires jdk.jfr;
 
     exports dev.weft.redis;
 }
