@@ -26,19 +26,16 @@ class RedisJfrEventsTest {
 
     private static final Duration WAIT = Duration.ofMillis(100);
 
-    private static RedisWeft a;
-    private static RedisWeft b;
+    private static RedisWeft weft;
 
     @BeforeAll
     static void connect() {
-        a = RedisWeft.connect(TestRedis.uri());
-        b = RedisWeft.connect(TestRedis.uri());
+        weft = RedisWeft.connect(TestRedis.uri());
     }
 
     @AfterAll
     static void disconnect() {
-        a.close();
-        b.close();
+        weft.close();
     }
 
     @Test
@@ -46,15 +43,15 @@ class RedisJfrEventsTest {
         String lockName = TestRedis.unique("jfr-lock");
         String eventName = TestRedis.unique("jfr-event");
         String queueName = TestRedis.unique("jfr-queue");
-        RedisLock held = a.lock(lockName);
-        RedisQueue queue = b.queue(queueName, 1);
+        RedisLock held = weft.lock(lockName);
+        RedisQueue queue = weft.queue(queueName, 1);
         List<RecordedEvent> events;
         try (Recording recording = new Recording()) {
             recording.enable("dev.weft.Wait").withThreshold(Duration.ZERO); // every wait, however short
             recording.start();
             assertThat(held.tryAcquire(WAIT)).isTrue();                 // free: granted at once, no event
-            assertThat(b.lock(lockName).tryAcquire(WAIT)).isFalse();    // held by the other client: waits
-            assertThat(b.event(eventName).await(WAIT)).isFalse();       // never set: waits
+            assertThat(weft.lock(lockName).tryAcquire(WAIT)).isFalse(); // held by the other handle: waits
+            assertThat(weft.event(eventName).await(WAIT)).isFalse();    // never set: waits
 
             assertThat(queue.poll(WAIT)).isNull();                      // empty: waits
             assertThat(queue.offer(new byte[] {1}, WAIT)).isTrue();     // room: put at once, no event
