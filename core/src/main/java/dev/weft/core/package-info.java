@@ -25,6 +25,8 @@
  *         <td>{@link dev.weft.core.sync.BoundedSemaphore}</td><td>{@code IpcBoundedSemaphore}</td></tr>
  *     <tr><td>{@link dev.weft.core.sync.PartyBarrier}</td><td>{@code asyncio.Barrier}, {@code multiprocessing.Barrier}</td>
  *         <td>{@link dev.weft.core.sync.Barrier}</td><td>{@code IpcBarrier}</td></tr>
+ *     <tr><td>{@link dev.weft.core.sync.ConditionVariable}</td><td>{@code asyncio.Condition}, {@code multiprocessing.Condition}</td>
+ *         <td>{@link dev.weft.core.sync.Condition}</td><td>{@code IpcCondition}</td></tr>
  *   </tbody>
  * </table>
  *

@@ -43,6 +43,39 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code count} children of {@code mainClass} at once, child {@code i} with {@code args}
+     * followed by {@code i}, like a list of Python {@code Process}es started and then joined;
+     * returns the first line each printed, in child order.
+     *
+     * @throws IllegalStateException if a child exits with a non-zero code (the others are killed)
+     */
+    static List<String> runEach(Class<?> mainClass, int count, String... args) throws IOException, InterruptedException {
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                List<String> withIndex = new ArrayList<>(List.of(args));
+                withIndex.add(Integer.toString(i));
+                children.add(start(mainClass, withIndex.toArray(String[]::new)));
+            }
+            List<String> lines = new ArrayList<>();
+            for (ChildJvm c : children) {
+                lines.add(c.readLine());
+            }
+            for (ChildJvm c : children) {
+                int code = c.join();
+                if (code != 0) {
+                    throw new IllegalStateException("child " + c.process.pid() + " exited with code " + code + ", expected 0");
+                }
+            }
+            return lines;
+        } finally {
+            for (ChildJvm c : children) {
+                c.close();
+            }
+        }
+    }
+
     /** The next line the child printed; fails if it exited first. */
     String readLine() throws IOException {
         String line = out.readLine();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.ipc.testing.Child;
 import dev.weft.ipc.testing.IpcTesting;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -62,6 +63,28 @@ class TruncatedFileTest {
         }
     }
 
+    /**
+     * Sends {@code command} and returns the child's answer; if the child JVM died instead (its
+     * first line of a fatal error report is {@code #}), fails with everything it printed and its
+     * crash report.
+     */
+    private String reply(Child c, String command) throws Exception {
+        String line = c.call(command);
+        if (!line.startsWith("#")) {
+            return line;
+        }
+        StringBuilder report = new StringBuilder("the child JVM died answering '" + command + "':\n" + line + "\n");
+        c.process().waitFor(Child.LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        c.linesAfterExit().forEach(l -> report.append(l).append('\n'));
+        try (var logs = Files.list(dir.getParent())) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList()) {
+                String text = Files.readString(log);
+                report.append("---- ").append(log).append('\n').append(text, 0, Math.min(text.length(), 12_000));
+            }
+        }
+        throw new AssertionError(report.toString());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "lock, interpreted", "lock, compiled",
@@ -70,13 +93,13 @@ class TruncatedFileTest {
     void operationOnTruncatedFile_throwsDamagedAndJvmLives(String kind, String mode) throws Exception {
         boolean interpreted = mode.equals("interpreted");
         Child c = child(kind + "-" + mode, interpreted ? List.of("-Xint", "-XX:+UseSerialGC") : List.of("-XX:+UseSerialGC"));
-        assertThat(c.call("dopen " + kind + " X " + (interpreted ? 10 : 30_000))).isEqualTo("DOPENED");
+        assertThat(reply(c, "dopen " + kind + " X " + (interpreted ? 10 : 30_000))).isEqualTo("DOPENED");
         truncate(kind + ".X");
 
         // Interpreted, the first operation finds the damage. Compiled code may report the fault of
         // an access after it returned, as the JVM's InternalError, until the mapping is marked
         // damaged: by the next fault Weft catches, or by the janitor's size check within a slice.
-        String until = c.call("duntil " + kind + " X 10000");
+        String until = reply(c, "duntil " + kind + " X 10000");
         System.out.println("truncated " + kind + " file, " + mode + ": " + until);
         assertThat(until).startsWith("UNTIL DAMAGED ").endsWith("other=0");
         if (interpreted) {

@@ -1,8 +1,10 @@
 package dev.weft.bench.ipc;
 
 import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.barrier.IpcBarrier;
 import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.lock.IpcRLock;
 import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,8 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -32,13 +36,23 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li><b>uncontended semaphore</b>: one thread acquires and releases an {@link IpcSemaphore} of
- *       one permit; ns per pair, best of 5 runs. Beside, in the same run:
- *       {@code java.util.concurrent.Semaphore} (in-process), {@code FileChannel.lock} + release (the
- *       JDK's cross-process mutual exclusion), and Python's {@code multiprocessing.Semaphore}
- *       (the script {@code benchmarks/python/mp_sync_bench.py}, run by this harness).</li>
+ *       one permit; ns per pair, best of 5 runs. Beside, in the same run: {@link IpcLock} (the
+ *       baseline of the ratios), {@code java.util.concurrent.Semaphore} (in-process),
+ *       {@code FileChannel.lock} + release (the JDK's cross-process mutual exclusion), and Python's
+ *       {@code multiprocessing.Semaphore} (the script {@code benchmarks/python/mp_sync_bench.py},
+ *       run by this harness).</li>
+ *   <li><b>uncontended re-entrant lock</b>: one thread acquires and releases an {@link IpcRLock}
+ *       (first acquire), and acquires and releases it again while holding it (re-entrant acquire);
+ *       ns per pair, best of 5 runs. Beside: {@link IpcLock}, {@link ReentrantLock} (in-process),
+ *       {@code FileChannel.lock} and Python's {@code multiprocessing.RLock}, both forms.</li>
  *   <li><b>contended mutual exclusion</b>: two processes (one thread each) acquire and release an
  *       {@code IpcSemaphore(1)} for a fixed time; total pairs per second. Beside
  *       {@code FileChannel.lock} used the same way.</li>
+ *   <li><b>barrier round</b>: two processes (one thread each) meet at an {@link IpcBarrier} of 2
+ *       parties, round after round; the time from one party's arrival to its return, p50/p90/p99 in
+ *       microseconds. Beside: {@link CyclicBarrier} of 2 threads (in-process) and Python's
+ *       {@code multiprocessing.Barrier(2)} between two processes. The JDK has no cross-process
+ *       barrier to set beside it.</li>
  *   <li><b>condition ping-pong</b>: two processes take turns on a counter in a mapped file under an
  *       {@link IpcLock}: each waits for its turn with {@link IpcCondition#waitFor} and signals the
  *       other; round trip p50/p90/p99 in microseconds. Beside Python's
@@ -47,7 +61,8 @@ import java.util.stream.Stream;
  *
  * <p>Run, from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp
  * benchmarks/target/benchmarks.jar dev.weft.bench.ipc.SyncPrimitivesBench} ({@code -Dbench.seconds},
- * {@code -Dbench.roundTrips}, {@code -Dbench.python=python3}, {@code -Dweft.ipc.wait=backoff}).
+ * {@code -Dbench.roundTrips} (also the barrier's rounds), {@code -Dbench.python=python3},
+ * {@code -Dweft.ipc.wait=backoff}).
  */
 public final class SyncPrimitivesBench {
 
@@ -69,22 +84,54 @@ public final class SyncPrimitivesBench {
             Map<String, String> python = python();
             System.out.println("python: " + python.getOrDefault("version", "not run"));
 
+            double lockNs = uncontendedIpcLock(domain);
             double weftNs = uncontendedIpcSemaphore(domain);
             double jdkNs = uncontendedJdkSemaphore();
             double fileNs = uncontendedFileLock(dir);
-            double pyNs = python.containsKey("semaphore_ns") ? Double.parseDouble(python.get("semaphore_ns")) : Double.NaN;
-            System.out.printf(Locale.ROOT, "uncontended acquire+release, IpcSemaphore:                 %8.1f ns%n", weftNs);
+            double pyNs = pythonNs(python, "semaphore_ns");
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, IpcLock:                      %8.1f ns%n", lockNs);
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, IpcSemaphore:                 %8.1f ns  (%.1fx IpcLock)%n",
+                    weftNs, weftNs / lockNs);
             System.out.printf(Locale.ROOT, "uncontended acquire+release, j.u.c.Semaphore (in-process): %8.1f ns%n", jdkNs);
             System.out.printf(Locale.ROOT, "uncontended acquire+release, FileChannel.lock:             %8.1f ns  (%.1fx IpcSemaphore)%n",
                     fileNs, fileNs / weftNs);
             System.out.printf(Locale.ROOT, "uncontended acquire+release, multiprocessing.Semaphore:    %8.1f ns  (%.1fx IpcSemaphore)%n",
                     pyNs, pyNs / weftNs);
 
+            double[] rlockNs = uncontendedIpcRLock(domain);
+            double[] reentrantNs = uncontendedReentrantLock();
+            double pyRlockNs = pythonNs(python, "rlock_ns");
+            double pyReentryNs = pythonNs(python, "rlock_reentry_ns");
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, IpcRLock:                     %8.1f ns  (%.1fx IpcLock)%n",
+                    rlockNs[0], rlockNs[0] / lockNs);
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, ReentrantLock (in-process):   %8.1f ns%n", reentrantNs[0]);
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, FileChannel.lock:             %8.1f ns  (%.1fx IpcRLock)%n",
+                    fileNs, fileNs / rlockNs[0]);
+            System.out.printf(Locale.ROOT, "uncontended acquire+release, multiprocessing.RLock:        %8.1f ns  (%.1fx IpcRLock)%n",
+                    pyRlockNs, pyRlockNs / rlockNs[0]);
+            System.out.printf(Locale.ROOT, "re-entrant acquire+release, IpcRLock:                      %8.1f ns  (%.1fx IpcLock)%n",
+                    rlockNs[1], rlockNs[1] / lockNs);
+            System.out.printf(Locale.ROOT, "re-entrant acquire+release, ReentrantLock (in-process):    %8.1f ns%n", reentrantNs[1]);
+            System.out.printf(Locale.ROOT, "re-entrant acquire+release, multiprocessing.RLock:         %8.1f ns  (%.1fx IpcRLock)%n",
+                    pyReentryNs, pyReentryNs / rlockNs[1]);
+
             double weftOps = contended(dir, "semaphore");
             double fileOps = contended(dir, "filelock");
             System.out.printf(Locale.ROOT, "contended 2 processes, IpcSemaphore(1):  %,12.0f pairs/s%n", weftOps);
             System.out.printf(Locale.ROOT, "contended 2 processes, FileChannel.lock: %,12.0f pairs/s  (IpcSemaphore %.1fx)%n",
                     fileOps, weftOps / fileOps);
+
+            double[] b = barrierRounds(dir, domain);
+            double[] jb = jdkBarrierRounds();
+            System.out.printf(Locale.ROOT, "barrier round, 2 processes, IpcBarrier:               p50 %7.1f us, p90 %7.1f us, p99 %8.1f us%n",
+                    b[0], b[1], b[2]);
+            System.out.printf(Locale.ROOT, "barrier round, 2 threads, CyclicBarrier (in-process): p50 %7.1f us, p90 %7.1f us, p99 %8.1f us%n",
+                    jb[0], jb[1], jb[2]);
+            if (python.containsKey("barrier_round")) {
+                double[] p = Arrays.stream(python.get("barrier_round").split(" ")).mapToDouble(Double::parseDouble).toArray();
+                System.out.printf(Locale.ROOT, "barrier round, 2 processes, multiprocessing.Barrier:  p50 %7.1f us, p90 %7.1f us, p99 %8.1f us"
+                        + "  (p50 %.1fx IpcBarrier)%n", p[0], p[1], p[2], p[0] / b[0]);
+            }
 
             double[] w = conditionPingPong(dir, domain);
             System.out.printf(Locale.ROOT, "condition ping-pong RTT, IpcCondition:              p50 %7.1f us, p90 %7.1f us, p99 %8.1f us%n",
@@ -128,6 +175,81 @@ public final class SyncPrimitivesBench {
             results.put("version", "failed: " + e);
         }
         return results;
+    }
+
+    private static double pythonNs(Map<String, String> python, String key) {
+        return python.containsKey(key) ? Double.parseDouble(python.get(key)) : Double.NaN;
+    }
+
+    private static double uncontendedIpcLock(IpcDomain domain) throws Exception {
+        IpcLock l = domain.lock("uncontended");
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < PAIRS; i++) {
+                l.acquire();
+                l.release();
+            }
+            best = Math.min(best, (System.nanoTime() - t) / (double) PAIRS);
+        }
+        return best;
+    }
+
+    /** Best ns per pair: {first acquire + release, re-entrant acquire + release while held}. */
+    private static double[] uncontendedIpcRLock(IpcDomain domain) throws Exception {
+        IpcRLock l = domain.rlock("uncontended");
+        double first = Double.MAX_VALUE;
+        double again = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < PAIRS; i++) {
+                l.acquire();
+                l.release();
+            }
+            first = Math.min(first, (System.nanoTime() - t) / (double) PAIRS);
+            l.acquire();
+            try {
+                t = System.nanoTime();
+                for (int i = 0; i < PAIRS; i++) {
+                    l.acquire();
+                    l.release();
+                }
+                again = Math.min(again, (System.nanoTime() - t) / (double) PAIRS);
+            } finally {
+                l.release();
+            }
+        }
+        return new double[] {first, again};
+    }
+
+    /**
+     * As {@link #uncontendedIpcRLock}, for {@link ReentrantLock}. Each row has a loop of its own, not
+     * one shared loop over an interface, so that every loop's calls stay monomorphic.
+     */
+    private static double[] uncontendedReentrantLock() {
+        ReentrantLock l = new ReentrantLock();
+        double first = Double.MAX_VALUE;
+        double again = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < PAIRS; i++) {
+                l.lock();
+                l.unlock();
+            }
+            first = Math.min(first, (System.nanoTime() - t) / (double) PAIRS);
+            l.lock();
+            try {
+                t = System.nanoTime();
+                for (int i = 0; i < PAIRS; i++) {
+                    l.lock();
+                    l.unlock();
+                }
+                again = Math.min(again, (System.nanoTime() - t) / (double) PAIRS);
+            } finally {
+                l.unlock();
+            }
+        }
+        return new double[] {first, again};
     }
 
     private static double uncontendedIpcSemaphore(IpcDomain domain) throws Exception {
@@ -233,6 +355,60 @@ public final class SyncPrimitivesBench {
         return n;
     }
 
+    /** p50/p90/p99 in us of {@code barrier.await()} of 2 parties, the other in a child process. */
+    private static double[] barrierRounds(Path dir, IpcDomain domain) throws Exception {
+        IpcBarrier barrier = domain.barrier("rounds", 2);
+        int warmup = ROUND_TRIPS / 10;
+        int total = warmup + ROUND_TRIPS;
+        Process child = startChild("barrier", dir.toString(), Integer.toString(total));
+        BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        if (!"ready".equals(in.readLine())) {
+            throw new IllegalStateException("child not ready");
+        }
+        long[] round = new long[ROUND_TRIPS];
+        for (int i = 0; i < total; i++) {
+            long t = System.nanoTime();
+            barrier.await();
+            if (i >= warmup) {
+                round[i - warmup] = System.nanoTime() - t;
+            }
+        }
+        child.waitFor();
+        return percentilesMicros(round);
+    }
+
+    /** As {@link #barrierRounds}, for a {@link CyclicBarrier} of 2 threads of this process. */
+    private static double[] jdkBarrierRounds() throws Exception {
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        int warmup = ROUND_TRIPS / 10;
+        int total = warmup + ROUND_TRIPS;
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < total; i++) {
+                    barrier.await();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long[] round = new long[ROUND_TRIPS];
+        for (int i = 0; i < total; i++) {
+            long t = System.nanoTime();
+            barrier.await();
+            if (i >= warmup) {
+                round[i - warmup] = System.nanoTime() - t;
+            }
+        }
+        other.join();
+        return percentilesMicros(round);
+    }
+
+    private static double[] percentilesMicros(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return new double[] {s[s.length / 2] / 1e3, s[(int) (s.length * 0.9)] / 1e3, s[(int) (s.length * 0.99)] / 1e3};
+    }
+
     private static MappedByteBuffer turnCounter(Path dir) throws Exception {
         try (FileChannel ch = FileChannel.open(dir.resolve("turn"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
@@ -268,9 +444,7 @@ public final class SyncPrimitivesBench {
             }
         }
         child.waitFor();
-        long[] s = rtt.clone();
-        Arrays.sort(s);
-        return new double[] {s[s.length / 2] / 1e3, s[(int) (s.length * 0.9)] / 1e3, s[(int) (s.length * 0.99)] / 1e3};
+        return percentilesMicros(rtt);
     }
 
     private static void child(String[] args) throws Exception {
@@ -283,6 +457,16 @@ public final class SyncPrimitivesBench {
                     return;
                 }
                 out.println(loop(dir, args[2]));
+            }
+            case "barrier" -> {
+                int n = Integer.parseInt(args[2]);
+                try (IpcDomain domain = IpcDomain.open(dir.resolve("domain"))) {
+                    IpcBarrier barrier = domain.barrier("rounds", 2);
+                    out.println("ready");
+                    for (int i = 0; i < n; i++) {
+                        barrier.await();
+                    }
+                }
             }
             case "ponger" -> {
                 int n = Integer.parseInt(args[2]);

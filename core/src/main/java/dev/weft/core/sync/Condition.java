@@ -98,7 +98,7 @@ import org.jspecify.annotations.Nullable;
  * @see Lock
  * @since 0.1
  */
-public final class Condition implements java.util.concurrent.locks.Condition {
+public final class Condition implements ConditionVariable {
 
     /*
      * Implementation notes
@@ -250,6 +250,16 @@ public final class Condition implements java.util.concurrent.locks.Condition {
     }
 
     /**
+     * The lock this condition is bound to, as the {@link ConditionVariable} contract sees it.
+     *
+     * @return the lock ({@link Lock} or {@link ReadWriteLock.WriteLock})
+     */
+    @Override
+    public ExclusiveLock lock() {
+        return lock;
+    }
+
+    /**
      * Acquires the bound lock, as {@link Lock#acquire()} does.
      *
      * @throws InterruptedException if interrupted before or while waiting (the lock is then not
@@ -390,6 +400,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws IllegalMonitorStateException if the lock is not held
      * @throws NullPointerException if {@code timeout} is null
      */
+    @Override
     public boolean await(Duration timeout) throws InterruptedException {
         return awaitCore(TIMED, Durations.toNanos(timeout)) > 0L;
     }
@@ -405,8 +416,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        long millis = deadline.getTime() - System.currentTimeMillis();
-        return awaitCore(TIMED, TimeUnit.MILLISECONDS.toNanos(millis)) > 0L;
+        return awaitCore(TIMED, Durations.nanosUntil(deadline)) > 0L;
     }
 
     /**
@@ -435,7 +445,8 @@ public final class Condition implements java.util.concurrent.locks.Condition {
 
     /** As {@link #awaitCore}, unrecorded and after its entry checks. */
     private long awaitParked(int mode, long nanos) throws InterruptedException {
-        final long deadline = mode == TIMED ? System.nanoTime() + nanos : 0L;
+        // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
+        final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
         Waiter w = new Waiter(Thread.currentThread(), null);
         enqueue(w);
         releaseForWait(w);
@@ -554,6 +565,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws IllegalMonitorStateException if the predicate is false and the lock is not held
      * @throws NullPointerException if {@code predicate} is null
      */
+    @Override
     public void waitFor(BooleanSupplier predicate) throws InterruptedException {
         Objects.requireNonNull(predicate, "predicate");
         while (!predicate.getAsBoolean()) {
@@ -576,6 +588,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws IllegalMonitorStateException if the predicate is false and the lock is not held
      * @throws NullPointerException if an argument is null
      */
+    @Override
     public boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
         return waitForNanos(predicate, Durations.toNanos(timeout));
     }
@@ -592,6 +605,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws IllegalMonitorStateException if the predicate is false and the lock is not held
      * @throws NullPointerException if an argument is null
      */
+    @Override
     public boolean waitFor(BooleanSupplier predicate, long timeout, TimeUnit unit) throws InterruptedException {
         return waitForNanos(predicate, unit.toNanos(timeout));
     }
@@ -632,6 +646,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @return a future that completes with {@code null} when signalled and the lock is held
      * @throws IllegalMonitorStateException if the lock is not held
      */
+    @Override
     public CompletableFuture<@Nullable Void> awaitAsync() {
         requireLocked("wait on");
         CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
@@ -789,6 +804,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws IllegalMonitorStateException if the lock is not held
      */
+    @Override
     public void signal(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
@@ -823,6 +839,7 @@ public final class Condition implements java.util.concurrent.locks.Condition {
      *
      * @return an estimate: the list may change while it is read
      */
+    @Override
     public int waiterCount() {
         return waiterCount;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -302,7 +303,15 @@ public final class Gather {
                     return; // failed fast (or cancelled) while registering: the rest is moot
                 }
                 final int index = i;
-                children[i].whenComplete((v, e) -> onChild(index, v, e));
+                CompletionStage<?> child = children[i];
+                if ((child instanceof Task<?> || child.getClass() == CompletableFuture.class)
+                        && ((CompletableFuture<?>) child).state() == Future.State.SUCCESS) {
+                    // What whenComplete would do at once, without its dependent future. Only for
+                    // futures whose state() is CompletableFuture's own (a minimal stage's throws).
+                    onChild(index, ((CompletableFuture<?>) child).resultNow(), null);
+                } else if (!(child instanceof Task<?> task && task.listenOnce((v, e) -> onChild(index, v, e)))) {
+                    child.whenComplete((v, e) -> onChild(index, v, e));
+                }
             }
         }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -281,13 +282,14 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *
      * Blocking and cancellation
      *   get/join/await wait on the CompletableFuture itself. When such a wait is interrupted, the
-     *   waiter looks at its own current task (the CURRENT thread-local): if that task's state
+     *   waiter looks at its own current task (current(): ON_VIRTUAL_THREAD or the CURRENT
+     *   thread-local): if that task's state
      *   word has CANCELLED or a non-zero count, it cancels the awaited task or future before it
      *   throws. join() waits with the interruptible get() only to see interrupts; without a
      *   cancel request it waits on and re-asserts the interrupt, as CompletableFuture.join does.
      *   No operation of the task blocks except these and awaitStopped (on `stopped`, a private
-     *   CompletableFuture completed when the phase becomes STOPPED, whose timed get unlinks its
-     *   waiter on timeout) and the runner's wait for an in-flight interrupter (a bounded spin,
+     *   CompletableFuture made by the first waiter that needs it and completed when the phase
+     *   becomes STOPPED, whose timed get unlinks its waiter on timeout) and the runner's wait for an in-flight interrupter (a bounded spin,
      *   then Thread.yield, as FutureTask does: the interrupter is between two instructions).
      *
      * Progress
@@ -362,7 +364,16 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final int INTERRUPTER_SPINS_BEFORE_YIELD = 64;
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Makes the unnamed virtual threads of unnamed tasks (thread-safe, unlike a builder). */
+    private static final ThreadFactory UNNAMED_THREADS = Thread.ofVirtual().factory();
+    /** The task whose body each platform thread runs (pool threads: a map per thread, made once). */
     private static final ThreadLocal<@Nullable Task<?>> CURRENT = new ThreadLocal<>();
+    /**
+     * The task whose body each virtual thread runs: a map entry rather than a thread-local, whose
+     * map and weak entry per thread would double what starting a task allocates and add a weak
+     * reference per running task to every collection.
+     */
+    private static final ConcurrentHashMap<Thread, Task<?>> ON_VIRTUAL_THREAD = new ConcurrentHashMap<>();
 
     /**
      * Phase, flags and cancel-request count; see the implementation notes. Legal phase/flag
@@ -372,7 +383,10 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      */
     private volatile long state;
 
-    private final String name;
+    /** The name given at the start, or {@code Task-N} built on first use from {@link #sequence}. */
+    private @Nullable String name;
+    /** N of an unnamed task's {@code Task-N}; 0 for a named task. */
+    private final long sequence;
     private @Nullable Callable<? extends T> body;
     /** The thread running the body; claimed by CAS through {@link #casRunner}. */
     private volatile @Nullable Thread runner;
@@ -391,11 +405,19 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * {@link Error} it threw would otherwise reach nobody.
      */
     private volatile boolean observed;
-    /** Completed once the phase is STOPPED. */
-    private final CompletableFuture<@Nullable Void> stopped = new CompletableFuture<>();
+    /**
+     * Completed once the phase is STOPPED; made by the first waiter that needs it (most tasks
+     * never have one), installed by CAS from null. Whoever moves the phase to STOPPED reads it
+     * afterwards, and a waiter that installs it reads the phase afterwards, so one of the two
+     * completes it.
+     */
+    private volatile @Nullable CompletableFuture<@Nullable Void> stopped;
+    /** The {@link DoneListener} installed by {@link #listenOnce}, or {@link #FIRED} once the future is complete. */
+    private volatile @Nullable Object listener;
 
-    private Task(String name, Callable<? extends T> body) {
+    private Task(@Nullable String name, long sequence, Callable<? extends T> body) {
         this.name = name;
+        this.sequence = sequence;
         this.body = body;
     }
 
@@ -403,7 +425,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
     /**
      * Starts {@code body} on a new virtual thread and returns its task; the counterpart of
-     * {@code asyncio.create_task(coro)}. The task is named {@code Task-N}.
+     * {@code asyncio.create_task(coro)}. The task is named {@code Task-N}; its thread, like any
+     * thread of {@code Thread.ofVirtual()}, has an empty name (naming each thread would cost a
+     * string per task; {@link #current()} gives the task, and so its name, on that thread).
      *
      * @param body the work; its value becomes the task's result
      * @param <T> the type of the result
@@ -467,13 +491,15 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * @return the current task, or {@code null}
      */
     public static @Nullable Task<?> current() {
-        return CURRENT.get();
+        Thread me = Thread.currentThread();
+        return me.isVirtual() ? ON_VIRTUAL_THREAD.get(me) : CURRENT.get();
     }
 
     /**
      * Starts tasks with a chosen name and where they run.
      *
-     * <p>By default each task runs on a new virtual thread named after the task. With
+     * <p>By default each task runs on a new virtual thread, named after the task if the task was
+     * given a name (unnamed otherwise). With
      * {@link #executor(Executor)} the body is handed to that executor as one {@code Runnable};
      * with {@link #threadFactory(ThreadFactory)} a new thread from that factory runs it. Choosing
      * one of the two replaces the other. A builder may start any number of tasks; it is not
@@ -488,7 +514,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
         /**
          * Sets the name of the tasks started from now on (and of their threads, when the builder
-         * creates them). Without a name, each task is named {@code Task-N}.
+         * creates them). Without a name, each task is named {@code Task-N} and its thread is
+         * unnamed.
          *
          * @param name the name
          * @return this builder
@@ -539,22 +566,22 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
          */
         public <T extends @Nullable Object> Task<T> start(Callable<? extends T> body) {
             Objects.requireNonNull(body, "body");
-            String taskName = name != null ? name : "Task-" + SEQUENCE.incrementAndGet();
-            Task<T> task = new Task<>(taskName, body);
-            Runnable runner = task::runBody;
+            Task<T> task = new Task<>(name, name == null ? SEQUENCE.incrementAndGet() : 0, body);
             Executor ex = executor;
             ThreadFactory factory = threadFactory;
             if (ex != null) {
-                ex.execute(runner);
+                ex.execute(task::runBody);
             } else if (factory != null) {
-                Thread thread = factory.newThread(runner);
+                Thread thread = factory.newThread(task::runBody);
                 if (thread == null) {
                     throw new RejectedExecutionException(
                             "thread factory " + factory + " returned null for " + task);
                 }
                 thread.start();
+            } else if (name != null) {
+                Thread.ofVirtual().name(name).start(task::runBody);
             } else {
-                Thread.ofVirtual().name(taskName).start(runner);
+                UNNAMED_THREADS.newThread(task::runBody).start();
             }
             return task;
         }
@@ -593,7 +620,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 // so that the task is done by the time its executor sees this runnable return.
                 runner = null;
                 publish(s);
-                stopped.complete(null);
+                signalStopped();
                 return;
             }
             long n = (s & ~(PHASE_MASK | INTERRUPT_PENDING)) | RUNNING;
@@ -611,14 +638,23 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         body = null;
         @Nullable Object value = null;
         @Nullable Throwable thrown = null;
-        Task<?> outer = CURRENT.get();
-        CURRENT.set(this);
+        boolean virtual = me.isVirtual();
+        Task<?> outer = virtual ? ON_VIRTUAL_THREAD.put(me, this) : CURRENT.get();
+        if (!virtual) {
+            CURRENT.set(this);
+        }
         try {
             value = work.call();
         } catch (Throwable t) {
             thrown = t;
         } finally {
-            if (outer == null) {
+            if (virtual) {
+                if (outer == null) {
+                    ON_VIRTUAL_THREAD.remove(me);
+                } else {
+                    ON_VIRTUAL_THREAD.put(me, outer);
+                }
+            } else if (outer == null) {
                 CURRENT.remove();
             } else {
                 CURRENT.set(outer);
@@ -665,7 +701,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (thrown instanceof Error error && !observed && (s & CANCELLED) == 0) {
             reportUnobserved(error);
         }
-        stopped.complete(null);
+        signalStopped();
     }
 
     /** Sets {@link #observed}, writing it only the first time, so repeated joins do not write it. */
@@ -693,7 +729,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /** Maps a body's exception to the task's exceptional outcome. */
     private Throwable outcomeOf(Throwable thrown) {
         if (thrown instanceof InterruptedException) {
-            CancellationException c = new CancellationException(name + " was interrupted");
+            CancellationException c = new CancellationException(name() + " was interrupted");
             c.initCause(thrown);
             return c;
         }
@@ -705,12 +741,44 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private void publish(long s) {
         // assert (s & PHASE_MASK) == STOPPED || (s & CANCELLED) != 0;
         if ((s & CANCELLED) != 0) {
-            super.completeExceptionally(Objects.requireNonNull(cancellation));
+            settle(null, Objects.requireNonNull(cancellation));
         } else if (failure != null) {
-            super.completeExceptionally(failure);
+            settle(null, failure);
         } else {
-            super.complete((T) result);
+            settle(result, null);
         }
+    }
+
+    /** Completes the future with the outcome; the one call that completes it tells the listener, if any. */
+    @SuppressWarnings("unchecked")
+    private void settle(@Nullable Object value, @Nullable Throwable thrown) {
+        boolean completed = thrown != null ? super.completeExceptionally(thrown) : super.complete((T) value);
+        if (completed) {
+            Object l = LISTENER.getAndSet(this, FIRED);
+            if (l instanceof DoneListener listener) {
+                listener.onDone(value, thrown);
+            }
+        }
+    }
+
+    /**
+     * Gather's one-shot completion callback: told the outcome by the thread that completes the
+     * task, as a {@code whenComplete} action would be, without the dependent future and completion
+     * node that {@code whenComplete} allocates.
+     */
+    interface DoneListener {
+        /** The task completed with {@code value}, or with {@code thrown} (as stored, not wrapped). */
+        void onDone(@Nullable Object value, @Nullable Throwable thrown);
+    }
+
+    /**
+     * Installs {@code listener}, which the completing thread will call once, and counts as asking
+     * for the outcome. Only one listener per task: returns {@code false} (installing nothing) if the
+     * task already has one or is already complete, and the caller then uses {@code whenComplete}.
+     */
+    boolean listenOnce(DoneListener listener) {
+        markObserved();
+        return LISTENER.compareAndSet(this, null, listener);
     }
 
     // ---- cancellation -------------------------------------------------------------------------
@@ -784,9 +852,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 n = (n & ~(PHASE_MASK | INTERRUPT_PENDING)) | STOPPED;
                 if (casState(s, n)) {
                     body = null;
-                    super.completeExceptionally(outcome);
-                    stopped.complete(null);
-                    TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), false);
+                    settle(null, outcome);
+                    signalStopped();
+                    TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), false);
                     return true;
                 }
             } else {
@@ -800,9 +868,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     if (deliver) {
                         deliverInterrupt();
                     }
-                    super.completeExceptionally(outcome);
+                    settle(null, outcome);
                     if ((s & CANCELLED) == 0) {
-                        TaskCancelledEvent.emit(name, String.valueOf(outcome.getMessage()), true);
+                        TaskCancelledEvent.emit(name(), String.valueOf(outcome.getMessage()), true);
                     }
                     return true;
                 }
@@ -816,7 +884,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (current != null) {
             return current;
         }
-        CancellationException mine = new CancellationException(message != null ? message : name + " was cancelled");
+        CancellationException mine = new CancellationException(message != null ? message : name() + " was cancelled");
         return casCancellation(null, mine) ? mine : Objects.requireNonNull(cancellation);
     }
 
@@ -1076,7 +1144,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * cancel request, cancel {@code awaited}.
      */
     private static void forwardCancellation(CompletionStage<?> awaited, InterruptedException interrupt) {
-        Task<?> caller = CURRENT.get();
+        Task<?> caller = current();
         // NOTE: the cancel request is visible here: cancel() and interrupt() count it (CAS) before
         // they interrupt the thread, and Thread.interrupt() happens-before the interrupt is seen.
         if (caller != null && caller != awaited && caller.cancelRequested()) {
@@ -1087,13 +1155,36 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     /** Cancels what {@code caller} awaited; a failure to cancel is kept with the interrupt. */
     private static void cancelAwaited(Task<?> caller, CompletionStage<?> awaited, Throwable interrupt) {
         try {
-            Stages.cancel(awaited, caller.name + ", which awaited it, was cancelled");
+            Stages.cancel(awaited, caller.name() + ", which awaited it, was cancelled");
         } catch (RuntimeException cancelFailed) {
             interrupt.addSuppressed(cancelFailed);
         }
     }
 
     // ---- stopped ------------------------------------------------------------------------------
+
+    /** The stop signal, made and installed on first use; completed if the phase is already STOPPED. */
+    private CompletableFuture<@Nullable Void> stoppedSignal() {
+        CompletableFuture<@Nullable Void> f = stopped;
+        if (f == null) {
+            CompletableFuture<@Nullable Void> mine = new CompletableFuture<>();
+            @SuppressWarnings("unchecked")
+            CompletableFuture<@Nullable Void> won = (CompletableFuture<@Nullable Void>) STOP_SIGNAL.compareAndExchange(this, null, mine);
+            f = won == null ? mine : won;
+            if (isStopped()) {
+                f.complete(null); // the phase moved before the signal was installed
+            }
+        }
+        return f;
+    }
+
+    /** Completes the stop signal if a waiter has installed one; called after the phase became STOPPED. */
+    private void signalStopped() {
+        CompletableFuture<@Nullable Void> f = stopped;
+        if (f != null) {
+            f.complete(null);
+        }
+    }
 
     /**
      * Whether the body has stopped: it returned or threw, or it will never run because the task
@@ -1126,7 +1217,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return;
         }
         try {
-            stopped.get();
+            stoppedSignal().get();
         } catch (ExecutionException e) {
             throw new AssertionError("the stop signal never fails", e);
         }
@@ -1160,7 +1251,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             return false;
         }
         try {
-            stopped.get(nanos, TimeUnit.NANOSECONDS);
+            stoppedSignal().get(nanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return isStopped();
@@ -1198,7 +1289,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         if (isStopped()) {
             return CompletableFuture.completedFuture(null);
         }
-        return stopped.copy();
+        return stoppedSignal().copy();
     }
 
     // ---- inspection ---------------------------------------------------------------------------
@@ -1209,7 +1300,12 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * @return the name
      */
     public String name() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = "Task-" + sequence;
+            name = n; // NOTE: benign race: every thread builds the same string
+        }
+        return n;
     }
 
     /**
@@ -1241,7 +1337,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     @Override
     public String toString() {
         int count = cancelling();
-        return "Task[name=" + name + ", state=" + status() + (count != 0 ? ", cancelling=" + count : "") + "]";
+        return "Task[name=" + name() + ", state=" + status() + (count != 0 ? ", cancelling=" + count : "") + "]";
     }
 
     // ---- CompletableFuture surface ------------------------------------------------------------
@@ -1283,7 +1379,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     @Override
     public T join() {
         markObserved();
-        Task<?> caller = CURRENT.get();
+        Task<?> caller = current();
         if (caller == null || caller == this || isDone()) {
             return reportJoin();
         }
@@ -1298,7 +1394,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                     if (caller.cancelRequested()) {
                         cancelAwaited(caller, this, e);
                         CancellationException abandoned = new CancellationException(
-                                caller.name + " was cancelled while it joined " + name);
+                                caller.name() + " was cancelled while it joined " + name());
                         abandoned.initCause(e);
                         throw abandoned;
                     }
@@ -1577,6 +1673,10 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final VarHandle STATE;
     private static final VarHandle RUNNER;
     private static final VarHandle CANCELLATION;
+    private static final VarHandle STOP_SIGNAL;
+    private static final VarHandle LISTENER;
+    /** The value of {@link #listener} once the future is complete: no listener can be installed. */
+    private static final Object FIRED = new Object();
 
     static {
         try {
@@ -1584,6 +1684,8 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             STATE = l.findVarHandle(Task.class, "state", long.class);
             RUNNER = l.findVarHandle(Task.class, "runner", Thread.class);
             CANCELLATION = l.findVarHandle(Task.class, "cancellation", CancellationException.class);
+            STOP_SIGNAL = l.findVarHandle(Task.class, "stopped", CompletableFuture.class);
+            LISTENER = l.findVarHandle(Task.class, "listener", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

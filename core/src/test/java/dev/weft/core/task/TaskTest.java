@@ -235,6 +235,51 @@ class TaskTest {
     }
 
     @Test
+    void current_nestedBodyRunOnTheSameThread_isTheInnerTaskThenTheOuterAgain() {
+        AtomicReference<@Nullable Task<?>> inner = new AtomicReference<>();
+        AtomicReference<@Nullable Task<?>> afterInner = new AtomicReference<>();
+        AtomicReference<@Nullable Task<?>> innerTask = new AtomicReference<>();
+        for (Task.Builder outerStart : List.of(Task.builder(), Task.builder().threadFactory(r -> new Thread(r, "platform")))) {
+            Task<@Nullable Void> outer = outerStart.start(() -> {
+                // An executor that runs the body at once, on the outer task's own thread.
+                innerTask.set(Task.builder().executor(Runnable::run).start(() -> inner.set(Task.current())));
+                afterInner.set(Task.current());
+            });
+            outer.join();
+            assertThat(inner.get()).isSameAs(innerTask.get()).isNotSameAs(outer);
+            assertThat(afterInner.get()).isSameAs(outer);
+        }
+    }
+
+    @Test
+    void current_onAVirtualThreadOfAnExecutor_isClearedAfterTheBody() throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicReference<@Nullable Task<?>> seen = new AtomicReference<>();
+            AtomicReference<@Nullable Task<?>> after = new AtomicReference<>();
+            Task<@Nullable Void> task = Task.builder().executor(r -> pool.execute(() -> {
+                r.run();
+                after.set(Task.current());
+            })).start(() -> seen.set(Task.current()));
+            task.join();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen.get()).isSameAs(task);
+            assertThat(after.get()).isNull();
+        }
+    }
+
+    @Test
+    void unnamedTask_isNamedTaskN_andItsThreadIsUnnamed() {
+        Task<String> task = Task.start(() -> Thread.currentThread().getName());
+        assertThat(task.join()).isEmpty();
+        assertThat(task.name()).matches("Task-[1-9][0-9]*");
+        assertThat(task.name()).isSameAs(task.name());
+        Task<String> named = Task.start("fetch", () -> Thread.currentThread().getName());
+        assertThat(named.join()).isEqualTo("fetch");
+        assertThat(named.name()).isEqualTo("fetch");
+    }
+
+    @Test
     void toString_showsNameStateAndCancelCount() throws Exception {
         HeldExecutor executor = new HeldExecutor();
         Task<String> pending = Task.builder().name("fetch").executor(executor).start(() -> "x");

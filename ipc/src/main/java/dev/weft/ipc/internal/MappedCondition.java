@@ -18,6 +18,7 @@ import static dev.weft.ipc.internal.ConditionDescriptor.slotOffset;
 import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.sync.LockResult;
+import dev.weft.ipc.lock.AwaitResult;
 import dev.weft.ipc.lock.IpcCondition;
 import dev.weft.ipc.lock.IpcLock;
 import java.time.Duration;
@@ -206,7 +207,8 @@ public final class MappedCondition implements IpcCondition {
     private boolean waitForSignal(int base, boolean timed, long start, long nanos, boolean interruptible)
             throws InterruptedException {
         final SharedMemory m = memory;
-        final long deadline = start + nanos;
+        // Clamped: a deadline start + Long.MIN_VALUE would overflow and never pass.
+        final long deadline = start + Math.max(nanos, 0L);
         long lastProbe = start;
         boolean reInterrupt = false;
         if (CrashPoints.ENABLED) {
@@ -236,6 +238,9 @@ public final class MappedCondition implements IpcCondition {
             }
             if (timed && now - deadline >= 0) {
                 if (leave(base)) {
+                    if (CrashPoints.ENABLED) {
+                        CrashPoints.reach("condition.timedout");
+                    }
                     return false;
                 }
                 continue; // signalled meanwhile
@@ -381,6 +386,21 @@ public final class MappedCondition implements IpcCondition {
     }
 
     @Override
+    public AwaitResult awaitForResult(Duration timeout) throws InterruptedException {
+        return awaitForResultNanos(Durations.toNanos(timeout));
+    }
+
+    @Override
+    public AwaitResult awaitForResult(long timeout, TimeUnit unit) throws InterruptedException {
+        return awaitForResultNanos(unit.toNanos(timeout));
+    }
+
+    private AwaitResult awaitForResultNanos(long nanos) throws InterruptedException {
+        Outcome o = awaitCore(true, nanos);
+        return AwaitResult.of(o.signalled(), o.reacquired());
+    }
+
+    @Override
     public void await() throws InterruptedException {
         awaitCore(false, 0L);
     }
@@ -407,8 +427,9 @@ public final class MappedCondition implements IpcCondition {
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long start = System.nanoTime();
-        awaitCore(true, nanosTimeout);
-        return nanosTimeout - (System.nanoTime() - start);
+        long nanos = Math.max(nanosTimeout, 0L); // nanosTimeout - elapsed could overflow
+        awaitCore(true, nanos);
+        return nanos - (System.nanoTime() - start);
     }
 
     @Override
@@ -423,8 +444,7 @@ public final class MappedCondition implements IpcCondition {
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        long millis = deadline.getTime() - System.currentTimeMillis();
-        return awaitCore(true, TimeUnit.MILLISECONDS.toNanos(millis)).signalled();
+        return awaitCore(true, Durations.nanosUntil(deadline)).signalled();
     }
 
     @Override
@@ -447,16 +467,22 @@ public final class MappedCondition implements IpcCondition {
 
     private boolean waitForNanos(BooleanSupplier predicate, long nanos) throws InterruptedException {
         Objects.requireNonNull(predicate, "predicate");
+        if (predicate.getAsBoolean()) {
+            return true;
+        }
+        if (nanos <= 0L) {
+            return false; // and no deadline: now + Long.MIN_VALUE would overflow
+        }
         long deadline = System.nanoTime() + nanos;
         while (true) {
-            if (predicate.getAsBoolean()) {
-                return true;
-            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return false;
             }
             awaitCore(true, remaining);
+            if (predicate.getAsBoolean()) {
+                return true;
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -124,18 +125,47 @@ public final class MappedDomain implements IpcDomain {
 
     /** As {@link #lock(String)}, with the implementation type (tests, benchmarks). */
     public MappedLock lockImpl(String name) throws IOException {
+        return fixedLayoutObject(locks, name, "lock", HeaderDescriptor.KIND_LOCK, LockDescriptor.FILE_LENGTH,
+                (n, memory) -> new MappedLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+    }
+
+    /**
+     * The object named {@code name} that this handle has already made, or one made by
+     * {@code make} over its file {@code prefix.name} (created with a zeroed body of
+     * {@code length} bytes, or attached and checked) and remembered.
+     */
+    private <T> T fixedLayoutObject(Map<String, T> made, String name, String prefix, int kind, int length,
+            BiFunction<String, SharedMemory, T> make) throws IOException {
         SharedFiles.checkName(name);
         guard.check();
-        MappedLock lock = locks.get(name);
-        if (lock != null) {
-            return lock;
+        T existing = made.get(name);
+        if (existing != null) {
+            return existing;
         }
-        SharedMemory memory = runtime.mapping("lock." + name, HeaderDescriptor.KIND_LOCK,
-                LockDescriptor.FILE_LENGTH, name, "lock '" + name + "'");
+        SharedMemory memory = runtime.mapping(prefix + "." + name, kind, length, name, prefix + " '" + name + "'");
         objectsLock.lock();
         try {
-            return locks.computeIfAbsent(name,
-                    n -> new MappedLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
+            return made.computeIfAbsent(name, n -> make.apply(n, memory));
+        } finally {
+            objectsLock.unlock();
+        }
+    }
+
+    /**
+     * The object named {@code name} made by {@code make} over its file {@code prefix.name}, whose
+     * body starts with parameters: created with {@code writer}, or attached and checked with
+     * {@code checker} on every call (so that a call with other parameters fails even if this
+     * handle has made the object already); one object per name per handle.
+     */
+    private <T> T parameterisedObject(Map<String, T> made, String name, String prefix, int kind, int length,
+            int prefixLength, SharedFiles.BodyWriter writer, SharedFiles.BodyChecker checker,
+            BiFunction<String, SharedMemory, T> make) throws IOException {
+        guard.check();
+        SharedMemory memory = runtime.mappingSized(prefix + "." + name, kind, name, prefix + " '" + name + "'", length,
+                prefixLength, writer, checker);
+        objectsLock.lock();
+        try {
+            return made.computeIfAbsent(name, n -> make.apply(n, memory));
         } finally {
             objectsLock.unlock();
         }
@@ -148,21 +178,8 @@ public final class MappedDomain implements IpcDomain {
 
     /** As {@link #rlock(String)}, with the implementation type (tests). */
     public MappedRLock rlockImpl(String name) throws IOException {
-        SharedFiles.checkName(name);
-        guard.check();
-        MappedRLock lock = rlocks.get(name);
-        if (lock != null) {
-            return lock;
-        }
-        SharedMemory memory = runtime.mapping("rlock." + name, HeaderDescriptor.KIND_RLOCK,
-                RLockDescriptor.FILE_LENGTH, name, "rlock '" + name + "'");
-        objectsLock.lock();
-        try {
-            return rlocks.computeIfAbsent(name,
-                    n -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
-        } finally {
-            objectsLock.unlock();
-        }
+        return fixedLayoutObject(rlocks, name, "rlock", HeaderDescriptor.KIND_RLOCK, RLockDescriptor.FILE_LENGTH,
+                (n, memory) -> new MappedRLock(n, memory, runtime.registry, waiter, sliceNanos, guard));
     }
 
     @Override
@@ -178,17 +195,11 @@ public final class MappedDomain implements IpcDomain {
         if (!(lock instanceof MappedLock mapped) || locks.get(mapped.name()) != mapped) {
             throw new IllegalArgumentException("lock " + lock + " does not belong to the domain " + directory);
         }
-        SharedMemory memory = runtime.mappingSized("condition." + name, HeaderDescriptor.KIND_CONDITION, name,
-                "condition '" + name + "'", ConditionDescriptor.FILE_LENGTH, ConditionDescriptor.PREFIX_LENGTH,
+        return parameterisedObject(conditions, name, "condition", HeaderDescriptor.KIND_CONDITION,
+                ConditionDescriptor.FILE_LENGTH, ConditionDescriptor.PREFIX_LENGTH,
                 prefix -> ConditionDescriptor.writeParameters(prefix, mapped.name()),
-                (file, m) -> ConditionDescriptor.check(file, m, mapped.name()));
-        objectsLock.lock();
-        try {
-            return conditions.computeIfAbsent(name,
-                    n -> new MappedCondition(n, memory, mapped, runtime.registry, waiter, sliceNanos, guard));
-        } finally {
-            objectsLock.unlock();
-        }
+                (file, m) -> ConditionDescriptor.check(file, m, mapped.name()),
+                (n, memory) -> new MappedCondition(n, memory, mapped, runtime.registry, waiter, sliceNanos, guard));
     }
 
     @Override
@@ -202,18 +213,11 @@ public final class MappedDomain implements IpcDomain {
         if (parties < 1 || parties > BarrierDescriptor.MAX_PARTIES) {
             throw new IllegalArgumentException("parties must be 1.." + BarrierDescriptor.MAX_PARTIES + ", was " + parties);
         }
-        guard.check();
-        SharedMemory memory = runtime.mappingSized("barrier." + name, HeaderDescriptor.KIND_BARRIER, name,
-                "barrier '" + name + "'", BarrierDescriptor.FILE_LENGTH, BarrierDescriptor.PREFIX_LENGTH,
+        return parameterisedObject(barriers, name, "barrier", HeaderDescriptor.KIND_BARRIER,
+                BarrierDescriptor.FILE_LENGTH, BarrierDescriptor.PREFIX_LENGTH,
                 prefix -> BarrierDescriptor.writeParameters(prefix, parties),
-                (file, m) -> BarrierDescriptor.check(file, m, parties));
-        objectsLock.lock();
-        try {
-            return barriers.computeIfAbsent(name,
-                    n -> new MappedBarrier(n, memory, runtime.registry, waiter, sliceNanos, guard));
-        } finally {
-            objectsLock.unlock();
-        }
+                (file, m) -> BarrierDescriptor.check(file, m, parties),
+                (n, memory) -> new MappedBarrier(n, memory, runtime.registry, waiter, sliceNanos, guard));
     }
 
     @Override
@@ -232,25 +236,13 @@ public final class MappedDomain implements IpcDomain {
         if (permits < 0) {
             throw new IllegalArgumentException("Semaphore initial value must be >= 0, was " + permits);
         }
-        guard.check();
-        String fileName = "semaphore." + name;
-        SharedMemory memory = runtime.mappingSized(fileName, HeaderDescriptor.KIND_SEMAPHORE, name,
-                "semaphore '" + name + "'", SemaphoreDescriptor.FILE_LENGTH, SemaphoreDescriptor.PREFIX_LENGTH,
+        return parameterisedObject(semaphores, name, "semaphore", HeaderDescriptor.KIND_SEMAPHORE,
+                SemaphoreDescriptor.FILE_LENGTH, SemaphoreDescriptor.PREFIX_LENGTH,
                 prefix -> SemaphoreDescriptor.writeParameters(prefix, permits, bounded),
-                (file, m) -> SemaphoreDescriptor.check(file, m, permits, bounded));
-        objectsLock.lock();
-        try {
-            MappedSemaphore semaphore = semaphores.get(name);
-            if (semaphore == null) {
-                semaphore = bounded
-                        ? new MappedBoundedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard)
-                        : new MappedSemaphore(name, memory, runtime.registry, waiter, sliceNanos, guard);
-                semaphores.put(name, semaphore);
-            }
-            return semaphore;
-        } finally {
-            objectsLock.unlock();
-        }
+                (file, m) -> SemaphoreDescriptor.check(file, m, permits, bounded),
+                (n, memory) -> bounded
+                        ? new MappedBoundedSemaphore(n, memory, runtime.registry, waiter, sliceNanos, guard)
+                        : new MappedSemaphore(n, memory, runtime.registry, waiter, sliceNanos, guard));
     }
 
     @Override
@@ -260,20 +252,8 @@ public final class MappedDomain implements IpcDomain {
 
     /** As {@link #event(String)}, with the implementation type (tests, benchmarks). */
     public MappedEvent eventImpl(String name) throws IOException {
-        SharedFiles.checkName(name);
-        guard.check();
-        MappedEvent event = events.get(name);
-        if (event != null) {
-            return event;
-        }
-        SharedMemory memory = runtime.mapping("event." + name, HeaderDescriptor.KIND_EVENT,
-                EventDescriptor.FILE_LENGTH, name, "event '" + name + "'");
-        objectsLock.lock();
-        try {
-            return events.computeIfAbsent(name, n -> new MappedEvent(n, memory, waiter, sliceNanos, guard));
-        } finally {
-            objectsLock.unlock();
-        }
+        return fixedLayoutObject(events, name, "event", HeaderDescriptor.KIND_EVENT, EventDescriptor.FILE_LENGTH,
+                (n, memory) -> new MappedEvent(n, memory, waiter, sliceNanos, guard));
     }
 
     @Override
@@ -498,7 +478,9 @@ public final class MappedDomain implements IpcDomain {
             try {
                 MappedRing cached = rings.get(fileName);
                 if (cached != null && Objects.equals(cached.fileKey(), fileKey(fileName))) {
-                    QueueDescriptor.check(file, cached.ring().memory(), spec, joinable, records);
+                    SharedMemory memory = cached.ring().memory();
+                    failIfCut(memory);
+                    QueueDescriptor.check(file, memory, spec, joinable, records);
                     return cached.ring();
                 }
                 // Not mapped yet, or the name was unlinked (and perhaps created again) since: map
@@ -561,12 +543,23 @@ public final class MappedDomain implements IpcDomain {
                             prefixLength, writer, checker, scope);
                     mappings.put(fileName, memory);
                 } else {
+                    failIfCut(memory);
                     checker.check(dir.file(fileName), memory);
                 }
                 return memory;
             } finally {
                 mappingLock.unlock();
             }
+        }
+
+        /**
+         * Throws {@link dev.weft.ipc.IpcDamagedException} if the file of a cached mapping was cut
+         * short (one {@code stat}), before its header is read again: a compiled read of a cut page
+         * is not always survivable (see {@link SharedMemory}).
+         */
+        private static void failIfCut(SharedMemory memory) {
+            memory.checkFileIntact();
+            memory.checkIntact();
         }
 
         SharedMemory mapping(String fileName, int kind, int length, String objectName, String what) throws IOException {

@@ -7,12 +7,18 @@ import static dev.weft.ipc.internal.SemaphoreDescriptor.ENTRY_HELD;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.ENTRY_OWNER;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.EXCESS_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.HIGH_WATER_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_ALL;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_AVAILABLE;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_AVAILABLE_OFFSET;
-import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_ENTRY_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_ENTRY_SHIFT;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_EXCESS;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_EXCESS_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_HELD;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_HELD_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_OWNER;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_OWNER_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_STATE_OFFSET;
+import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_TAINTED;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.JOURNAL_TAINTED_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.LATCH_OFFSET;
 import static dev.weft.ipc.internal.SemaphoreDescriptor.RECOVERED_PERMITS_OFFSET;
@@ -47,11 +53,16 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   The pool (available, tainted, excess) and one holdings entry per participant slot live in the
      *   mapping. Every change is a short critical section under the latch word, a spin lock whose
      *   value is the token of the participant inside: CAS 0 -> token, then the journalled update
-     *   (SemaphoreDescriptor), then a volatile store of 0. The critical section is a few dozen
-     *   instructions and never calls the kernel, so an uncontended acquire and release make no system
-     *   call. A single word cannot hold the pool and a participant's holding together; the journal
-     *   makes the multi-word update atomic with respect to a crash instead (undo logging), and the
-     *   latch makes it atomic with respect to the live participants. Waiters for permits sleep on a
+     *   (SemaphoreDescriptor), then a release store of 0. The journal holds the old values of the
+     *   changed words only: an acquire of no recovered permit, or a release of permits the caller
+     *   holds, changes the available count and the caller's holding, so it makes six stores (the
+     *   old count and holding, the journal state, the new count and holding, the empty state)
+     *   between one CAS and one release store (writeOwnLocked, kept small so that the JIT may
+     *   inline it). The critical section is a few dozen instructions and never calls the kernel,
+     *   so an uncontended acquire and release make no system call. A single word cannot hold the
+     *   pool and a participant's holding together; the journal makes the multi-word update atomic
+     *   with respect to a crash instead (undo logging), and the latch makes it atomic with respect
+     *   to the live participants. Waiters for permits sleep on a
      *   separate wake word (an event count) that a releaser increments when it sees the sleepers flag.
      *
      * Invariants (outside the latch)
@@ -69,13 +80,17 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   holder: the critical section that clears its entry. availablePermits: the volatile read.
      *
      * Memory ordering
-     *   latch: CAS to enter (acquire), volatile store to leave (release, and ordered before the
-     *   following volatile read of sleepers: the Dekker pair with a waiter's volatile store of sleepers
-     *   followed by its CAS of the latch). Pool, entry and journal words: written only inside the latch
-     *   with release stores, so a crash leaves them in program order (journal before data, data before
-     *   the journal is emptied); read inside the latch plainly, outside it with volatile reads
-     *   (snapshots). wake: CAS increments, read volatile before the waiter's recheck. The latch
-     *   itself is a SharedLatch.
+     *   latch: CAS to enter (acquire), release store to leave. A releaser reads sleepers after
+     *   leaving, and that read may pass its leaving store; no permit is stranded all the same,
+     *   because a waiter stores sleepers (volatile) before it enters the latch to retry: if the
+     *   waiter's retry comes first in latch order, its store happens-before the releaser's entering
+     *   CAS and so before the releaser's read of sleepers, which sees it (or a later waker's reset,
+     *   which changes the wake word after the waiter read it); if the releaser's section comes
+     *   first, the retry sees the permits. Pool, entry and journal words: written only inside the
+     *   latch with release stores, so a crash leaves them in program order (journal before data,
+     *   data before the journal is emptied); read inside the latch plainly, outside it with
+     *   volatile reads (snapshots). wake: CAS increments, read volatile before the waiter's
+     *   recheck. The latch itself is a SharedLatch.
      *
      * Blocking and cancellation
      *   A waiter reads the wake word, publishes the sleepers flag, retries under the latch and sleeps
@@ -91,6 +106,11 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
      *   Blocking: a live participant stopped inside the latch (a few instructions) stops the others
      *   until it continues; a dead one stops them for at most one liveness slice.
      */
+
+    private static final String TAKE_JOURNALLED = "semaphore.take.journalled";
+    private static final String TAKE_WRITTEN = "semaphore.take.written";
+    private static final String RELEASE_JOURNALLED = "semaphore.release.journalled";
+    private static final String RELEASE_WRITTEN = "semaphore.release.written";
 
     private final String name;
     private final SharedMemory memory;
@@ -267,10 +287,13 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
             }
             long held = claimOwnEntryLocked();
             long t = checked(m.getLongPlain(TAINTED_OFFSET), "tainted");
-            long fromTainted = Math.min(t, permits);
-            tainted = fromTainted > 0;
-            writeLocked("take", entry, available - permits, t - fromTainted, m.getLongPlain(EXCESS_OFFSET), token,
-                    held + permits);
+            tainted = t > 0 && permits > 0;
+            if (tainted) {
+                writeLocked("take", entry, available, available - permits, t, t - Math.min(t, permits), 0, 0, token,
+                        token, held, held + permits);
+            } else {
+                writeOwnLocked(TAKE_JOURNALLED, TAKE_WRITTEN, available, available - permits, held, held + permits);
+            }
         } finally {
             leaveLatch();
         }
@@ -309,24 +332,32 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
             availableBefore = checked(m.getLongPlain(AVAILABLE_OFFSET), "available");
             if (availableBefore + permits <= limit) {
                 long held = claimOwnEntryLocked();
-                long own = Math.min(held, permits);
-                long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
-                writeLocked("release", entry, availableBefore + permits, m.getLongPlain(TAINTED_OFFSET), excess + (permits - own),
-                        token, held - own);
+                if (held >= permits) {
+                    writeOwnLocked(RELEASE_JOURNALLED, RELEASE_WRITTEN, availableBefore, availableBefore + permits, held,
+                            held - permits);
+                } else {
+                    long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
+                    writeLocked("release", entry, availableBefore, availableBefore + permits, 0, 0, excess,
+                            excess + (permits - held), token, token, held, 0);
+                }
                 availableBefore = -1;
             }
         } finally {
             leaveLatch();
         }
         if (availableBefore >= 0) {
-            throw new IllegalStateException((bound == UNBOUNDED ? "Maximum permit count exceeded" : "BoundedSemaphore released too many times")
-                    + ": releasing " + permits + " permit(s) of semaphore '" + name + "' to " + availableBefore
-                    + " available would pass " + limit);
+            throw overRelease(permits, availableBefore, limit);
         }
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("semaphore.released");
         }
         wakeSleepers();
+    }
+
+    private IllegalStateException overRelease(int permits, long available, long limit) {
+        return new IllegalStateException((bound == UNBOUNDED ? "Maximum permit count exceeded" : "BoundedSemaphore released too many times")
+                + ": releasing " + permits + " permit(s) of semaphore '" + name + "' to " + available
+                + " available would pass " + limit);
     }
 
     /** Wakes every sleeper if the flag says there may be one (after permits were added). */
@@ -386,8 +417,10 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         long excess = checked(m.getLongPlain(EXCESS_OFFSET), "excess");
         long matched = Math.min(held, excess);
         long back = held - matched;
-        writeLocked("recover", i, checked(m.getLongPlain(AVAILABLE_OFFSET), "available") + back,
-                checked(m.getLongPlain(TAINTED_OFFSET), "tainted") + back, excess - matched, newOwner, 0);
+        long available = checked(m.getLongPlain(AVAILABLE_OFFSET), "available");
+        long tainted = checked(m.getLongPlain(TAINTED_OFFSET), "tainted");
+        writeLocked("recover", i, available, available + back, tainted, tainted + back, excess, excess - matched,
+                m.getIntPlain(base + ENTRY_OWNER), newOwner, held, 0);
         if (held > 0) {
             m.getAndAddLong(RECOVERIES_OFFSET, 1);
             m.getAndAddLong(RECOVERED_PERMITS_OFFSET, back);
@@ -425,31 +458,88 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
     }
 
     private void leaveLatch() {
-        latch.leave();
+        latch.leaveRelease(); // waiters publish SLEEPERS before they enter: see "Memory ordering"
     }
 
     /**
-     * Writes the journal, then the new values, then empties the journal; inside the latch.
-     * {@code op} names the crash points ({@code semaphore.<op>.journalled}, {@code .written}).
+     * The common case of {@link #writeLocked}, kept small so that the JIT may inline it into the
+     * fast path: changes only the available count and this process's own holding (already claimed),
+     * journalling the two. {@code journalled} and {@code written} name the crash points.
      */
-    private void writeLocked(String op, int i, long available, long tainted, long excess, int owner, long held) {
+    private void writeOwnLocked(String journalled, String written, long oldAvailable, long available, long oldHeld,
+            long held) {
+        // assert oldAvailable - available == held - oldHeld;
+        if (oldAvailable == available) {
+            return; // zero permits: nothing changes
+        }
         final SharedMemory m = memory;
-        int base = entryOffset(i);
-        m.setIntRelease(JOURNAL_ENTRY_OFFSET, i);
-        m.setLongRelease(JOURNAL_AVAILABLE_OFFSET, m.getLongPlain(AVAILABLE_OFFSET));
-        m.setLongRelease(JOURNAL_TAINTED_OFFSET, m.getLongPlain(TAINTED_OFFSET));
-        m.setLongRelease(JOURNAL_EXCESS_OFFSET, m.getLongPlain(EXCESS_OFFSET));
-        m.setIntRelease(JOURNAL_OWNER_OFFSET, m.getIntPlain(base + ENTRY_OWNER));
-        m.setLongRelease(JOURNAL_HELD_OFFSET, m.getLongPlain(base + ENTRY_HELD));
-        m.setIntRelease(JOURNAL_STATE_OFFSET, 1);
+        m.setLongRelease(JOURNAL_AVAILABLE_OFFSET, oldAvailable);
+        m.setLongRelease(JOURNAL_HELD_OFFSET, oldHeld);
+        m.setIntRelease(JOURNAL_STATE_OFFSET, entry << JOURNAL_ENTRY_SHIFT | JOURNAL_AVAILABLE | JOURNAL_HELD);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach(journalled);
+        }
+        m.setLongRelease(AVAILABLE_OFFSET, available);
+        m.setLongRelease(entryOffset(entry) + ENTRY_HELD, held);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.reach(written);
+        }
+        m.setIntRelease(JOURNAL_STATE_OFFSET, 0);
+    }
+
+    /**
+     * Changes the pool and holdings entry {@code i} from the {@code old...} values, which must be
+     * the current ones, to the new values, inside the latch: writes the journal (the old value of
+     * each word that changes, then the state: the entry index and the set of those words), then
+     * the new values, then empties the journal. A word whose old and new values are equal is neither journalled nor written, so the
+     * common acquire and release, which change only the available count and the caller's holding,
+     * journal two words. {@code op} names the crash points ({@code semaphore.<op>.journalled},
+     * {@code .written}).
+     */
+    private void writeLocked(String op, int i, long oldAvailable, long available, long oldTainted, long tainted,
+            long oldExcess, long excess, int oldOwner, int owner, long oldHeld, long held) {
+        final SharedMemory m = memory;
+        final int base = entryOffset(i);
+        int changed = (oldAvailable != available ? JOURNAL_AVAILABLE : 0) | (oldTainted != tainted ? JOURNAL_TAINTED : 0)
+                | (oldExcess != excess ? JOURNAL_EXCESS : 0) | (oldOwner != owner ? JOURNAL_OWNER : 0)
+                | (oldHeld != held ? JOURNAL_HELD : 0);
+        if (changed == 0) {
+            return;
+        }
+        if ((changed & JOURNAL_AVAILABLE) != 0) {
+            m.setLongRelease(JOURNAL_AVAILABLE_OFFSET, oldAvailable);
+        }
+        if ((changed & JOURNAL_TAINTED) != 0) {
+            m.setLongRelease(JOURNAL_TAINTED_OFFSET, oldTainted);
+        }
+        if ((changed & JOURNAL_EXCESS) != 0) {
+            m.setLongRelease(JOURNAL_EXCESS_OFFSET, oldExcess);
+        }
+        if ((changed & JOURNAL_OWNER) != 0) {
+            m.setIntRelease(JOURNAL_OWNER_OFFSET, oldOwner);
+        }
+        if ((changed & JOURNAL_HELD) != 0) {
+            m.setLongRelease(JOURNAL_HELD_OFFSET, oldHeld);
+        }
+        m.setIntRelease(JOURNAL_STATE_OFFSET, i << JOURNAL_ENTRY_SHIFT | changed);
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("semaphore." + op + ".journalled");
         }
-        m.setLongRelease(AVAILABLE_OFFSET, available);
-        m.setLongRelease(TAINTED_OFFSET, tainted);
-        m.setLongRelease(EXCESS_OFFSET, excess);
-        m.setIntRelease(base + ENTRY_OWNER, owner);
-        m.setLongRelease(base + ENTRY_HELD, held);
+        if ((changed & JOURNAL_AVAILABLE) != 0) {
+            m.setLongRelease(AVAILABLE_OFFSET, available);
+        }
+        if ((changed & JOURNAL_TAINTED) != 0) {
+            m.setLongRelease(TAINTED_OFFSET, tainted);
+        }
+        if ((changed & JOURNAL_EXCESS) != 0) {
+            m.setLongRelease(EXCESS_OFFSET, excess);
+        }
+        if ((changed & JOURNAL_OWNER) != 0) {
+            m.setIntRelease(base + ENTRY_OWNER, owner);
+        }
+        if ((changed & JOURNAL_HELD) != 0) {
+            m.setLongRelease(base + ENTRY_HELD, held);
+        }
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("semaphore." + op + ".written");
         }
@@ -459,19 +549,35 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
     /** Undoes the operation of a participant that died inside the latch; inside the latch. */
     private void rollBackLocked() {
         final SharedMemory m = memory;
-        if (m.getIntVolatile(JOURNAL_STATE_OFFSET) == 0) {
+        int state = m.getIntVolatile(JOURNAL_STATE_OFFSET);
+        if (state == 0) {
             return;
         }
-        int i = m.getIntVolatile(JOURNAL_ENTRY_OFFSET);
-        if (i < 0 || i >= ENTRIES) {
+        int changed = state & JOURNAL_ALL;
+        int i = state >>> JOURNAL_ENTRY_SHIFT;
+        if (changed == 0) {
+            throw damaged("journal state expected a non-empty set of words (bits 0x" + Integer.toHexString(JOURNAL_ALL)
+                    + ") but was 0x" + Integer.toHexString(state));
+        }
+        if (i >= ENTRIES) {
             throw damaged("journal entry expected 0.." + (ENTRIES - 1) + " but was " + i);
         }
         int base = entryOffset(i);
-        m.setLongRelease(AVAILABLE_OFFSET, m.getLongVolatile(JOURNAL_AVAILABLE_OFFSET));
-        m.setLongRelease(TAINTED_OFFSET, m.getLongVolatile(JOURNAL_TAINTED_OFFSET));
-        m.setLongRelease(EXCESS_OFFSET, m.getLongVolatile(JOURNAL_EXCESS_OFFSET));
-        m.setIntRelease(base + ENTRY_OWNER, m.getIntVolatile(JOURNAL_OWNER_OFFSET));
-        m.setLongRelease(base + ENTRY_HELD, m.getLongVolatile(JOURNAL_HELD_OFFSET));
+        if ((changed & JOURNAL_AVAILABLE) != 0) {
+            m.setLongRelease(AVAILABLE_OFFSET, m.getLongVolatile(JOURNAL_AVAILABLE_OFFSET));
+        }
+        if ((changed & JOURNAL_TAINTED) != 0) {
+            m.setLongRelease(TAINTED_OFFSET, m.getLongVolatile(JOURNAL_TAINTED_OFFSET));
+        }
+        if ((changed & JOURNAL_EXCESS) != 0) {
+            m.setLongRelease(EXCESS_OFFSET, m.getLongVolatile(JOURNAL_EXCESS_OFFSET));
+        }
+        if ((changed & JOURNAL_OWNER) != 0) {
+            m.setIntRelease(base + ENTRY_OWNER, m.getIntVolatile(JOURNAL_OWNER_OFFSET));
+        }
+        if ((changed & JOURNAL_HELD) != 0) {
+            m.setLongRelease(base + ENTRY_HELD, m.getLongVolatile(JOURNAL_HELD_OFFSET));
+        }
         m.setIntRelease(JOURNAL_STATE_OFFSET, 0);
         m.getAndAddLong(RECOVERIES_OFFSET, 1);
     }

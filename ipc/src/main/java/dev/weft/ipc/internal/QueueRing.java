@@ -299,18 +299,26 @@ public final class QueueRing {
         }
         int token = liveness.token();
         int records = memory.getIntPlain(RECORDS_OFFSET);
+        @Nullable QueueRing recoverer = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             for (int r = 0; r < records; r++) {
                 int off = recordOffset(r);
                 long rec = memory.getLongVolatile(off);
                 if (rec == 0 && memory.casLong(off, 0, record(token, 0))) {
                     raiseHighWater(memory, r + 1);
-                    return new QueueRing(name, memory, liveness, waiter, sliceNanos, r);
+                    QueueRing ring = new QueueRing(name, memory, liveness, waiter, sliceNanos, r);
+                    if (recoverer != null) {
+                        // Slots the recovery pass took over but could not put back yet are held
+                        // under this participant's token: the new ring's janitor retries them.
+                        ring.pending.addAll(recoverer.pending);
+                    }
+                    return ring;
                 }
             }
             if (attempt == 0) {
                 // Full: a janitor pass recovers the slots of dead participants and frees their records.
-                new QueueRing(name, memory, liveness, waiter, sliceNanos, -1).janitorPass();
+                recoverer = new QueueRing(name, memory, liveness, waiter, sliceNanos, -1);
+                recoverer.janitorPass();
             }
         }
         throw new IllegalStateException("queue '" + name + "' has no free participant record: all " + records

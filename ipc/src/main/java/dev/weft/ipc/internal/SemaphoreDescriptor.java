@@ -18,8 +18,15 @@ import java.nio.file.Path;
  *   272 ...... 279    tainted (long): recovered permits not yet handed out (acquires taking them report OWNER_DIED)
  *   280 ...... 287    excess (long): permits released by participants that did not hold them, not yet matched
  *   288 ...... 291    high water (int): 1 + the highest holdings entry ever claimed
- *   296 ...... 343    journal: state (int, 0 empty, 1 valid), entry (int), then the old available,
- *                     tainted, excess (longs), the old entry owner (int) and the old entry held (long)
+ *   296 ...... 343    journal: state (int), 4 unused bytes, then the old available, tainted, excess
+ *                     (longs), the old entry owner (int) and the old entry held (long); only the
+ *                     words in the state's set are meaningful
+ *
+ *   journal state (int):  0 = empty, else
+ *     31                              5 4           0
+ *    +---------------------------------+-------------+
+ *    |  holdings entry index           | set of words|   set bits: JOURNAL_AVAILABLE 1, JOURNAL_TAINTED 2,
+ *    +---------------------------------+-------------+   JOURNAL_EXCESS 4, JOURNAL_OWNER 8, JOURNAL_HELD 16
  *   384 ...... 387    wake word (int, futex word): incremented by a releaser that saw sleepers
  *   388 ...... 391    sleepers (int): 1 if a waiter may be asleep on the wake word
  *   512 ...... 527    statistics: recoveries (long), recovered permits (long)
@@ -33,12 +40,16 @@ import java.nio.file.Path;
  *
  * <h2>Commit protocol and crash story</h2>
  * Every change happens inside the latch, a one-word lock that holds the token of the participant
- * inside. The critical section first writes the journal (the old values of the globals and of the
- * one holdings entry it changes) and marks it valid, then writes the new values, then marks the
- * journal empty, each a release store, so the stores reach the mapping in program order. A
+ * inside. The critical section first writes the journal (the old value of each word it changes,
+ * among the globals and the one holdings entry) and then the state, the entry index and the set of
+ * the words journalled in one word, which makes the journal valid; then it writes the new values of those
+ * words, then marks the journal empty, each a release store, so the stores reach the mapping in
+ * program order. Words that do not change are neither journalled nor written: an acquire that takes
+ * no recovered permit and a release of permits the caller holds change only the available count
+ * and the caller's holding. A
  * participant that dies inside leaves its token in the latch; the next participant that proves the
  * token dead takes the latch over with one CAS from the exact dead value and, if the journal is
- * valid, writes the old values back: the dead participant's operation did not happen. Rolling back
+ * valid, writes the old values of the words in its set back: the dead participant's operation did not happen. Rolling back
  * is idempotent, so a recoverer that dies while rolling back is rolled back after in turn.
  *
  * <p>A participant that dies outside the critical section leaves its holdings entry: a waiter that
@@ -58,7 +69,6 @@ public final class SemaphoreDescriptor {
     public static final int EXCESS_OFFSET;
     public static final int HIGH_WATER_OFFSET;
     public static final int JOURNAL_STATE_OFFSET;
-    public static final int JOURNAL_ENTRY_OFFSET;
     public static final int JOURNAL_AVAILABLE_OFFSET;
     public static final int JOURNAL_TAINTED_OFFSET;
     public static final int JOURNAL_EXCESS_OFFSET;
@@ -76,6 +86,20 @@ public final class SemaphoreDescriptor {
     public static final int FILE_LENGTH = ENTRIES_OFFSET + ENTRIES * ENTRY_LENGTH;
     /** Bytes of a new file's image written by {@link #writeParameters}: the header and the pool. */
     public static final int PREFIX_LENGTH;
+    /** Journal state bit: the old available count is journalled. */
+    public static final int JOURNAL_AVAILABLE = 1;
+    /** Journal state bit: the old tainted count is journalled. */
+    public static final int JOURNAL_TAINTED = 2;
+    /** Journal state bit: the old excess count is journalled. */
+    public static final int JOURNAL_EXCESS = 4;
+    /** Journal state bit: the old owner of the journalled entry is journalled. */
+    public static final int JOURNAL_OWNER = 8;
+    /** Journal state bit: the old held count of the journalled entry is journalled. */
+    public static final int JOURNAL_HELD = 16;
+    /** The journal state holds the holdings entry index above this many bits of the set. */
+    public static final int JOURNAL_ENTRY_SHIFT = 5;
+    /** Every journal state bit. */
+    public static final int JOURNAL_ALL = JOURNAL_AVAILABLE | JOURNAL_TAINTED | JOURNAL_EXCESS | JOURNAL_OWNER | JOURNAL_HELD;
     /** The bound field of an unbounded semaphore. */
     public static final int UNBOUNDED = -1;
 
@@ -90,7 +114,6 @@ public final class SemaphoreDescriptor {
         EXCESS_OFFSET = offset + 24;
         HIGH_WATER_OFFSET = offset + 32;
         JOURNAL_STATE_OFFSET = offset + 40;
-        JOURNAL_ENTRY_OFFSET = offset + 44;
         JOURNAL_AVAILABLE_OFFSET = offset + 48;
         JOURNAL_TAINTED_OFFSET = offset + 56;
         JOURNAL_EXCESS_OFFSET = offset + 64;

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * recoverers exactly one wins), telling the caller, which must then repair what the dead holder may
  * have left half-written. A live holder, even a stopped one, is waited for. {@link #leave()} is a
  * volatile store, ordered before the caller's following volatile reads (the Dekker half that the
- * sleeper flags of the semaphore and barrier rely on).
+ * sleeper flags of the barrier rely on); {@link #leaveRelease()} is a release store, for callers
+ * whose flags are always published before their writer enters the latch (the semaphore's).
  */
 final class SharedLatch {
 
@@ -47,10 +48,12 @@ final class SharedLatch {
      * @throws IllegalStateException if the domain is closed while waiting (nothing is held)
      */
     boolean enter() {
+        return !memory.casInt(offset, 0, token) && enterContended(); // small, so inlined into callers' fast paths
+    }
+
+    /** {@link #enter()} after the first CAS failed. */
+    private boolean enterContended() {
         final SharedMemory m = memory;
-        if (m.casInt(offset, 0, token)) {
-            return false;
-        }
         int spins = 0;
         int observed = 0;
         long observedSince = 0L;
@@ -88,5 +91,17 @@ final class SharedLatch {
     /** Leaves the critical section. */
     void leave() {
         memory.setIntVolatile(offset, 0);
+    }
+
+    /**
+     * Leaves the critical section with a release store: the next participant to enter sees every
+     * write made inside, but the caller's following reads may be performed before the store is
+     * seen by the others (no store-load fence). Enough where every participant whose flag the
+     * caller reads after leaving publishes that flag before it enters the latch: the latch's
+     * entering CAS then orders the two (the flag is written before a critical section that
+     * precedes the caller's, or the caller's writes precede that participant's critical section).
+     */
+    void leaveRelease() {
+        memory.setIntRelease(offset, 0);
     }
 }

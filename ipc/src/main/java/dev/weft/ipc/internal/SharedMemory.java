@@ -66,7 +66,11 @@ import org.jspecify.annotations.Nullable;
  * compiled code the {@link InternalError} of a fault may be raised after the accessor returned (at
  * the next safepoint poll, possibly in the caller), in which case that one call fails with the
  * JVM's error rather than ours and its loads may have read zeros; the mapping is marked damaged at
- * the next accessor that faults or at the janitor's next check.
+ * the next accessor that faults or at the janitor's next check. And HotSpot survives a compiled
+ * fault only if its handler can decode the faulting instruction, which on x86-64 excludes a
+ * sign-extending 32-bit load ({@code movslq}): such a fault stops the JVM. Callers that re-read a
+ * mapping they have reason to doubt (a cached object looked up again) check the file's size first
+ * ({@link #checkFileIntact()}).
  */
 public final class SharedMemory {
 

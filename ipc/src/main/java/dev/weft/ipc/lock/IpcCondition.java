@@ -1,16 +1,15 @@
 package dev.weft.ipc.lock;
 
+import dev.weft.core.sync.ConditionVariable;
 import dev.weft.core.sync.LockResult;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A condition variable shared by processes, bound to an {@link IpcLock}: the counterpart of
- * Python's {@code multiprocessing.Condition}, with the forms of core's
- * {@link dev.weft.core.sync.Condition}.
+ * Python's {@code multiprocessing.Condition}, and a {@link ConditionVariable}, the contract that
+ * core's {@link dev.weft.core.sync.Condition} meets between threads.
  *
  * <p>A thread that holds the lock waits for some state to change with {@link #await()} (Python's
  * {@code wait()}): the lock is released, the thread waits to be signalled, and it acquires the
@@ -34,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Dead lock holders.</b> A waiter re-acquires the lock with
  * {@link IpcLock#acquireForResult()}; if the holder died, the lock is taken over and
  * {@link #awaitForResult()} returns {@link LockResult#OWNER_DIED}, so the caller can repair the
- * state the lock protects.
+ * state the lock protects. The timed {@link #awaitForResult(Duration)} tells both whether a signal
+ * came and how the lock was re-acquired, in one {@link AwaitResult}. The other forms re-acquire the
+ * lock the same way but do not say whether its holder died.
  *
  * <table class="striped">
  *   <caption>Python's multiprocessing.Condition and IpcCondition</caption>
@@ -53,7 +54,9 @@ import org.jspecify.annotations.Nullable;
  * case it re-acquires the lock before it returns or throws, waiting for it as long as needed and
  * ignoring interrupts while it does. An interrupt on entry throws {@link InterruptedException}
  * without releasing the lock. A timed wait that times out returns {@code false} holding the lock.
- * On the futex back-end a platform thread notices an interrupt within 10 ms.
+ * On the futex back-end a platform thread notices an interrupt within 10 ms. The
+ * {@link ConditionVariable} contract states each form in full; {@link #awaitAsync()} waits on a
+ * virtual thread of its own, which completes the future.
  *
  * <p><b>Memory consistency effects:</b> actions before a {@code signal} that wakes a waiter, and
  * before the release of the lock that the waiter then acquires, <em>happen-before</em> the actions
@@ -76,7 +79,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public interface IpcCondition extends java.util.concurrent.locks.Condition {
+public interface IpcCondition extends ConditionVariable {
 
     /**
      * The condition's name in its domain.
@@ -90,6 +93,7 @@ public interface IpcCondition extends java.util.concurrent.locks.Condition {
      *
      * @return the lock
      */
+    @Override
     IpcLock lock();
 
     /**
@@ -104,87 +108,40 @@ public interface IpcCondition extends java.util.concurrent.locks.Condition {
     LockResult awaitForResult() throws InterruptedException;
 
     /**
-     * Waits at most {@code timeout} for a signal: Python's {@code wait(timeout)}.
+     * As {@link #await(Duration)}, telling both whether a signal came before the timeout and how
+     * the lock was re-acquired.
      *
-     * @param timeout the longest wait; zero or negative: release and re-acquire without waiting
-     * @return {@code false} if the timeout elapsed before a signal (the lock is held again)
+     * <h4>Blocking and cancellation</h4>
+     * The lock must be held. The caller is listed, the lock is released, and the thread blocks
+     * until a signal chooses this waiter, the timeout elapses, the thread is interrupted, or
+     * spuriously. In every case the lock is then re-acquired, waiting for it as long as needed
+     * (the timeout bounds only the wait for a signal) and ignoring interrupts; if its holder died,
+     * the lock is taken over from it. A timeout or interrupt that races with a signal is decided
+     * atomically: if the signal chose this waiter first, the result says signalled (and an
+     * interrupt is re-asserted instead of thrown); otherwise the waiter is withdrawn and the signal
+     * goes to another waiter. An interrupt on entry throws at once, with the lock still held and
+     * nothing listed.
+     *
+     * @param timeout the longest wait for a signal; zero or negative: release and re-acquire the
+     *     lock without waiting for a signal
+     * @return {@link AwaitResult#SIGNALLED} or {@link AwaitResult#TIMED_OUT}, or
+     *     {@link AwaitResult#SIGNALLED_OWNER_DIED} or {@link AwaitResult#TIMED_OUT_OWNER_DIED} if
+     *     the lock was taken over from a holder that died; the lock is held in every case
      * @throws InterruptedException as {@link #awaitForResult()}
      * @throws IllegalMonitorStateException if the lock is not held
+     * @throws NullPointerException if {@code timeout} is {@code null}
      */
-    boolean await(Duration timeout) throws InterruptedException;
+    AwaitResult awaitForResult(Duration timeout) throws InterruptedException;
 
     /**
-     * Waits until {@code predicate} is true, re-checking it (with the lock held) after each wake-up:
-     * Python's {@code wait_for(predicate)}.
+     * As {@link #awaitForResult(Duration)}, with the timeout in {@code unit}s.
      *
-     * @param predicate evaluated with the lock held
+     * @param timeout the longest wait for a signal, in {@code unit}s
+     * @param unit the unit of {@code timeout}
+     * @return as {@link #awaitForResult(Duration)}
      * @throws InterruptedException as {@link #awaitForResult()}
      * @throws IllegalMonitorStateException if the lock is not held
+     * @throws NullPointerException if {@code unit} is {@code null}
      */
-    void waitFor(BooleanSupplier predicate) throws InterruptedException;
-
-    /**
-     * As {@link #waitFor(BooleanSupplier)}, waiting at most {@code timeout} in all.
-     *
-     * @param predicate evaluated with the lock held
-     * @param timeout the longest wait in all
-     * @return the predicate's last value
-     * @throws InterruptedException as {@link #awaitForResult()}
-     * @throws IllegalMonitorStateException if the lock is not held
-     */
-    boolean waitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException;
-
-    /**
-     * As {@link #waitFor(BooleanSupplier, Duration)}, with the timeout in {@code unit}s.
-     *
-     * @param predicate evaluated with the lock held
-     * @param timeout the longest wait, in {@code unit}s
-     * @param unit the unit
-     * @return the predicate's last value
-     * @throws InterruptedException as {@link #awaitForResult()}
-     */
-    boolean waitFor(BooleanSupplier predicate, long timeout, TimeUnit unit) throws InterruptedException;
-
-    /**
-     * Releases the lock and waits for a signal on a virtual thread of its own; the future completes
-     * once a signal chose this waiter and the lock is held again (on the caller's behalf: release it
-     * after the future completes). Cancelling the future before then withdraws the wait: a signal
-     * that chose it is passed on, and a lock it re-acquired is released.
-     *
-     * @return the future
-     * @throws IllegalMonitorStateException if the lock is not held
-     */
-    CompletableFuture<@Nullable Void> awaitAsync();
-
-    /**
-     * Wakes the oldest waiter, if any: Python's {@code notify()}.
-     *
-     * @throws IllegalMonitorStateException if the lock is not held
-     */
-    @Override
-    void signal();
-
-    /**
-     * Wakes the {@code n} oldest waiters (all of them if fewer): Python's {@code notify(n)}.
-     *
-     * @param n how many, from 0
-     * @throws IllegalArgumentException if {@code n} is negative
-     * @throws IllegalMonitorStateException if the lock is not held
-     */
-    void signal(int n);
-
-    /**
-     * Wakes every waiter: Python's {@code notify_all()}.
-     *
-     * @throws IllegalMonitorStateException if the lock is not held
-     */
-    @Override
-    void signalAll();
-
-    /**
-     * The number of waiters (in every process). A snapshot.
-     *
-     * @return the waiters
-     */
-    int waiterCount();
+    AwaitResult awaitForResult(long timeout, TimeUnit unit) throws InterruptedException;
 }

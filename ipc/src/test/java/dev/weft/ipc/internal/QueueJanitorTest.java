@@ -248,4 +248,58 @@ class QueueJanitorTest {
         assertThatThrownBy(() -> QueueRing.attach("broken", memory, me, WAITER, SLICE_NANOS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("participant records");
     }
+
+    @Test
+    void attach_recoveryPassCannotPutBackYet_theNewRingsJanitorPutsItBackLater() throws Exception {
+        int setup = 0x505;
+        int slow = 0x606;
+        int spare = 0x707;
+        Set<Integer> dead = ConcurrentHashMap.newKeySet();
+        QueueRing setupRing = ring("stuck", liveness(setup, dead));
+        MappedQueue setupQueue = MappedQueue.standalone(setupRing);
+        setupQueue.put("m0".getBytes(StandardCharsets.UTF_8));
+        setupQueue.put("m1".getBytes(StandardCharsets.UTF_8));
+        // A slow live consumer holds m0 (position 0, slot 0); CONSUMER took m1 (position 1, slot 1) and dies.
+        SharedMemory m = setupRing.memory();
+        int slots = m.getIntPlain(QueueDescriptor.SLOTS_OFFSET_OFFSET);
+        int stride = QueueDescriptor.stride(16);
+        m.setLongVolatile(slots, QueueDescriptor.slotWord(0, QueueDescriptor.READING, slow));
+        m.setLongVolatile(slots + stride, QueueDescriptor.slotWord(0, QueueDescriptor.READING, CONSUMER));
+        m.setLongVolatile(QueueDescriptor.HEAD_OFFSET, 2);
+        addRecord(setupRing, CONSUMER);
+        addRecord(setupRing, slow);
+        addRecord(setupRing, spare); // every record taken: attaching runs a recovery pass first
+        dead.add(CONSUMER);
+
+        // m1 goes back at position 5, behind position 4 (slot 0), which the slow consumer still holds.
+        QueueRing mine = QueueRing.attach("stuck", m, liveness(ME, dead), WAITER, SLICE_NANOS);
+        MappedQueue myQueue = MappedQueue.standalone(mine);
+        assertThat(myQueue.poll()).as("nothing can be taken while the slow consumer holds slot 0").isNull();
+
+        m.setLongVolatile(slots, QueueDescriptor.slotWord(1, QueueDescriptor.FREE, 0)); // the slow consumer is done
+        assertThat(mine.janitorPass()).as("the attaching pass's unfinished put-back is retried").isTrue();
+        byte[] again = myQueue.poll();
+        assertThat(again).as("the dead consumer's message is delivered again").isNotNull();
+        assertThat(new String(again, StandardCharsets.UTF_8)).isEqualTo("m1");
+        assertThat(myQueue.poll()).isNull();
+    }
+
+    private static Liveness liveness(int token, Set<Integer> dead) {
+        return new Liveness() {
+            @Override
+            public int token() {
+                return token;
+            }
+
+            @Override
+            public boolean isDead(int other) {
+                return dead.contains(other);
+            }
+
+            @Override
+            public String describe(int other) {
+                return "token " + other;
+            }
+        };
+    }
 }

@@ -220,4 +220,85 @@ class IpcConditionTest {
         signaller.kill(); // dies holding the lock
         assertThat(w.get(30, TimeUnit.SECONDS)).isEqualTo(LockResult.OWNER_DIED);
     }
+
+    // ---- awaitForResult with a timeout ------------------------------------------------------------
+
+    @Test
+    void timedAwaitForResult_liveHolders_reportsSignalledOrTimedOut() throws Exception {
+        lock.acquire();
+        assertThat(cond.awaitForResult(Duration.ofMillis(20))).isEqualTo(AwaitResult.TIMED_OUT);
+        assertThat(cond.awaitForResult(20, TimeUnit.MILLISECONDS)).isEqualTo(AwaitResult.TIMED_OUT);
+        assertThat(cond.awaitForResult(Duration.ZERO)).isEqualTo(AwaitResult.TIMED_OUT);
+        assertThat(cond.awaitForResult(Duration.ofSeconds(Long.MIN_VALUE))).isEqualTo(AwaitResult.TIMED_OUT);
+        assertThat(lock.isLocked()).isTrue();
+        assertThat(cond.waiterCount()).isZero();
+        lock.release();
+
+        CompletableFuture<AwaitResult> w = inThread(() -> {
+            lock.acquire();
+            try {
+                return cond.awaitForResult(30, TimeUnit.SECONDS);
+            } finally {
+                lock.release();
+            }
+        }, new AtomicReference<>());
+        awaitValue(cond::waiterCount, 1);
+        signal(1);
+        assertThat(w.get(30, TimeUnit.SECONDS)).isEqualTo(AwaitResult.SIGNALLED);
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void timedAwaitForResult_withoutTheLockOrInterruptedOnEntry_throws() throws Exception {
+        assertThatThrownBy(() -> cond.awaitForResult(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalMonitorStateException.class);
+        lock.acquire();
+        assertThatThrownBy(() -> cond.awaitForResult(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> cond.awaitForResult(1, null)).isInstanceOf(NullPointerException.class);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> cond.awaitForResult(Duration.ofSeconds(30))).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+        assertThat(lock.isLocked()).as("still held").isTrue();
+        assertThat(cond.waiterCount()).isZero();
+        lock.release();
+    }
+
+    @Test
+    void timedAwaitForResult_holderKilledAfterSignalling_reportsSignalledOwnerDied() throws Exception {
+        CompletableFuture<AwaitResult> w = inThread(() -> {
+            lock.acquire();
+            try {
+                return cond.awaitForResult(Duration.ofSeconds(60));
+            } finally {
+                lock.release();
+            }
+        }, new AtomicReference<>());
+        awaitValue(cond::waiterCount, 1);
+        Child signaller = Child.start("signaller", dir, "", "csignal C L");
+        children.add(signaller);
+        assertThat(signaller.nextLine()).isEqualTo("SIGNALLED");
+        signaller.kill(); // dies holding the lock, after signalling
+        assertThat(w.get(30, TimeUnit.SECONDS)).isEqualTo(AwaitResult.SIGNALLED_OWNER_DIED);
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void timedAwaitForResult_timedOutWhileTheHolderDied_reportsTimedOutOwnerDied() throws Exception {
+        // The waiter (a child, so that it can be paused) times out with nobody holding the lock and
+        // stops before re-acquiring; another child takes the lock and is killed holding it; then
+        // the waiter re-acquires from the dead holder.
+        Child waiter = Child.start("waiter", dir, "condition.timedout:pause", "bg cwaitfor C L 20");
+        children.add(waiter);
+        waiter.expectPoint("condition.timedout");
+        Child holder = Child.start("holder", dir, "", "acquire L");
+        children.add(holder);
+        assertThat(holder.nextLine()).isEqualTo("ACQUIRED");
+        holder.kill();
+        waiter.send("resume condition.timedout");
+        List<String> lines = List.of(waiter.nextLine(), waiter.nextLine());
+        assertThat(lines).containsExactlyInAnyOrder("RESUMED", "AWAITED TIMED_OUT_OWNER_DIED");
+        assertThat(cond.waiterCount()).isZero();
+        assertThat(lock.tryAcquire(Duration.ofSeconds(30))).as("released by the waiter").isTrue();
+        lock.release();
+    }
 }

@@ -146,6 +146,28 @@ class CrossProcessSemaphoreTest {
     }
 
     @Test
+    void killedInAnOperationThatJournalsTwoWords_rollbackLeavesTheOtherWordsAlone() throws Exception {
+        MappedSemaphore s = semaphore(3, true);
+        Child holder = child("holder", "", "sem S 3 1 acquire 2");
+        assertThat(holder.nextLine()).isEqualTo("ACQUIRED");
+        holder.kill();
+        assertThat(s.tryAcquireForResult(1)).as("the permit that was never held").isEqualTo(LockResult.ACQUIRED);
+        // The recovery and the acquire of the two recovered permits journal the tainted count (0, then 2).
+        assertThat(s.tryAcquireForResult(2, RECOVERY_BOUND)).isEqualTo(LockResult.OWNER_DIED);
+        s.release(3); // its own permits: journals the available count and the holding only
+        Child victim = child("victim", "semaphore.take.written:stop");
+        victim.send("sem S 3 1 acquire 1");
+        victim.expectPoint("semaphore.take.written");
+        victim.kill();
+        // Rolled back: the victim took nothing, and no recovered permit is left to report.
+        assertThat(s.tryAcquireForResult(3, RECOVERY_BOUND)).isEqualTo(LockResult.ACQUIRED);
+        assertConserved(s, 3);
+        s.release(3);
+        assertThat(s.availablePermits()).isEqualTo(3);
+        assertConserved(s, 3);
+    }
+
+    @Test
     void recovererKilledWhileRecovering_isRolledBackAndRecoveredAgain() throws Exception {
         MappedSemaphore s = semaphore(3, true);
         Child holder = child("holder", "", "sem S 3 1 acquire 2");

@@ -4,6 +4,7 @@ import dev.weft.ipc.IpcDomain;
 import dev.weft.ipc.event.IpcEvent;
 import dev.weft.ipc.internal.CrashPoints;
 import dev.weft.ipc.internal.SharedMemory;
+import dev.weft.ipc.lock.AwaitResult;
 import dev.weft.ipc.lock.IpcLock;
 import dev.weft.ipc.semaphore.IpcSemaphore;
 import dev.weft.core.sync.LockResult;
@@ -45,6 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * racquire L | rrelease L                         -> ACQUIRED | OWNER_DIED | RELEASED | ERROR ... (rlock L)
  * cwait C L | csignal C L                         -> WOKEN (lock L acquired, awaited, released) |
  *                                                     SIGNALLED (lock L acquired and kept, one signal)
+ * cwaitfor C L MS                                  -> AWAITED <AwaitResult> (lock L acquired,
+ *                                                     awaitForResult for MS ms, released)
  * bawait B PARTIES                                -> INDEX n | BROKEN | ERROR ... (barrier B)
  * sem S INIT BOUNDED acquire K | try K | release K  -> ACQUIRED | OWNER_DIED | NOT_ACQUIRED | RELEASED | ERROR ...
  *                                                     (semaphore S, created with INIT permits, bounded if BOUNDED is 1)
@@ -133,6 +136,13 @@ public final class ChildMain {
                 domain.condition(w[1], l).await();
                 l.release();
                 say("WOKEN");
+            }
+            case "cwaitfor" -> {
+                IpcLock l = domain.lock(w[2]);
+                l.acquire();
+                AwaitResult r = domain.condition(w[1], l).awaitForResult(Duration.ofMillis(Long.parseLong(w[3])));
+                l.release();
+                say("AWAITED " + r);
             }
             case "csignal" -> {
                 IpcLock l = domain.lock(w[2]);
