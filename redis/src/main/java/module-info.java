@@ -15,6 +15,7 @@ module dev.weft.redis {
     // modules Lettuce uses; the DNS resolver is the one Lettuce picks when it is present.
     requires io.netty.handler;
     requires io.netty.resolver.dns;
+    requires jdk.jfr;
 
     exports dev.weft.redis;
 }

@@ -198,7 +198,7 @@ public final class RedisEvent implements EventFlag, AutoCloseable {
                 weft.executor(), weft.timer(), weft.pollNanos(), RedisWeft::transientFailure, () -> {
                     weft.signals().remove(channel, listener);
                     pending.remove(self[0]);
-                });
+                }, new Request.Site("RedisEvent", name, "await", "set"));
         self[0] = r;
         pending.add(r);
         weft.signals().add(channel, listener);

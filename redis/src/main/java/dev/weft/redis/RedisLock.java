@@ -505,7 +505,7 @@ public final class RedisLock implements ExclusiveLock, AutoCloseable {
                 weft.pollNanos(), RedisWeft::transientFailure, () -> {
                     weft.signals().remove(channel, listener);
                     pending.remove(self[0]);
-                });
+                }, new Request.Site("RedisLock", name, "acquire", "acquired"));
         self[0] = r;
         pending.add(r);
         weft.signals().add(channel, listener);

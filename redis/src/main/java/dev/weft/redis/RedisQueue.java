@@ -810,21 +810,26 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     }
 
     private Request<Boolean> putRequest(byte[] e) {
+<<<<<<< HEAD
         byte[] marker = newPutMarker();
         return request(roomChannel, () -> putOnce(e, marker));
+=======
+        return request(roomChannel, "put", "put", () -> putOnce(e));
+>>>>>>> jfr13
     }
 
     private Request<Delivery> getRequest() {
-        return request(itemsChannel, this::getOnce);
+        return request(itemsChannel, "get", "taken", this::getOnce);
     }
 
     private Request<Boolean> joinRequest() {
-        return request(doneChannel, () -> weft.commands().hget(metaKey, RedisWeft.bytes("unfinished"))
+        return request(doneChannel, "join", "joined", () -> weft.commands().hget(metaKey, RedisWeft.bytes("unfinished"))
                 .toCompletableFuture()
                 .thenApply(v -> v == null || Long.parseLong(RedisWeft.string(v)) <= 0 ? Boolean.TRUE : null));
     }
 
-    private <T> Request<T> request(String channel, Supplier<CompletableFuture<@Nullable T>> attempt) {
+    private <T> Request<T> request(String channel, String operation, String outcome,
+            Supplier<CompletableFuture<@Nullable T>> attempt) {
         @SuppressWarnings("unchecked")
         Request<T>[] self = (Request<T>[]) new Request<?>[1];
         Runnable listener = () -> self[0].signal();
@@ -832,7 +837,7 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
                 RedisWeft::transientFailure, () -> {
                     weft.signals().remove(channel, listener);
                     pending.remove(self[0]);
-                });
+                }, new Request.Site("RedisQueue", name, operation, outcome));
         self[0] = r;
         pending.add(r);
         weft.signals().add(channel, listener);

@@ -129,8 +129,7 @@ public final class WaitEngine {
             outcome = done ? "granted" : "timed out";
             return done;
         } finally {
-            WaitEvent.end(event, primitive, primitive + "@" + Integer.toHexString(System.identityHashCode(owner)),
-                    operation, outcome);
+            WaitEvent.endLocal(event, primitive, owner, operation, outcome);
         }
     }
 

@@ -65,6 +65,23 @@ public final class WaitEvent extends jdk.jfr.Event {
         return event;
     }
 
+    /**
+     * As {@link #end(WaitEvent, String, String, String, String)} for an in-process object, which
+     * the event names by its kind and identity hash ({@code Lock@1b6d3586}); the name is formatted
+     * only for an event that is committed.
+     */
+    public static void endLocal(@Nullable WaitEvent event, String primitive, Object owner, String operation,
+            String outcome) {
+        if (event == null) {
+            return;
+        }
+        event.end();
+        if (event.shouldCommit()) {
+            event.commitWith(primitive, primitive + "@" + Integer.toHexString(System.identityHashCode(owner)), operation,
+                    outcome);
+        }
+    }
+
     /** Ends {@code event} (if not {@code null}) and commits it if it lasted past the threshold. */
     public static void end(@Nullable WaitEvent event, String primitive, String object, String operation, String outcome) {
         if (event == null) {
@@ -72,11 +89,15 @@ public final class WaitEvent extends jdk.jfr.Event {
         }
         event.end();
         if (event.shouldCommit()) {
-            event.primitive = primitive;
-            event.object = object;
-            event.operation = operation;
-            event.outcome = outcome;
-            event.commit();
+            event.commitWith(primitive, object, operation, outcome);
         }
+    }
+
+    private void commitWith(String primitive, String object, String operation, String outcome) {
+        this.primitive = primitive;
+        this.object = object;
+        this.operation = operation;
+        this.outcome = outcome;
+        commit();
     }
 }

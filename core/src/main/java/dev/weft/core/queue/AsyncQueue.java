@@ -3,6 +3,7 @@ package dev.weft.core.queue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEvent;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
@@ -1332,6 +1333,25 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * plus INTERRUPTED_BIT if an interrupt was consumed (and not yet reported).
      */
     private int awaitDecision(Waiter<?> w, boolean timed, long nanos) {
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return awaitDecisionParked(w, timed, nanos);
+        }
+        final WaitList list = w.list;
+        int result = awaitDecisionParked(w, timed, nanos);
+        String operation = list == putters ? "put" : list == getters ? "get" : "join";
+        String outcome = switch (result & ~INTERRUPTED_BIT) {
+            case FULFILLED -> list == putters ? "put" : list == getters ? "taken" : "joined";
+            case CANCELLED -> (result & INTERRUPTED_BIT) != 0 ? WaitEvent.FAILED : "timed out";
+            case SHUT_DOWN -> "shut down";
+            default -> WaitEvent.FAILED;
+        };
+        WaitEvent.endLocal(event, "AsyncQueue", this, operation, outcome);
+        return result;
+    }
+
+    /** As {@link #awaitDecision}, unrecorded. */
+    private int awaitDecisionParked(Waiter<?> w, boolean timed, long nanos) {
         final long deadline = timed ? System.nanoTime() + nanos : 0L;
         boolean interrupted = false;
         int s;

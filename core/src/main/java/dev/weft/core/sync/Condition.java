@@ -1,6 +1,7 @@
 package dev.weft.core.sync;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEvent;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
@@ -419,7 +420,7 @@ public final class Condition implements ConditionVariable {
     }
 
     /**
-     * The blocking wait.
+     * The blocking wait, recorded as a JFR {@link WaitEvent} when a recording enables it.
      *
      * @return for TIMED, the remaining nanoseconds (<= 0 if timed out); else 1
      */
@@ -428,6 +429,22 @@ public final class Condition implements ConditionVariable {
         if (mode != UNINTERRUPTIBLE && Thread.interrupted()) {
             throw new InterruptedException();
         }
+        WaitEvent event = mode == TIMED && nanos <= 0L ? null : WaitEvent.start(); // no timeout left: no wait
+        if (event == null) {
+            return awaitParked(mode, nanos);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            long remaining = awaitParked(mode, nanos);
+            outcome = remaining > 0L ? "signalled" : "timed out";
+            return remaining;
+        } finally {
+            WaitEvent.endLocal(event, "Condition", this, "await", outcome);
+        }
+    }
+
+    /** As {@link #awaitCore}, unrecorded and after its entry checks. */
+    private long awaitParked(int mode, long nanos) throws InterruptedException {
         // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
         final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
         Waiter w = new Waiter(Thread.currentThread(), null);

@@ -24,6 +24,7 @@ import static dev.weft.ipc.internal.BarrierDescriptor.WAKE_OFFSET;
 import static dev.weft.ipc.internal.BarrierDescriptor.slotOffset;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.ipc.barrier.IpcBarrier;
 import java.time.Duration;
 import java.util.Arrays;
@@ -174,7 +175,33 @@ public final class MappedBarrier implements IpcBarrier {
         if (CrashPoints.ENABLED) {
             CrashPoints.reach("barrier.waiting");
         }
-        final int base = slotOffset(slot);
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return awaitListed(slotOffset(slot), timed, nanos, start, deadline);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            int index = awaitListed(slotOffset(slot), timed, nanos, start, deadline);
+            outcome = "passed";
+            return index;
+        } catch (BrokenBarrierException e) {
+            outcome = "broken";
+            throw e;
+        } catch (TimeoutException e) {
+            outcome = "timed out";
+            throw e;
+        } finally {
+            WaitEvent.end(event, "IpcBarrier", name, "await", outcome);
+        }
+    }
+
+    /**
+     * The wait of a party listed at slot offset {@code base} until the cycle trips or breaks, or
+     * (if {@code timed}) the deadline passes.
+     */
+    private int awaitListed(int base, boolean timed, long nanos, long start, long deadline)
+            throws InterruptedException, BrokenBarrierException, TimeoutException {
+        final SharedMemory m = memory;
         boolean reInterrupt = false;
         long lastProbe = start;
         while (true) {

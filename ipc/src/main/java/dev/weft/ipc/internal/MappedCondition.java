@@ -16,6 +16,7 @@ import static dev.weft.ipc.internal.ConditionDescriptor.WAKE_OFFSET;
 import static dev.weft.ipc.internal.ConditionDescriptor.slotOffset;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.lock.AwaitResult;
 import dev.weft.ipc.lock.IpcCondition;
@@ -122,21 +123,33 @@ public final class MappedCondition implements IpcCondition {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long start = System.nanoTime();
-        int base = list();
-        lock.release();
-        boolean signalled = false;
-        InterruptedException interrupted = null;
+        WaitEvent event = WaitEvent.start();
+        String outcome = WaitEvent.FAILED;
         try {
-            signalled = waitForSignal(base, timed, start, nanos, true);
-        } catch (InterruptedException e) {
-            interrupted = e;
+            long start = System.nanoTime();
+            int base = list();
+            lock.release();
+            boolean signalled = false;
+            InterruptedException interrupted = null;
+            try {
+                signalled = waitForSignal(base, timed, start, nanos, true);
+            } catch (InterruptedException e) {
+                interrupted = e;
+            }
+            LockResult r = reacquire();
+            if (interrupted != null) {
+                throw interrupted;
+            }
+            outcome = outcome(signalled, r);
+            return new Outcome(signalled, r);
+        } finally {
+            WaitEvent.end(event, "IpcCondition", name, "await", outcome);
         }
-        LockResult r = reacquire();
-        if (interrupted != null) {
-            throw interrupted;
-        }
-        return new Outcome(signalled, r);
+    }
+
+    /** A wait's outcome as a JFR wait event states it. */
+    private static String outcome(boolean signalled, LockResult reacquired) {
+        return (signalled ? "signalled" : "timed out") + (reacquired == LockResult.OWNER_DIED ? ", OWNER_DIED" : "");
     }
 
     /** Re-acquires the lock, waiting as long as needed and ignoring interrupts (restored after). */
@@ -395,14 +408,20 @@ public final class MappedCondition implements IpcCondition {
     @Override
     public void awaitUninterruptibly() {
         checkHeld("await");
-        int base = list();
-        lock.release();
+        WaitEvent event = WaitEvent.start();
+        String outcome = WaitEvent.FAILED;
         try {
-            waitForSignal(base, false, System.nanoTime(), 0L, false);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
+            int base = list();
+            lock.release();
+            try {
+                waitForSignal(base, false, System.nanoTime(), 0L, false);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError(impossible);
+            }
+            outcome = outcome(true, reacquire());
+        } finally {
+            WaitEvent.end(event, "IpcCondition", name, "await", outcome);
         }
-        reacquire();
     }
 
     @Override

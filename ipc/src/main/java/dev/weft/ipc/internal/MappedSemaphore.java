@@ -31,6 +31,7 @@ import static dev.weft.ipc.internal.SemaphoreDescriptor.entryOffset;
 
 import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.LinkedFuture;
+import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.semaphore.IpcSemaphore;
 import java.time.Duration;
@@ -216,7 +217,23 @@ public sealed class MappedSemaphore implements IpcSemaphore permits MappedBounde
         return r != null ? r : acquireSlow(permits, true, nanos);
     }
 
+    /** The waiting path of an acquire, recorded as a JFR {@link WaitEvent} when a recording enables it. */
     private LockResult acquireSlow(int permits, boolean timed, long nanos) throws InterruptedException {
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return acquireSlowLoop(permits, timed, nanos);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            LockResult result = acquireSlowLoop(permits, timed, nanos);
+            outcome = result.name();
+            return result;
+        } finally {
+            WaitEvent.end(event, isBounded() ? "IpcBoundedSemaphore" : "IpcSemaphore", name, "acquire", outcome);
+        }
+    }
+
+    private LockResult acquireSlowLoop(int permits, boolean timed, long nanos) throws InterruptedException {
         final SharedMemory m = memory;
         long start = System.nanoTime();
         long deadline = timed ? start + nanos : Long.MAX_VALUE;

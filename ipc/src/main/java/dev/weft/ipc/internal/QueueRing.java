@@ -1215,6 +1215,22 @@ public final class QueueRing {
             timed = false;
         }
         long deadline = System.nanoTime() + nanos;
+        WaitEvent event = WaitEvent.start();
+        if (event == null) {
+            return joinWait(timed, deadline, open);
+        }
+        String outcome = WaitEvent.FAILED;
+        try {
+            boolean done = joinWait(timed, deadline, open);
+            outcome = done ? "joined" : "timed out";
+            return done;
+        } finally {
+            WaitEvent.end(event, "IpcQueue", name, "join", outcome);
+        }
+    }
+
+    /** The waiting part of a join: until every task is done or (if {@code timed}) the deadline passes. */
+    private boolean joinWait(boolean timed, long deadline, OpenCheck open) throws InterruptedException {
         while (true) {
             open.check();
             checkNotDamaged();

@@ -4,14 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.core.sync.LockResult;
 import dev.weft.ipc.IpcDomain;
+import dev.weft.ipc.barrier.IpcBarrier;
+import dev.weft.ipc.lock.IpcCondition;
+import dev.weft.ipc.lock.IpcLock;
+import dev.weft.ipc.queue.IpcJoinableQueue;
 import dev.weft.ipc.queue.IpcQueue;
+import dev.weft.ipc.semaphore.IpcSemaphore;
 import dev.weft.ipc.testing.Child;
 import dev.weft.ipc.testing.ChildDomain;
+import dev.weft.ipc.testing.IpcTesting;
 import dev.weft.ipc.testing.QueueMessages;
+import dev.weft.testlib.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -72,6 +82,80 @@ class IpcJfrEventsTest {
             assertThat(e.getString("object")).isEqualTo("E");
             assertThat(e.getString("outcome")).isEqualTo("timed out");
         });
+    }
+
+    @Test
+    void semaphoreBarrierConditionAndJoinWaitsAreRecordedOnce_operationsThatDoNotWaitAreNot() throws Exception {
+        IpcSemaphore semaphore = domain.semaphore("S", 1);
+        IpcSemaphore bounded = domain.boundedSemaphore("B", 1);
+        IpcBarrier barrier = domain.barrier("T", 2);
+        IpcLock lock = domain.lock("CL");
+        IpcCondition condition = domain.condition("C", lock);
+        IpcJoinableQueue queue = domain.joinableQueue("J", 4, 16);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        List<RecordedEvent> events;
+        try (Recording recording = new Recording()) {
+            recording.enable("dev.weft.Wait").withThreshold(Duration.ZERO); // every wait, however short
+            recording.start();
+            for (IpcSemaphore s : List.of(semaphore, bounded)) {
+                s.acquire(); // a free permit: no wait, no event
+                CompletableFuture<LockResult> acquiring = Threads.inThread(() -> s.acquireForResult(1), waiter);
+                IpcTesting.awaitBlocked(waiter.get());
+                s.release();
+                assertThat(acquiring.get(30, TimeUnit.SECONDS)).isEqualTo(LockResult.ACQUIRED);
+                s.release();
+            }
+
+            CompletableFuture<Integer> party = Threads.inThread(barrier::await, waiter);
+            IpcTesting.awaitBlocked(waiter.get());
+            int last = barrier.await(); // the last party trips it without waiting
+            assertThat(List.of(last, party.get(30, TimeUnit.SECONDS))).containsExactlyInAnyOrder(0, 1);
+
+            CompletableFuture<Void> awaiting = Threads.inThread(() -> {
+                lock.acquire();
+                try {
+                    condition.await();
+                } finally {
+                    lock.release();
+                }
+                return null;
+            }, waiter);
+            IpcTesting.awaitBlocked(waiter.get());
+            assertThat(condition.waiterCount()).isEqualTo(1);
+            lock.acquire();
+            condition.signal();
+            lock.release();
+            awaiting.get(30, TimeUnit.SECONDS);
+
+            queue.put(new byte[] {1});                        // room: no wait, no event
+            assertThat(queue.get()).containsExactly(1);       // a message: no wait, no event
+            CompletableFuture<Void> joining = Threads.inThread(() -> {
+                queue.join();
+                return null;
+            }, waiter);
+            IpcTesting.awaitBlocked(waiter.get());
+            queue.taskDone();
+            joining.get(30, TimeUnit.SECONDS);
+            recording.stop();
+            events = read(recording).stream().filter(e -> e.getEventType().getName().equals("dev.weft.Wait")).toList();
+        }
+        assertThat(events).filteredOn(e -> e.getString("primitive").equals("IpcSemaphore")).singleElement()
+                .satisfies(e -> assertWait(e, "S", "acquire", "ACQUIRED"));
+        assertThat(events).filteredOn(e -> e.getString("primitive").equals("IpcBoundedSemaphore")).singleElement()
+                .satisfies(e -> assertWait(e, "B", "acquire", "ACQUIRED"));
+        assertThat(events).filteredOn(e -> e.getString("primitive").equals("IpcBarrier")).singleElement()
+                .satisfies(e -> assertWait(e, "T", "await", "passed"));
+        assertThat(events).filteredOn(e -> e.getString("primitive").equals("IpcCondition")).singleElement()
+                .satisfies(e -> assertWait(e, "C", "await", "signalled"));
+        assertThat(events).filteredOn(e -> e.getString("primitive").equals("IpcQueue")).singleElement()
+                .satisfies(e -> assertWait(e, "J", "join", "joined"));
+    }
+
+    private static void assertWait(RecordedEvent e, String object, String operation, String outcome) {
+        assertThat(e.getString("object")).isEqualTo(object);
+        assertThat(e.getString("operation")).isEqualTo(operation);
+        assertThat(e.getString("outcome")).isEqualTo(outcome);
+        assertThat(e.getDuration()).isPositive();
     }
 
     private static List<RecordedEvent> read(Recording recording) throws Exception {

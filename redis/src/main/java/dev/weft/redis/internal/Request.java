@@ -1,5 +1,6 @@
 package dev.weft.redis.internal;
 
+import dev.weft.core.internal.WaitEvent;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +42,10 @@ import org.jspecify.annotations.Nullable;
  * request is withdrawn when its attempt returns empty, or completes with the attempt's result.
  * Nothing granted on the server is ever dropped.
  *
+ * <p><b>JFR.</b> The blocking helpers ({@link #await(Request)} and its forms) record a
+ * {@code dev.weft.Wait} event for a request that waited: one whose first attempt did not succeed.
+ * A request granted by its first attempt is a round trip, not a wait, and records nothing.
+ *
  * @param <T> the result type
  */
 public final class Request<T> extends CompletableFuture<T> {
@@ -60,7 +65,10 @@ public final class Request<T> extends CompletableFuture<T> {
     private final long pollNanos;
     private final Retry retry;
     private final Runnable onFinish;
+    private final Site site;
 
+    /** An attempt returned "not yet" or failed transiently: the request waited. */
+    private volatile boolean waited;
     /** A notification arrived since the last attempt started. */
     private volatile boolean wake;
     /** Withdrawal asked from a callback thread while an attempt was in flight. */
@@ -70,6 +78,16 @@ public final class Request<T> extends CompletableFuture<T> {
     private volatile @Nullable ScheduledFuture<?> pollTask;
     /** A shorter delay for the next poll, set by an attempt (e.g. a lease's remaining time), or 0. */
     private volatile long hintNanos;
+
+    /**
+     * What a request waits on, as its JFR wait event names it.
+     *
+     * @param primitive the kind of object, e.g. {@code RedisLock}
+     * @param object the object's name
+     * @param operation the operation that waits, e.g. {@code acquire}
+     * @param outcome the outcome of a request that completes with a result, e.g. {@code acquired}
+     */
+    public record Site(String primitive, String object, String operation, String outcome) {}
 
     /** Which failures of an attempt are transient (retried after the poll interval). */
     @FunctionalInterface
@@ -92,15 +110,17 @@ public final class Request<T> extends CompletableFuture<T> {
      * @param pollNanos the fallback interval between attempts
      * @param retry which failures are transient
      * @param onFinish run once when the request completes in any way (unregistration)
+     * @param site what the request waits on, for its JFR wait event
      */
     public Request(Supplier<CompletableFuture<@Nullable T>> attempt, Executor executor, ScheduledExecutorService timer,
-            long pollNanos, Retry retry, Runnable onFinish) {
+            long pollNanos, Retry retry, Runnable onFinish, Site site) {
         this.attempt = attempt;
         this.executor = executor;
         this.timer = timer;
         this.pollNanos = pollNanos;
         this.retry = retry;
         this.onFinish = onFinish;
+        this.site = site;
     }
 
     /**
@@ -185,6 +205,7 @@ public final class Request<T> extends CompletableFuture<T> {
             finish();
             return;
         }
+        waited = true;
         state.set(IDLE);
         if (withdrawRequested && state.compareAndSet(IDLE, DONE)) {
             super.cancel(false);
@@ -281,6 +302,18 @@ public final class Request<T> extends CompletableFuture<T> {
      * @throws InterruptedException if interrupted before a result (the request is withdrawn)
      */
     public static <T> T await(Request<T> r) throws InterruptedException {
+        WaitEvent event = WaitEvent.start();
+        String outcome = WaitEvent.FAILED;
+        try {
+            T result = awaitUnrecorded(r);
+            outcome = r.site.outcome();
+            return result;
+        } finally {
+            r.record(event, outcome);
+        }
+    }
+
+    private static <T> T awaitUnrecorded(Request<T> r) throws InterruptedException {
         try {
             return r.get();
         } catch (InterruptedException e) {
@@ -305,6 +338,18 @@ public final class Request<T> extends CompletableFuture<T> {
      * @throws InterruptedException if interrupted before a result (the request is withdrawn)
      */
     public static <T> @Nullable T await(Request<T> r, long nanos) throws InterruptedException {
+        WaitEvent event = WaitEvent.start();
+        String outcome = WaitEvent.FAILED;
+        try {
+            T result = awaitUnrecorded(r, nanos);
+            outcome = result != null ? r.site.outcome() : "timed out";
+            return result;
+        } finally {
+            r.record(event, outcome);
+        }
+    }
+
+    private static <T> @Nullable T awaitUnrecorded(Request<T> r, long nanos) throws InterruptedException {
         try {
             return r.get(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -333,11 +378,15 @@ public final class Request<T> extends CompletableFuture<T> {
      * @return the result
      */
     public static <T> T awaitUninterruptibly(Request<T> r) {
+        WaitEvent event = WaitEvent.start();
+        String outcome = WaitEvent.FAILED;
         boolean interrupted = false;
         try {
             for (;;) {
                 try {
-                    return r.get();
+                    T result = r.get();
+                    outcome = r.site.outcome();
+                    return result;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
@@ -345,9 +394,17 @@ public final class Request<T> extends CompletableFuture<T> {
                 }
             }
         } finally {
+            r.record(event, outcome);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Ends {@code event} for a request that waited; one granted by its first attempt records nothing. */
+    private void record(@Nullable WaitEvent event, String outcome) {
+        if (event != null && waited) {
+            WaitEvent.end(event, site.primitive(), site.object(), site.operation(), outcome);
         }
     }
 
