@@ -810,12 +810,8 @@ public final class RedisQueue implements JoinableQueue<byte[]>, AutoCloseable {
     }
 
     private Request<Boolean> putRequest(byte[] e) {
-<<<<<<< HEAD
         byte[] marker = newPutMarker();
-        return request(roomChannel, () -> putOnce(e, marker));
-=======
-        return request(roomChannel, "put", "put", () -> putOnce(e));
->>>>>>> jfr13
+        return request(roomChannel, "put", "put", () -> putOnce(e, marker));
     }
 
     private Request<Delivery> getRequest() {
