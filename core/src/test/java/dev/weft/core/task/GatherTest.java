@@ -371,4 +371,50 @@ class GatherTest {
         a.complete(0);
         assertThat(g.toString()).isEqualTo("Gather[inputs=2, remaining=0, state=DONE]");
     }
+
+    @Test
+    void twoGathersOverTheSameUnfinishedTasks_bothSeeEveryOutcome() throws Exception {
+        // The tasks are held (not run) while both gathers register: the first registers a task's
+        // one completion listener, the second falls back to whenComplete; both must see each outcome.
+        List<Runnable> held = new ArrayList<>();
+        Task.Builder builder = Task.builder().executor(held::add);
+        Task<Integer> one = builder.start(() -> 1);
+        Task<Integer> failing = builder.start(() -> {
+            throw new IOException("boom");
+        });
+        Task<Integer> cancelled = builder.start(() -> 3);
+        Task<Integer> four = builder.start(() -> 4);
+        List<Task<Integer>> tasks = List.of(one, failing, cancelled, four);
+        CompletableFuture<List<Outcome<Integer>>> first = Gather.allSettled(tasks);
+        CompletableFuture<List<Outcome<Integer>>> second = Gather.allSettled(tasks);
+        CompletableFuture<List<Integer>> failFast = Gather.all(List.of(one, four));
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+
+        cancelled.cancel(true);
+        for (Runnable r : held) {
+            r.run();
+        }
+        for (CompletableFuture<List<Outcome<Integer>>> gather : List.of(first, second)) {
+            List<Outcome<Integer>> outcomes = gather.get(10, TimeUnit.SECONDS);
+            assertThat(outcomes.get(0)).isEqualTo(new Outcome.Success<>(1));
+            assertThat(outcomes.get(1)).isInstanceOf(Outcome.Failure.class);
+            assertThat(((Outcome.Failure<Integer>) outcomes.get(1)).exception()).isInstanceOf(IOException.class)
+                    .hasMessage("boom");
+            assertThat(outcomes.get(2)).isInstanceOf(Outcome.Cancelled.class);
+            assertThat(outcomes.get(3)).isEqualTo(new Outcome.Success<>(4));
+        }
+        assertThat(failFast.get(10, TimeUnit.SECONDS)).containsExactly(1, 4);
+    }
+
+    @Test
+    void gatherOverTasksAlreadyFinished_takesTheirValuesAtOnce() throws Exception {
+        Task<Integer> a = Task.start(() -> 1);
+        Task<Integer> b = Task.start(() -> 2);
+        a.join();
+        b.join();
+        CompletableFuture<List<Integer>> gather = Gather.all(List.of(a, b, CompletableFuture.completedFuture(3)));
+        assertThat(gather).isDone();
+        assertThat(gather.join()).containsExactly(1, 2, 3);
+    }
 }
