@@ -12,6 +12,11 @@ import org.jspecify.annotations.Nullable;
  * Primitives subclass it to add their own links and payload (a weight, an item) and wait on it
  * with {@link WaitEngine#await}.
  *
+ * <p>The node is itself a {@code CompletableFuture}, so that a primitive whose asynchronous form
+ * hands out the waiter as the caller's future needs one object per request, not two (such a
+ * primitive overrides the completing methods to withdraw the request first). A thread waiter, or
+ * the node of a primitive that keeps a separate future in {@link #future}, never uses that part.
+ *
  * <p>The cancellation rule lives here: {@link #grant()} and {@link #cancel()} are one
  * compare-and-set each on the status word, so when a grant races a give-up (interrupt, timeout,
  * cancel of the future) exactly one of them wins, and the loser knows it. A primitive that
@@ -20,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not API: exported only to Weft's own modules.
  */
-public class WaitNode {
+public class WaitNode<T> extends CompletableFuture<T> {
 
     /*
      * Memory ordering. status: volatile, changed only by CAS (grant, cancel). A grant is a
@@ -30,6 +35,9 @@ public class WaitNode {
      * granter writes status, then reads parked. Sequential consistency of volatiles guarantees
      * that at least one of them sees the other's write, so a granter skips the unpark only when
      * the waiter is certain to see the grant before it parks.
+     *
+     * Layout: a thread node carries the CompletableFuture's two reference fields (result, stack)
+     * unused; with compressed oops that is one 8-byte word more than a node that is no future.
      */
 
     /** Waiting; the initial status. */
@@ -59,7 +67,10 @@ public class WaitNode {
         this.future = f;
     }
 
-    /** A node that nobody waits on (a sentinel). */
+    /**
+     * A node with the given thread and future, either of which may be null: both null for a
+     * sentinel that nobody waits on, or for an asynchronous waiter that is its own future.
+     */
     protected WaitNode(@Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> future) {
         this.thread = thread;
         this.future = future;

@@ -1,16 +1,15 @@
 package dev.weft.core.queue;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitEvent;
+import dev.weft.core.internal.WaitNode;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -183,7 +182,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *     putters: head -> P1(e) <-> P2(f) <- tail      (WAITING, item = the element to insert)
      *     getters: (empty)
      *
-     *   get():  removes a; P1 is unlinked, e goes into the store, P1 becomes FULFILLED;
+     *   get():  removes a; P1 is unlinked, e goes into the store, P1 is granted (FULFILLED);
      *           after unlock P1's thread is unparked (or its future completed).
      *
      * Invariants (whenever the lock is free)
@@ -192,17 +191,18 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   - putters non-empty  =>  store.size == capacity (a bounded queue; an unbounded one has none).
      *   - shutdown           =>  getters and putters are empty.
      *   - unfinished >= 0; joiners non-empty => unfinished > 0.
-     *   - A waiter's status changes exactly once, from WAITING, under the lock.
+     *   - A waiter's status changes exactly once, from WAITING, under the lock: to GRANTED with
+     *     an outcome (FULFILLED, SHUT_DOWN, FAILED) when decided, to CANCELLED when withdrawn.
      *
      * Non-invariants
-     *   - A decided waiter (FULFILLED, SHUT_DOWN, FAILED) may not have been woken yet, and its
+     *   - A decided (granted) waiter may not have been woken yet, and its
      *     future may not be complete yet: that happens after unlock. A canceller that finds such a
      *     waiter completes the future itself (settle(), idempotent).
      *   - A woken thread may receive a stale unpark later (a decision raced with its timeout); all
      *     park loops re-check, so this is only a spurious wake-up for some later park.
      *
      * Linearization points (all under the lock)
-     *   - put: the store.add, or the hand-off (getter status set to FULFILLED); a blocked put
+     *   - put: the store.add, or the hand-off (getter granted, FULFILLED); a blocked put
      *     linearizes when a get moves its element into the store.
      *   - get: the store.remove; a blocked get linearizes at the put that hands it the element.
      *   - withdraw (cancel, timeout, interrupt): the WAITING -> CANCELLED status change.
@@ -213,19 +213,28 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   - store (including store.unfinished), lists, shutdown, Waiter.prev/next/item/failure: plain,
      *     guarded by lock. The queue object itself has only final fields and shutdown, so its cache
      *     line stays shared; what every operation writes (size, indexes, unfinished) is in the store.
-     *   - Waiter.status: written with release under the lock after item/failure; read with acquire
-     *     by the waiting thread without the lock (then it may read item/failure), or plainly under
-     *     the lock. Hand-off therefore costs the waiting thread no lock acquisition.
+     *   - Waiter.outcome: plain, written under the lock before the grant.
+     *   - Waiter status (the engine's WaitNode status word): volatile, changed by CAS under the
+     *     lock, after item/failure/outcome; read by the waiting thread without the lock (after
+     *     GRANTED it may read item/failure/outcome). Hand-off therefore costs the waiting thread
+     *     no lock acquisition. With the node's parking announcement it forms the engine's Dekker
+     *     pair (see WaitNode), so a waker unparks only a thread that announced parking.
      *
      * Blocking and cancellation
-     *   - A blocking waiter links its node, unlocks, yields a couple of times if it is a platform
-     *     thread (YIELDS_BEFORE_PARK), then loops: read status; if decided, done;
-     *     if interrupted or timed out, give up; else park. Giving up takes the lock and withdraws
-     *     the node if still WAITING (unlinked at once: O(1) in a doubly linked list); otherwise the
-     *     decision stands and the method completes normally, re-asserting the interrupt.
-     *   - An asynchronous waiter is its own future (Waiter extends CompletableFuture). Every public
-     *     way to complete it from outside (cancel, complete, completeExceptionally, and through them
-     *     orTimeout and completeOnTimeout) first tries to withdraw the node; if the node was already
+     *   - A blocking waiter links its node, unlocks, and waits in WaitEngine.await (interruptible,
+     *     or timed with a deadline), whose site is the waiter's list: a platform thread yields
+     *     twice before it parks (the site's yieldFirst; see WaitEngine's notes for why), a
+     *     virtual thread parks at once; neither spins. Giving up (interrupt, timeout) is the
+     *     site's giveUp: it takes the lock and withdraws the node if still WAITING (unlinked at
+     *     once: O(1) in a doubly linked list); otherwise the decision stands and the method
+     *     completes normally, re-asserting the interrupt. The method then reports the outcome.
+     *   - JFR: a blocking wait records dev.weft.Wait with operation put, get or join and outcome
+     *     put, taken, joined, shut down, timed out, or WaitEvent.FAILED (interrupted, or the
+     *     comparator refused the element).
+     *   - An asynchronous waiter is its own future (Waiter extends WaitNode, which extends
+     *     CompletableFuture): one object per request. Every public way to complete it from
+     *     outside (cancel, complete, completeExceptionally, and through them orTimeout and
+     *     completeOnTimeout) first tries to withdraw the node (giveUp); if the node was already
      *     decided, the attempt completes the future with the decided outcome instead and fails.
      *     obtrude* and completeAsync, which would bypass that check, are unsupported.
      *
@@ -255,30 +264,13 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     /** The largest capacity a bounded queue may have, and the most elements any queue holds: 2<sup>30</sup>. */
     public static final int MAX_CAPACITY = Store.MAX_ELEMENTS;
 
-    // Waiter status values. A status changes once, from WAITING, with the lock held.
-    /** Linked in a list, waiting; must be 0 (the default of a new node). */
-    static final int WAITING = 0;
+    // Outcomes of a granted waiter (Waiter.outcome), written under the lock before the grant.
     /** Getter: element handed over (in item). Putter: element accepted. Joiner: released. */
-    static final int FULFILLED = 1;
-    /** Withdrawn by its owner: cancel, timeout or interrupt. */
-    static final int CANCELLED = 2;
+    static final byte FULFILLED = 1;
     /** Rejected by shutdown. */
-    static final int SHUT_DOWN = 3;
+    static final byte SHUT_DOWN = 2;
     /** Putter whose element the store refused (the comparator threw; cause in failure). */
-    static final int FAILED = 4;
-
-    /**
-     * How many times a waiting platform thread yields its processor, re-checking its status,
-     * before it parks. On a busy machine a yield often lets the thread that will decide the waiter
-     * run first, which saves the park and its unpark: about +45% throughput for one producer and
-     * one consumer on platform threads on a 2-core machine (docs/queue.md). On an idle core a yield
-     * returns at once, so the cost is a few hundred nanoseconds per wait. Virtual threads park at
-     * once: for them yielding made no measurable difference.
-     */
-    private static final int YIELDS_BEFORE_PARK = 2;
-
-    /** Added to a status returned by awaitDecision when the thread was interrupted; must not overlap the statuses. */
-    private static final int INTERRUPTED_BIT = 1 << 8;
+    static final byte FAILED = 3;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Store<E> store;
@@ -471,7 +463,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
             return;
         }
-        putOutcome(w, awaitDecision(w, false, 0L));
+        putOutcome(w, await(w, WaitEngine.INTERRUPTIBLE, 0L));
     }
 
     /**
@@ -542,7 +534,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
             return true;
         }
-        return putOutcome(w, awaitDecision(w, true, nanos));
+        return putOutcome(w, await(w, WaitEngine.TIMED, System.nanoTime() + nanos));
     }
 
     /**
@@ -699,7 +691,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
             return x;
         }
-        E got = getOutcome(w, awaitDecision(w, false, 0L));
+        E got = getOutcome(w, await(w, WaitEngine.INTERRUPTIBLE, 0L));
         // assert got != null; untimed waits end only with an element or an exception
         return Objects.requireNonNull(got);
     }
@@ -772,7 +764,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
             return x;
         }
-        return getOutcome(w, awaitDecision(w, true, nanos));
+        return getOutcome(w, await(w, WaitEngine.TIMED, System.nanoTime() + nanos));
     }
 
     /**
@@ -939,7 +931,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         } finally {
             lock.unlock();
         }
-        putOutcome(w, awaitDecision(w, false, 0L));
+        putOutcome(w, await(w, WaitEngine.INTERRUPTIBLE, 0L));
     }
 
     /**
@@ -992,7 +984,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         } finally {
             lock.unlock();
         }
-        return putOutcome(w, awaitDecision(w, true, nanos));
+        return putOutcome(w, await(w, WaitEngine.TIMED, System.nanoTime() + nanos));
     }
 
     /**
@@ -1279,7 +1271,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         getters.unlink(g);
         g.item = e;
         store.unfinished++;
-        g.setStatusRelease(FULFILLED);
+        g.decide(FULFILLED);
         return g;
     }
 
@@ -1302,13 +1294,13 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             } catch (RuntimeException | Error refused) {
                 // Only a priority comparator can get here; the putter fails as if it had called it.
                 p.failure = refused;
-                p.setStatusRelease(FAILED);
+                p.decide(FAILED);
                 p.next = chain;
                 chain = p;
                 continue;
             }
             store.unfinished++;
-            p.setStatusRelease(FULFILLED);
+            p.decide(FULFILLED);
             p.next = chain;
             chain = p;
             break;
@@ -1328,96 +1320,41 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     }
 
     /**
-     * Waits until {@code w} is decided, the thread is interrupted, or the timeout elapses; in the
-     * last two cases withdraws {@code w} unless it was decided meanwhile. Returns the final status,
-     * plus INTERRUPTED_BIT if an interrupt was consumed (and not yet reported).
+     * Waits in the engine until {@code w} is decided, the thread is interrupted, or the deadline
+     * passes; in the last two cases withdraws {@code w} unless it was decided meanwhile. Records
+     * a JFR wait event when enabled.
+     *
+     * @return true if decided (the outcome is in {@code w.outcome}; an interrupt that came too
+     *     late to withdraw is re-asserted), false if TIMED and withdrawn at the deadline
+     * @throws InterruptedException if interrupted and withdrawn
      */
-    private int awaitDecision(Waiter<?> w, boolean timed, long nanos) {
+    private boolean await(Waiter<?> w, int mode, long deadline) throws InterruptedException {
+        final WaitList list = w.list;
         WaitEvent event = WaitEvent.start();
         if (event == null) {
-            return awaitDecisionParked(w, timed, nanos);
+            return WaitEngine.await(list, w, mode, deadline);
         }
-        final WaitList list = w.list;
-        int result = awaitDecisionParked(w, timed, nanos);
-        String operation = list == putters ? "put" : list == getters ? "get" : "join";
-        String outcome = switch (result & ~INTERRUPTED_BIT) {
-            case FULFILLED -> list == putters ? "put" : list == getters ? "taken" : "joined";
-            case CANCELLED -> (result & INTERRUPTED_BIT) != 0 ? WaitEvent.FAILED : "timed out";
-            case SHUT_DOWN -> "shut down";
-            default -> WaitEvent.FAILED;
-        };
-        WaitEvent.endLocal(event, "AsyncQueue", this, operation, outcome);
-        return result;
-    }
-
-    /** As {@link #awaitDecision}, unrecorded. */
-    private int awaitDecisionParked(Waiter<?> w, boolean timed, long nanos) {
-        final long deadline = timed ? System.nanoTime() + nanos : 0L;
-        boolean interrupted = false;
-        int s;
-        // A platform thread lets other threads run (often the one that will decide it) before
-        // paying for a park and the unpark that must follow it.
-        if (!Thread.currentThread().isVirtual()) {
-            for (int i = YIELDS_BEFORE_PARK; i > 0 && w.getStatusAcquire() == WAITING; i--) {
-                Thread.yield();
-            }
-        }
-        while ((s = w.getStatusAcquire()) == WAITING) {
-            if (Thread.interrupted()) {
-                interrupted = true;
-                break;
-            }
-            if (timed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    break;
-                }
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
-            }
-        }
-        if (s == WAITING) {
-            s = tryWithdraw(w) ? CANCELLED : w.getStatusAcquire();
-        }
-        return interrupted ? s | INTERRUPTED_BIT : s;
-    }
-
-    /** Moves {@code w} from WAITING to CANCELLED and unlinks it; false if it was decided already. */
-    private boolean tryWithdraw(Waiter<?> w) {
-        final ReentrantLock lock = this.lock;
-        lock.lock();
+        String outcome = WaitEvent.FAILED;
         try {
-            if (w.getStatusPlain() != WAITING) {
-                return false;
-            }
-            w.list.unlink(w);
-            w.item = null;
-            w.setStatusRelease(CANCELLED);
-            return true;
+            boolean decided = WaitEngine.await(list, w, mode, deadline);
+            outcome = !decided ? "timed out" : switch (w.outcome) {
+                case FULFILLED -> list == putters ? "put" : list == getters ? "taken" : "joined";
+                case SHUT_DOWN -> "shut down";
+                default -> WaitEvent.FAILED;
+            };
+            return decided;
         } finally {
-            lock.unlock();
+            String operation = list == putters ? "put" : list == getters ? "get" : "join";
+            WaitEvent.endLocal(event, "AsyncQueue", this, operation, outcome);
         }
-    }
-
-    private static void selfInterrupt() {
-        Thread.currentThread().interrupt();
     }
 
     /** Reports a blocking put's or join's outcome: true done, false timed out; or throws. */
-    private boolean putOutcome(Waiter<?> w, int result) throws InterruptedException {
-        boolean interrupted = (result & INTERRUPTED_BIT) != 0;
-        int status = result & ~INTERRUPTED_BIT;
-        if (status == CANCELLED) {
-            if (interrupted) {
-                throw new InterruptedException();
-            }
+    private boolean putOutcome(Waiter<?> w, boolean decided) {
+        if (!decided) {
             return false;
         }
-        if (interrupted) {
-            selfInterrupt(); // decided before the interrupt was seen: report the decision
-        }
-        switch (status) {
+        switch (w.outcome) {
             case FULFILLED -> {
                 return true;
             }
@@ -1429,34 +1366,29 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
                 }
                 throw (Error) failure; // admitPuttersLocked records only these two kinds
             }
-            default -> throw new AssertionError("unexpected waiter status " + status);
+            default -> throw new AssertionError("unexpected waiter outcome " + w.outcome);
         }
     }
 
     /** Reports a blocking get's outcome: the element, or null on timeout; or throws. */
-    private @Nullable E getOutcome(Waiter<?> w, int result) throws InterruptedException {
-        boolean interrupted = (result & INTERRUPTED_BIT) != 0;
-        int status = result & ~INTERRUPTED_BIT;
-        if (status == CANCELLED) {
-            if (interrupted) {
-                throw new InterruptedException();
-            }
+    private @Nullable E getOutcome(Waiter<?> w, boolean decided) {
+        if (!decided) {
             return null;
         }
-        if (interrupted) {
-            selfInterrupt(); // decided before the interrupt was seen: report the decision
-        }
-        switch (status) {
+        switch (w.outcome) {
             case FULFILLED -> {
                 return w.item;
             }
             case SHUT_DOWN -> throw shutDownException();
-            default -> throw new AssertionError("unexpected waiter status " + status);
+            default -> throw new AssertionError("unexpected waiter outcome " + w.outcome);
         }
     }
 
-    /** A FIFO list of waiters, doubly linked for O(1) unlinking; guarded by the queue's lock. */
-    private final class WaitList {
+    /**
+     * A FIFO list of waiters, doubly linked for O(1) unlinking; guarded by the queue's lock. It is
+     * the engine's site for its waiters: a waiter gives up by leaving its list.
+     */
+    private final class WaitList implements WaitEngine.Site<Waiter<?>> {
         @Nullable Waiter<?> head;
         @Nullable Waiter<?> tail;
         int size;
@@ -1491,82 +1423,101 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             size--;
         }
 
-        /** Empties the list, deciding every waiter with {@code status}; returns the chain, linked by next. */
-        @Nullable Waiter<?> detachAll(int status) {
+        /** Empties the list, deciding every waiter with {@code outcome}; returns the chain, linked by next. */
+        @Nullable Waiter<?> detachAll(byte outcome) {
             Waiter<?> h = head;
             for (Waiter<?> w = h; w != null; w = w.next) {
                 w.prev = null;
                 w.item = null;
-                w.setStatusRelease(status);
+                w.decide(outcome);
             }
             head = null;
             tail = null;
             size = 0;
             return h;
         }
+
+        /**
+         * Withdraws {@code w}: moves it from WAITING to CANCELLED and unlinks it, under the
+         * queue's lock; false if it was decided already (decisions are made under the same lock,
+         * so a false answer means the grant is in {@code w}'s status).
+         */
+        @Override
+        public boolean giveUp(Waiter<?> w) {
+            final ReentrantLock lock = AsyncQueue.this.lock;
+            lock.lock();
+            try {
+                if (!w.cancel()) {
+                    return false;
+                }
+                unlink(w);
+                w.item = null;
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A platform thread yields before it parks; see WaitEngine's notes. */
+        @Override
+        public boolean yieldFirst(Waiter<?> w) {
+            return true;
+        }
     }
 
     /**
-     * One waiting put, get or join. A blocking waiter carries its thread; an asynchronous one is
-     * the future handed to the caller (the {@code CompletableFuture} part of a blocking waiter is
-     * never used).
+     * One waiting put, get or join: the engine's node, whose status is WAITING while linked,
+     * GRANTED once decided (the outcome says how) and CANCELLED once withdrawn; statuses change
+     * only under the queue's lock. A blocking waiter carries its thread; an asynchronous one is
+     * the future handed to the caller (the future part of a blocking waiter is never used).
      *
      * @param <T> the future's result type: E for a get, Void for a put or a join
      */
-    private final class Waiter<T> extends CompletableFuture<T> {
+    private final class Waiter<T> extends WaitNode<T> {
         /** The list it waits in; fixed. */
         final WaitList list;
-        /** The waiting thread, or null for an asynchronous waiter; fixed. */
-        final @Nullable Thread thread;
         /** Putter: its element until admitted. Getter: the element handed over. Guarded by lock. */
         @Nullable E item;
-        /** FAILED putter: why its element was refused. Written under lock before the status. */
+        /** FAILED putter: why its element was refused. Written under lock before the grant. */
         @Nullable Throwable failure;
         /** Links in the list while WAITING; next also chains decided waiters for waking. Lock. */
         @Nullable Waiter<?> prev;
         @Nullable Waiter<?> next;
-        /** One of WAITING, FULFILLED, CANCELLED, SHUT_DOWN, FAILED; see the VarHandle accessors. */
-        @SuppressWarnings("unused") // accessed through STATUS
-        private int status;
+        /** FULFILLED, SHUT_DOWN or FAILED once granted; written under lock before the grant. */
+        byte outcome;
 
+        /** A waiter for {@code thread} (the current thread), or an asynchronous one if null. */
         Waiter(WaitList list, @Nullable E item, @Nullable Thread thread) {
+            super(thread, null);
             this.list = list;
             this.item = item;
-            this.thread = thread;
         }
 
-        int getStatusAcquire() {
-            return (int) STATUS.getAcquire(this);
+        /** Decides this waiter with {@code outcome} (item or failure set before); lock held. */
+        void decide(byte outcome) {
+            this.outcome = outcome;
+            grant(); // the status is WAITING: decisions and withdrawals are made under the lock
         }
 
-        int getStatusPlain() {
-            return (int) STATUS.get(this);
-        }
-
-        void setStatusRelease(int s) {
-            STATUS.setRelease(this, s);
-        }
-
-        /** Tells the waiter about its decided status; lock not held. */
+        /** Tells the waiter about its decision; lock not held. */
         void wake() {
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
+            if (thread != null) {
+                signal();
             } else {
                 settle();
             }
         }
 
-        /** Completes the future with the decided outcome; idempotent, no-op while WAITING. */
+        /** Completes the future with the decided outcome; idempotent, no-op unless granted. */
         @SuppressWarnings("unchecked")
         void settle() {
-            switch (getStatusAcquire()) {
+            if (status() != WaitNode.GRANTED) {
+                return; // WAITING: not decided. CANCELLED: completed by whoever withdrew it.
+            }
+            switch (outcome) {
                 case FULFILLED -> super.complete((T) item); // getter: the element; putter, joiner: null
                 case SHUT_DOWN -> super.completeExceptionally(shutDownException());
-                case FAILED -> super.completeExceptionally(Objects.requireNonNull(failure));
-                default -> {
-                    // WAITING: not decided. CANCELLED: completed by whoever withdrew it.
-                }
+                default -> super.completeExceptionally(Objects.requireNonNull(failure));
             }
         }
 
@@ -1576,7 +1527,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
          */
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (!isDone() && tryWithdraw(this)) {
+            if (!isDone() && list.giveUp(this)) {
                 return super.cancel(mayInterruptIfRunning);
             }
             settle();
@@ -1590,7 +1541,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
          */
         @Override
         public boolean complete(T value) {
-            if (!isDone() && tryWithdraw(this)) {
+            if (!isDone() && list.giveUp(this)) {
                 return super.complete(value);
             }
             settle();
@@ -1605,7 +1556,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         @Override
         public boolean completeExceptionally(Throwable ex) {
             Objects.requireNonNull(ex, "ex");
-            if (!isDone() && tryWithdraw(this)) {
+            if (!isDone() && list.giveUp(this)) {
                 return super.completeExceptionally(ex);
             }
             settle();
@@ -1635,18 +1586,5 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
             throw new UnsupportedOperationException("completeAsync on a queue request");
         }
-    }
-
-    // VarHandle mechanics
-    private static final VarHandle STATUS;
-
-    static {
-        try {
-            STATUS = MethodHandles.lookup().findVarHandle(AsyncQueue.Waiter.class, "status", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        // Reduce the risk of rare disastrous class-loading in first call to LockSupport.park (JDK-8074773).
-        Class<?> ensureLoaded = LockSupport.class;
     }
 }

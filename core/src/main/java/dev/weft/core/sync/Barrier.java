@@ -126,7 +126,7 @@ public final class Barrier implements PartyBarrier {
      * "broken"); CANCELLED when it gave up (interrupt, timeout, cancel) before either. Statuses
      * change only under the barrier's lock.
      */
-    private static final class Party extends WaitNode {
+    private static final class Party extends WaitNode<@Nullable Void> {
         final @Nullable CompletableFuture<Integer> arrival;     // null for a thread
         int index;                                              // before the grant (passed)
         @Nullable String brokenBy;                              // before the grant (broken)

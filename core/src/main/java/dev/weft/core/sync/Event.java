@@ -408,7 +408,7 @@ public final class Event implements EventFlag {
     }
 
     /** One waiter: a parked thread or an asynchronous future. */
-    private static final class Node extends WaitNode {
+    private static final class Node extends WaitNode<@Nullable Void> {
         /** The asynchronous wait; null for a thread waiting in the engine. */
         final @Nullable WaitFuture waitFuture;
         /** Guarded by the event's lock. */

@@ -198,7 +198,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      * A queued request for {@code weight} permits: a parked thread or a future (the status word
      * and the parking announcement are the engine's; statuses change only under queueLock).
      */
-    static final class Waiter extends WaitNode {
+    static final class Waiter extends WaitNode<@Nullable Void> {
         final long weight;
         boolean spin;                                    // set when it queues
         long since;                                      // System.nanoTime() when it queued
