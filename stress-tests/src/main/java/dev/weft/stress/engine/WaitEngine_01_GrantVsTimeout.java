@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 public class WaitEngine_01_GrantVsTimeout {
 
     /** A node whose give-up is the engine's status CAS alone. */
-    static final class Node extends WaitNode {
+    static final class Node extends WaitNode<Void> {
         Node() {
             super(null, null);
         }

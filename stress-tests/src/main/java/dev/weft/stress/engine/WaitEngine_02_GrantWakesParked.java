@@ -32,7 +32,7 @@ import org.openjdk.jcstress.annotations.State;
 public class WaitEngine_02_GrantWakesParked {
 
     /** A node made for the waiting actor's thread when it starts waiting. */
-    static final class Node extends WaitNode {
+    static final class Node extends WaitNode<Void> {
         Node() {
             super();
         }
