@@ -195,9 +195,9 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *     an outcome (FULFILLED, SHUT_DOWN, FAILED) when decided, to CANCELLED when withdrawn.
      *
      * Non-invariants
-     *   - A decided (granted) waiter may not have been woken yet, and its
-     *     future may not be complete yet: that happens after unlock. A canceller that finds such a
-     *     waiter completes the future itself (settle(), idempotent).
+     *   - A decided (granted) waiter may not have been woken yet, and its future may not be
+     *     complete yet: that happens after unlock. A canceller that finds such a waiter completes
+     *     the future itself (settle(), idempotent).
      *   - A woken thread may receive a stale unpark later (a decision raced with its timeout); all
      *     park loops re-check, so this is only a spurious wake-up for some later park.
      *
