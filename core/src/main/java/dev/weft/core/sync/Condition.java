@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -211,7 +212,7 @@ public final class Condition implements ConditionVariable {
      * completed (signalled, and the lock is held on its behalf); CANCELLED if it gave up before
      * any signal chose it.
      */
-    private static final class Waiter extends WaitNode {
+    private static final class Waiter extends WaitNode implements BiConsumer<@Nullable Object, @Nullable Throwable> {
         /**
          * The lock request queued by the signal that chose this waiter; null while listed.
          * Written once, under listLock.
@@ -226,6 +227,19 @@ public final class Condition implements ConditionVariable {
         /** An asynchronous waiter whose wait completes {@code result}. */
         Waiter(CompletableFuture<@Nullable Void> result) {
             super(result);
+        }
+
+        /**
+         * The completion action of a blocking waiter's lock request (the waiter is its own
+         * action, so a signal allocates none for it): grants the waiter and wakes it. A request
+         * that completes exceptionally was withdrawn by its waiter, which no longer waits.
+         */
+        @Override
+        public void accept(@Nullable Object ignored, @Nullable Throwable failure) {
+            if (failure == null) {
+                grant();
+                signal();
+            }
         }
     }
 
@@ -939,10 +953,10 @@ public final class Condition implements ConditionVariable {
 
     /**
      * Attaches the completion action of a signalled waiter's lock request, outside listLock: it
-     * grants the waiter, then wakes a blocking waiter or completes an asynchronous waiter's
-     * result (releasing the lock again if the result died first). Runs at once if the request is
-     * complete already. A request that completes exceptionally was withdrawn by its waiter, which
-     * no longer waits.
+     * grants the waiter, then wakes a blocking waiter (the waiter itself is that action) or
+     * completes an asynchronous waiter's result (releasing the lock again if the result died
+     * first). Runs at once if the request is complete already. A request that completes
+     * exceptionally was withdrawn by its waiter, which no longer waits.
      */
     private void onSignalled(Waiter w) {
         CompletableFuture<@Nullable Void> r = w.reacquire;
@@ -950,16 +964,17 @@ public final class Condition implements ConditionVariable {
         if (r == null) {
             return;
         }
+        CompletableFuture<@Nullable Void> result = w.future;
+        if (result == null) {
+            r.whenComplete(w);
+            return;
+        }
         r.whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                return;
-            }
-            w.grant();
-            CompletableFuture<@Nullable Void> result = w.future;
-            if (result == null) {
-                w.signal();
-            } else if (!result.complete(null)) {
-                lock.release();   // the result died meanwhile: hand the lock on
+            if (failure == null) {
+                w.grant();
+                if (!result.complete(null)) {
+                    lock.release();   // the result died meanwhile: hand the lock on
+                }
             }
         });
     }
