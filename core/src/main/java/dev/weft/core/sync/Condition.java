@@ -465,11 +465,11 @@ public final class Condition implements ConditionVariable {
         }
         WaitEvent event = mode == TIMED && nanos <= 0L ? null : WaitEvent.start(); // no timeout left: no wait
         if (event == null) {
-            return awaitParked(mode, nanos);
+            return awaitUnrecorded(mode, nanos);
         }
         String outcome = WaitEvent.FAILED;
         try {
-            long remaining = awaitParked(mode, nanos);
+            long remaining = awaitUnrecorded(mode, nanos);
             outcome = remaining > 0L ? "signalled" : "timed out";
             return remaining;
         } finally {
@@ -478,7 +478,7 @@ public final class Condition implements ConditionVariable {
     }
 
     /** As {@link #awaitCore}, unrecorded and after its entry checks. */
-    private long awaitParked(int mode, long nanos) throws InterruptedException {
+    private long awaitUnrecorded(int mode, long nanos) throws InterruptedException {
         // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
         final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
         Waiter w = new Waiter();
