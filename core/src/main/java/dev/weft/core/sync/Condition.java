@@ -1,14 +1,16 @@
 package dev.weft.core.sync;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitEvent;
+import dev.weft.core.internal.WaitNode;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -104,79 +106,96 @@ public final class Condition implements ConditionVariable {
      * Implementation notes
      *
      * Overview.
-     * A FIFO list of waiters (parked threads or asynchronous waits) guarded by listLock, a
-     * private ReentrantLock distinct from the user-visible lock: the user lock is unowned, so
-     * holding it proves nothing about the calling thread, and cancellation callbacks of
-     * asynchronous waiters run without it. Waiting is "enqueue, release the user lock, wait to be
-     * signalled and handed the user lock". Enqueueing before releasing closes the window in which
-     * a signal could be missed.
+     * A FIFO list of waiters (threads waiting in dev.weft.core.internal.WaitEngine, or
+     * asynchronous waits) guarded by listLock, a private ReentrantLock distinct from the
+     * user-visible lock: the user lock is unowned, so holding it proves nothing about the calling
+     * thread, and cancellation callbacks of asynchronous waiters run without it. Waiting is
+     * "enqueue, release the user lock, wait to be signalled and handed the user lock".
+     * Enqueueing before releasing closes the window in which a signal could be missed.
      * A signal moves each waiter it chooses from the list to the user lock's queue, like AQS's
-     * transfer of a signalled node to the sync queue: in the same listLock critical section that
-     * marks the waiter SIGNALLED, it calls lock.acquireAsync() on the waiter's behalf and stores
-     * the request in Waiter.reacquire. The user lock is a FifoPermits queue in which blocking and
-     * asynchronous requests are served in arrival order, so waiters are handed the lock in the
-     * order they were signalled, also across concurrent signals (listLock orders them), and
-     * ahead of every acquire that starts after the signal. The waiter does not ask for the lock
-     * itself: a blocking waiter parks until its request completes, an asynchronous waiter's
-     * result is completed by the request's completion. Only a waiter that gave up before any
-     * signal chose it (interrupt, timeout) requests the lock from its own thread.
+     * transfer of a signalled node to the sync queue: in one listLock critical section it calls
+     * lock.acquireAsync() on the waiter's behalf, stores the request in Waiter.reacquire (which
+     * marks the waiter chosen) and unlinks it. The user lock is a FifoPermits queue in which
+     * blocking and asynchronous requests are served in arrival order, so waiters are handed the
+     * lock in the order they were signalled, also across concurrent signals (listLock orders
+     * them), and ahead of every acquire that starts after the signal. The waiter does not ask for
+     * the lock itself: the request's completion action grants the waiter's node (WaitNode), then
+     * wakes a blocking waiter or completes an asynchronous waiter's result. Only a waiter that
+     * gave up before any signal chose it (interrupt, timeout) requests the lock from its own
+     * thread.
      *
      * Diagram.
      *
-     *   listLock:  head -> [T] <-> [F] <-> [T] <- tail        (all WAITING)
+     *   listLock:  head -> [T] <-> [F] <-> [T] <- tail        (listed: reacquire == null)
      *                 | signal(2): under listLock, in order, for each chosen waiter w:
-     *                 |   w.reacquire = lock.acquireAsync(); w.status = SIGNALLED; unlink w
+     *                 |   w.reacquire = lock.acquireAsync(); unlink w
      *                 v
      *   user lock: [holder] ... [earlier requests] [T.reacquire] [F.reacquire]
+     *                 | each request's completion (after listLock is released):
+     *                 v   w.grant(); then w.signal() (T) or result.complete(null) (F)
+     *
+     * Waiter status (the engine's WaitNode word):
+     *   WAITING   listed, or chosen (reacquire != null) with its lock request pending
+     *   GRANTED   chosen, and the request completed: the lock is held on the waiter's behalf
+     *   CANCELLED gave up before any signal chose it; unlinked
+     *   WAITING -> GRANTED  by the request's completion action (WaitNode.grant(), a CAS that
+     *                       cannot fail: a chosen waiter is never cancelled)
+     *   WAITING -> CANCELLED by giveUp under listLock, only while reacquire == null
      *
      * Invariants (under listLock).
-     *  - Every listed waiter has status WAITING; a waiter leaves the list in the same critical
-     *    section that moves it to SIGNALLED (signal) or CANCELLED (it gave up).
-     *  - A waiter is SIGNALLED if and only if it has a lock request (reacquire != null). Exactly
-     *    one party takes the lock that the request is granted: the waiting thread, the result
-     *    future, or, when the result future died first, the request's completion action, which
-     *    releases it again.
+     *  - A waiter is listed if and only if its status is WAITING and reacquire == null; it leaves
+     *    the list in the critical section that sets reacquire (signal) or marks it CANCELLED
+     *    (giveUp).
+     *  - A waiter is chosen if and only if reacquire != null. Exactly one party takes the lock
+     *    that the request is granted: the waiting thread, the result future, or, when the result
+     *    future died first, the request's completion action, which releases it again.
      * Non-invariants.
-     *  - A SIGNALLED waiter may not have been told yet: the signaller attaches the completion
-     *    actions to the requests after leaving listLock.
+     *  - A chosen waiter may still be WAITING: the signaller attaches the completion actions to
+     *    the requests after leaving listLock, and a request waits its turn in the lock's queue.
      *
      * Linearization points.
      *  - await: the enqueue under listLock (then the user-lock release); the return: the
      *    completion of the waiter's lock request (signalled), or of its own acquire (gave up).
-     *  - signal(n): the critical section that marks up to n waiters SIGNALLED and queues their
-     *    lock requests, in list order.
+     *  - signal(n): the critical section that queues the lock requests of up to n waiters, in
+     *    list order.
      *  - giving up (interrupt, timeout, cancel): the critical section that marks CANCELLED; if
-     *    the waiter is already SIGNALLED it cannot give up: a thread keeps its lock request and
+     *    a signal chose the waiter already it cannot give up: a thread keeps its lock request and
      *    its place in the lock's queue; a future withdraws the request and passes the signal on.
      *
      * Memory ordering.
-     *  - Waiter.status: volatile, written under listLock, read by the waiting thread without it.
-     *  - Waiter.reacquire: plain; written once by the signaller under listLock before the
-     *    volatile write of status = SIGNALLED, and read only by threads that have read SIGNALLED
-     *    (the waiting thread, giveUp's losers) or that wrote it (the signaller).
-     *  - Waiter.parked: volatile; Dekker pair with status and with the completion of reacquire,
-     *    as in FifoPermits: the waiter writes parked then reads status or reacquire.isDone(); the
-     *    completion action of reacquire runs after SIGNALLED was written and the request
-     *    completed, then reads parked.
+     *  - Waiter status: volatile (WaitNode); CANCELLED written under listLock, GRANTED by the
+     *    completion action after the request completed, so a waiter that reads GRANTED sees
+     *    what the user lock's last holder did before releasing it. Read by the waiting thread
+     *    without listLock.
+     *  - Waiter.reacquire: plain; written once by the signaller under listLock, read under
+     *    listLock (giveUp) or by threads ordered after that write: the signaller itself, a loser
+     *    of giveUp (it took listLock, or read GRANTED, written by an action attached after the
+     *    write), and the completion action.
+     *  - Parking announcement: the engine's Dekker pair with the status (WaitNode): the waiter
+     *    announces, then reads the status; the completion action grants, then reads the
+     *    announcement (WaitNode.signal()).
      *  - head, tail, prev, next: under listLock. waiterCount: volatile, written under listLock.
      *  The user lock's own release/acquire edges (FifoPermits' grant, then the completion of the
      *  request's future) carry the caller's data.
      *
      * Blocking and cancellation.
-     *  Blocking waiter: parks until it is signalled and its lock request has completed; the
-     *  signaller does not wake it on the signal, only the request's completion action does, so a
-     *  waiter wakes once, holding the lock. On interrupt or timeout while WAITING it tries to move
-     *  WAITING -> CANCELLED; if that succeeds it acquires the user lock uninterruptibly itself
-     *  before throwing or returning, as java.util.concurrent.locks.Condition and asyncio both
-     *  require; if it fails it was signalled, and it goes on waiting for its request, untimed and
-     *  uninterruptibly, then returns normally with the interrupt re-asserted. A blocking waiter
-     *  never abandons a request.
-     *  Asynchronous waiter: the request's completion action completes the result future; if
-     *  that fails (the result died first), it releases the lock again. When the result future
-     *  completes exceptionally, the waiter gives up; if it was signalled already it cancels its
-     *  request (FifoPermits either withdraws it or, if it was granted meanwhile, lets the
-     *  completion action above release it) and passes one signal on. If the user lock cannot be
-     *  released after listing (the caller did not hold it), the waiter is withdrawn the same way.
+     *  Blocking waiter: waits in WaitEngine.await (no spinning; this class's site gives up with
+     *  giveUp) until its node is GRANTED, which happens only once it holds the lock: the
+     *  signaller does not wake it, only the request's completion action does, so a waiter wakes
+     *  once, holding the lock; spurious wake-ups are re-checked in the engine. On interrupt or
+     *  timeout the engine calls giveUp: if that withdraws the waiter, the waiter acquires the
+     *  user lock uninterruptibly itself before throwing or returning, as
+     *  java.util.concurrent.locks.Condition and asyncio both require; if a signal chose it
+     *  first, the engine returns success (an interrupt re-asserted) and the waiter waits again in
+     *  the engine, UNINTERRUPTIBLE and untimed, on the same node until its request is granted,
+     *  then returns normally. A blocking waiter never abandons a request.
+     *  Asynchronous waiter: the node is the result future; the request's completion action
+     *  grants the node and completes the result; if that fails (the result died first), it
+     *  releases the lock again. When the result future completes exceptionally, the waiter gives
+     *  up; if a signal chose it already it cancels its request (FifoPermits either withdraws it
+     *  or, if it was granted meanwhile, lets the completion action above release it) and passes
+     *  one signal on. If the user lock cannot be released after listing (the caller did not hold
+     *  it), the waiter is withdrawn the same way.
      *
      * Progress. Blocking: listLock is held for a bounded number of pointer operations plus one
      *  lock request per signalled waiter (a CAS, or FifoPermits' queueLock for a bounded number of
@@ -186,28 +205,41 @@ public final class Condition implements ConditionVariable {
      *  the critical section, runs none of them there.
      */
 
-    // Waiter status values.
-    /** Listed, waiting for a signal. Must be the initial value. */
-    private static final int WAITING = 0;
-    /** Chosen by a signal. Terminal. */
-    private static final int SIGNALLED = 1;
-    /** Gave up before any signal chose it. Terminal. */
-    private static final int CANCELLED = 2;
-
-    /** A listed waiter: a parked thread or an asynchronous wait. */
-    private static final class Waiter {
-        final @Nullable Thread thread;                           // null for an asynchronous waiter
-        final @Nullable CompletableFuture<@Nullable Void> result; // null for a thread
-        volatile int status;                 // WAITING -> SIGNALLED | CANCELLED, under listLock
-        volatile boolean parked;             // written by the waiting thread only
-        /** The lock request queued by the signal; written once, before status = SIGNALLED. */
+    /**
+     * A waiter: a thread waiting in the engine or an asynchronous wait (the node's future is the
+     * caller's result). Its status (the engine's WaitNode word) is WAITING while listed and while
+     * its lock request, queued by the signal that chose it, is pending; GRANTED once that request
+     * completed (signalled, and the lock is held on its behalf); CANCELLED if it gave up before
+     * any signal chose it.
+     */
+    private static final class Waiter extends WaitNode<@Nullable Void> implements BiConsumer<@Nullable Object, @Nullable Throwable> {
+        /**
+         * The lock request queued by the signal that chose this waiter; null while listed.
+         * Written once, under listLock.
+         */
         @Nullable CompletableFuture<@Nullable Void> reacquire;
         @Nullable Waiter prev;               // under listLock
         @Nullable Waiter next;               // under listLock; reused for the signalled chain
 
-        Waiter(@Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> result) {
-            this.thread = thread;
-            this.result = result;
+        /** A waiter for the current thread. */
+        Waiter() {}
+
+        /** An asynchronous waiter whose wait completes {@code result}. */
+        Waiter(CompletableFuture<@Nullable Void> result) {
+            super(result);
+        }
+
+        /**
+         * The completion action of a blocking waiter's lock request (the waiter is its own
+         * action, so a signal allocates none for it): grants the waiter and wakes it. A request
+         * that completes exceptionally was withdrawn by its waiter, which no longer waits.
+         */
+        @Override
+        public void accept(@Nullable Object ignored, @Nullable Throwable failure) {
+            if (failure == null) {
+                grant();
+                signal();
+            }
         }
     }
 
@@ -216,6 +248,8 @@ public final class Condition implements ConditionVariable {
     private @Nullable Waiter head;          // under listLock
     private @Nullable Waiter tail;          // under listLock
     private volatile int waiterCount;       // written under listLock
+    /** This condition's side of the engine's wait: a give-up withdraws a waiter no signal chose. */
+    private final WaitEngine.Site<Waiter> site = this::giveUp;
 
     /** Creates a condition with a new {@link Lock} of its own. */
     public Condition() {
@@ -299,9 +333,9 @@ public final class Condition implements ConditionVariable {
     // ---------------------------------------------------------------------------------------
     // Blocking waits
 
-    private static final int INTERRUPTIBLE = 0;
-    private static final int UNINTERRUPTIBLE = 1;
-    private static final int TIMED = 2;
+    private static final int INTERRUPTIBLE = WaitEngine.INTERRUPTIBLE;
+    private static final int UNINTERRUPTIBLE = WaitEngine.UNINTERRUPTIBLE;
+    private static final int TIMED = WaitEngine.TIMED;
 
     /**
      * Releases the lock, waits until signalled, and acquires the lock again: the counterpart of
@@ -431,11 +465,11 @@ public final class Condition implements ConditionVariable {
         }
         WaitEvent event = mode == TIMED && nanos <= 0L ? null : WaitEvent.start(); // no timeout left: no wait
         if (event == null) {
-            return awaitParked(mode, nanos);
+            return awaitUnrecorded(mode, nanos);
         }
         String outcome = WaitEvent.FAILED;
         try {
-            long remaining = awaitParked(mode, nanos);
+            long remaining = awaitUnrecorded(mode, nanos);
             outcome = remaining > 0L ? "signalled" : "timed out";
             return remaining;
         } finally {
@@ -444,82 +478,33 @@ public final class Condition implements ConditionVariable {
     }
 
     /** As {@link #awaitCore}, unrecorded and after its entry checks. */
-    private long awaitParked(int mode, long nanos) throws InterruptedException {
+    private long awaitUnrecorded(int mode, long nanos) throws InterruptedException {
         // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
         final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
-        Waiter w = new Waiter(Thread.currentThread(), null);
+        Waiter w = new Waiter();
         enqueue(w);
         releaseForWait(w);
-
-        boolean throwInterrupt = false;   // interrupted before any signal: throw after re-acquiring
-        boolean reInterrupt = false;      // interrupted after a signal, or while uninterruptible
-        boolean gaveUp = false;           // withdrawn before any signal: acquire the lock ourselves
-        for (;;) {
-            if (w.status != WAITING) {
-                // Signalled: the signal queued our lock request; wait, untimed and deferring
-                // interrupts, until it is granted. Its completion action unparks us.
-                CompletableFuture<@Nullable Void> r = w.reacquire;
-                // assert r != null;
-                if (r == null || r.isDone()) {
-                    break;
-                }
-                w.parked = true;
-                if (!r.isDone()) {
-                    LockSupport.park(this);
-                }
-                w.parked = false;
-                if (Thread.interrupted()) {
-                    reInterrupt = true;
-                }
-                continue;
-            }
-            long remaining = 0L;
-            if (mode == TIMED) {
-                remaining = deadline - System.nanoTime();
-                if (remaining <= 0L) {
-                    if (giveUp(w)) {
-                        gaveUp = true;
-                        break;
-                    }
-                    continue; // signalled meanwhile
-                }
-            }
-            w.parked = true;
-            if (w.status == WAITING) {
-                if (mode == TIMED) {
-                    LockSupport.parkNanos(this, remaining);
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            w.parked = false;
-            if (Thread.interrupted()) {
-                if (mode == UNINTERRUPTIBLE) {
-                    reInterrupt = true;
-                } else if (giveUp(w)) {
-                    throwInterrupt = true;
-                    gaveUp = true;
-                    break;
-                } else {
-                    reInterrupt = true;  // signalled first: the signal is honoured
-                }
-            }
-        }
-
-        if (gaveUp) {
+        boolean signalled;
+        try {
+            signalled = WaitEngine.await(site, w, mode, deadline);
+        } catch (InterruptedException e) {
+            // Withdrawn before any signal chose it: take the lock back before throwing.
             lock.acquireUninterruptibly();   // re-asserts any interrupt that arrives meanwhile
+            Thread.interrupted();            // one InterruptedException reports all of them
+            throw e;
         }
-        if (throwInterrupt) {
-            Thread.interrupted();        // one InterruptedException reports all of them
-            throw new InterruptedException();
+        if (!signalled) {
+            // Timed out and withdrawn before any signal chose it.
+            lock.acquireUninterruptibly();
+            return 0L;
         }
-        if (reInterrupt) {
-            Thread.currentThread().interrupt();
+        if (w.status() != WaitNode.GRANTED) {
+            // A signal chose the waiter before its interrupt or timeout could withdraw it: the
+            // engine has re-asserted the interrupt; wait, untimed and deferring interrupts, for
+            // the lock request that the signal queued, keeping its place.
+            WaitEngine.await(site, w, UNINTERRUPTIBLE, 0L);
         }
-        if (mode != TIMED) {
-            return 1L;
-        }
-        return gaveUp ? 0L : Math.max(deadline - System.nanoTime(), 1L);
+        return mode == TIMED ? Math.max(deadline - System.nanoTime(), 1L) : 1L;
     }
 
     /**
@@ -650,7 +635,7 @@ public final class Condition implements ConditionVariable {
     public CompletableFuture<@Nullable Void> awaitAsync() {
         requireLocked("wait on");
         CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-        Waiter w = new Waiter(null, result);
+        Waiter w = new Waiter(result);
         enqueue(w);
         result.whenComplete((ignored, failure) -> {
             if (failure != null) {
@@ -882,21 +867,21 @@ public final class Condition implements ConditionVariable {
     }
 
     /**
-     * Withdraws {@code w} if no signal chose it yet.
+     * Withdraws {@code w} if no signal chose it yet: marks it CANCELLED and unlinks it, under
+     * listLock. The engine's give-up for blocking waiters.
      *
-     * @return true if withdrawn, false if it had been signalled
+     * @return true if withdrawn, false if a signal had chosen it (its lock request is queued)
      */
     private boolean giveUp(Waiter w) {
-        if (w.status != WAITING) {
-            return false;
+        if (!w.isWaiting()) {
+            return false;   // granted: a signal chose it and its request completed
         }
         final ReentrantLock l = listLock;
         l.lock();
         try {
-            if (w.status != WAITING) {
+            if (w.reacquire != null || !w.cancel()) {
                 return false;
             }
-            w.status = CANCELLED;
             Waiter p = w.prev;
             Waiter n = w.next;
             if (p == null) {
@@ -936,8 +921,7 @@ public final class Condition implements ConditionVariable {
                 // Queued while listLock orders this signal against every other: the lock is
                 // handed to signalled waiters in signal order. No completion action is attached
                 // yet, so a request granted at once runs nothing here.
-                h.reacquire = userLock.acquireAsync();
-                h.status = SIGNALLED;   // publishes reacquire
+                h.reacquire = userLock.acquireAsync();   // chooses h: giveUp(h) now fails
                 h.prev = null;
                 h.next = null;
                 if (last == null) {
@@ -969,32 +953,28 @@ public final class Condition implements ConditionVariable {
 
     /**
      * Attaches the completion action of a signalled waiter's lock request, outside listLock: it
-     * unparks a blocking waiter, or completes an asynchronous waiter's result (releasing the lock
-     * again if the result died first). Runs at once if the request is complete already.
+     * grants the waiter, then wakes a blocking waiter (the waiter itself is that action) or
+     * completes an asynchronous waiter's result (releasing the lock again if the result died
+     * first). Runs at once if the request is complete already. A request that completes
+     * exceptionally was withdrawn by its waiter, which no longer waits.
      */
     private void onSignalled(Waiter w) {
         CompletableFuture<@Nullable Void> r = w.reacquire;
-        // assert r != null && w.status == SIGNALLED;
+        // assert r != null;
         if (r == null) {
             return;
         }
-        Thread t = w.thread;
-        if (t != null) {
-            r.whenComplete((ignored, failure) -> {
-                if (w.parked) {
-                    LockSupport.unpark(t);
-                }
-            });
-            return;
-        }
-        CompletableFuture<@Nullable Void> result = w.result;
-        // assert result != null;
+        CompletableFuture<@Nullable Void> result = w.future;
         if (result == null) {
+            r.whenComplete(w);
             return;
         }
         r.whenComplete((ignored, failure) -> {
-            if (failure == null && !result.complete(null)) {
-                lock.release();   // the result died meanwhile: hand the lock on
+            if (failure == null) {
+                w.grant();
+                if (!result.complete(null)) {
+                    lock.release();   // the result died meanwhile: hand the lock on
+                }
             }
         });
     }

@@ -49,6 +49,19 @@ class ConditionTest {
         return cond.awaitAsync();
     }
 
+    /**
+     * Starts an asynchronous wait, as {@link #listen}, that releases the lock as soon as it holds
+     * it again, so that it never stands in the way of another waiter's re-acquire.
+     *
+     * @return a future that completes with {@code true} once the wait was signalled and released
+     */
+    private static CompletableFuture<Boolean> listenAndRelease(Condition cond) throws InterruptedException {
+        return listen(cond).thenApply(ignored -> {
+            cond.release();
+            return true;
+        });
+    }
+
     // ---- the lock must be held (test_wait_unacquired, test_notify_unacquired)
 
     @Test
@@ -554,6 +567,83 @@ class ConditionTest {
         cond.release();
 
         assertThat(later).isCompleted();
+    }
+
+    @Test
+    void timeoutRacingASignal_theSignalGoesToExactlyOneOfTheTimedWaiterAndTheWaiterBehindIt() throws Exception {
+        for (int round = 0; round < 300; round++) {
+            Condition cond = newCondition();
+            long timeoutNanos = (round % 16) * 25_000L;   // 0 to 375 us: the signal comes before or after it
+            Worker<Boolean> first = Worker.start("first", () -> {
+                cond.acquire();
+                try {
+                    return cond.awaitNanos(timeoutNanos) > 0L;
+                } finally {
+                    cond.release();
+                }
+            });
+            eventually("first is listed or has timed out", () -> cond.waiterCount() == 1 || first.isDone());
+            CompletableFuture<Boolean> behind = listenAndRelease(cond);
+
+            cond.acquire();
+            cond.signal();
+            cond.release();
+
+            assertTheSignalWentToOneOf(cond, first.get(), behind, round);
+        }
+    }
+
+    @Test
+    void interruptRacingASignal_theSignalGoesToExactlyOneOfTheInterruptedWaiterAndTheWaiterBehindIt() throws Exception {
+        for (int round = 0; round < 300; round++) {
+            Condition cond = newCondition();
+            Worker<String> first = Worker.start("first", () -> {
+                cond.acquire();
+                try {
+                    cond.await();
+                    return "signalled, flag=" + Thread.interrupted();
+                } catch (InterruptedException e) {
+                    return "interrupted, flag=" + Thread.currentThread().isInterrupted();
+                } finally {
+                    cond.release();
+                }
+            });
+            eventually("first is listed", () -> cond.waiterCount() == 1);
+            CompletableFuture<Boolean> behind = listenAndRelease(cond);
+
+            cond.acquire();
+            first.thread.interrupt();
+            for (int i = (round % 16) * 64; i > 0; i--) {   // moves the signal across the give-up
+                Thread.onSpinWait();
+            }
+            cond.signal();
+            cond.release();
+
+            String outcome = first.get();
+            // Interrupted before the lock was released, so before it could return: the flag is
+            // set again if the signal won, cleared if the interrupt did.
+            assertThat(outcome).as("round %d", round).isIn("signalled, flag=true", "interrupted, flag=false");
+            assertTheSignalWentToOneOf(cond, outcome.startsWith("signalled"), behind, round);
+        }
+    }
+
+    /**
+     * After one signal raced the give-up of the first waiter: if the first waiter kept the
+     * signal, the waiter behind it still waits (another signal then wakes it); otherwise the
+     * signal passed to the waiter behind. Either way nothing is left held or listed.
+     */
+    private static void assertTheSignalWentToOneOf(Condition cond, boolean firstKeptIt,
+            CompletableFuture<Boolean> behind, int round) throws Exception {
+        if (firstKeptIt) {
+            assertThat(behind).as("round %d: the signal went to the first waiter only", round).isNotDone();
+            assertThat(cond.waiterCount()).isEqualTo(1);
+            cond.acquire();
+            cond.signal();
+            cond.release();
+        }
+        assertThat(behind.get(20, TimeUnit.SECONDS)).as("round %d: the waiter behind was woken", round).isTrue();
+        assertThat(cond.isLocked()).as("round %d: no lock left held for nobody", round).isFalse();
+        assertThat(cond.hasWaiters()).isFalse();
     }
 
     // ---- predicates (test_wait_for, test_wait_for_unacquired)
