@@ -4,9 +4,12 @@ import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -143,8 +146,9 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      *  takes queueLock and, if its status is still WAITING, marks it CANCELLED and unlinks it,
      *  then serves or wakes the new head if the permits now cover it. If the status is already
      *  GRANTED, the give-up loses: a thread keeps the permits (interrupts are re-asserted,
-     *  timeouts report success); for a future waiter the releaser's complete(null) fails and the
-     *  releaser gives the permits back, which serves the next waiter. A barging claim by the head
+     *  timeouts report success); a future waiter is the caller's future (AsyncWaiter), and an
+     *  outside completion that loses completes it normally instead, so the caller holds the
+     *  permits and the call reports that it did not complete it. A barging claim by the head
      *  thread happens under queueLock and only while its status is WAITING, so a claim and a
      *  hand-off grant can never both succeed. Exactly one party owns a granted permit. Futures
      *  are completed and threads unparked after queueLock is released.
@@ -195,31 +199,111 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     private static final int TIMED = WaitEngine.TIMED;
 
     /**
-     * A queued request for {@code weight} permits: a parked thread or a future (the status word
-     * and the parking announcement are the engine's; statuses change only under queueLock).
+     * A queued request for {@code weight} permits: a parked thread, or (an {@link AsyncWaiter})
+     * the caller's future itself (the status word and the parking announcement are the
+     * engine's; statuses change only under queueLock).
      */
-    static final class Waiter extends WaitNode<@Nullable Void> {
+    static class Waiter extends WaitNode<@Nullable Void> {
         final long weight;
         boolean spin;                                    // set when it queues
         long since;                                      // System.nanoTime() when it queued
         @Nullable Waiter prev;                           // under queueLock
         @Nullable Waiter next;                           // under queueLock; reused for the granted chain
 
-        /** A waiter for the current thread. */
-        Waiter(long weight) {
+        /** A waiter for {@code thread} (the current thread), or with none (see AsyncWaiter). */
+        Waiter(long weight, @Nullable Thread thread) {
+            super(thread, null);
             this.weight = weight;
         }
+    }
 
-        /** A future waiter. */
-        Waiter(long weight, CompletableFuture<@Nullable Void> future) {
-            super(future);
-            this.weight = weight;
+    /**
+     * An asynchronous request: the future handed to the caller. Completing it from outside
+     * (cancel, complete, completeExceptionally, and through them orTimeout and
+     * completeOnTimeout) first withdraws the request; if the request was granted already, the
+     * future completes normally instead (the caller holds the permits) and the call reports that
+     * it did not complete it. The obtrude and completeAsync methods, which would bypass that
+     * check, are unsupported. Stages derived from it are plain futures.
+     */
+    static final class AsyncWaiter extends Waiter {
+        private final FifoPermits pool;
+
+        AsyncWaiter(long weight, FifoPermits pool) {
+            super(weight, (Thread) null);
+            this.pool = pool;
         }
 
-        /** A sentinel. */
-        Waiter() {
-            super(null, null);
-            this.weight = 0L;
+        /** Completes the future once granted; idempotent, a no-op while the request waits. */
+        void settle() {
+            if (status() == WaitNode.GRANTED) {
+                super.complete(null);
+            }
+        }
+
+        /**
+         * Withdraws the request and cancels this future; if the request was granted first,
+         * completes the future normally instead and returns {@code false}.
+         */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (!isDone() && pool.giveUp(this)) {
+                return super.cancel(mayInterruptIfRunning);
+            }
+            settle();
+            return isCancelled();
+        }
+
+        /**
+         * Withdraws the request and completes this future with {@code value} (nothing is held);
+         * if the request was granted first, completes the future as granted instead and returns
+         * {@code false}.
+         */
+        @Override
+        public boolean complete(@Nullable Void value) {
+            if (!isDone() && pool.giveUp(this)) {
+                return super.complete(value);
+            }
+            settle();
+            return false;
+        }
+
+        /**
+         * Withdraws the request and completes this future with {@code ex}; if the request was
+         * granted first, completes the future normally instead and returns {@code false}. This
+         * is the path of {@link CompletableFuture#orTimeout}.
+         */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            Objects.requireNonNull(ex, "ex");
+            if (!isDone() && pool.giveUp(this)) {
+                return super.completeExceptionally(ex);
+            }
+            settle();
+            return false;
+        }
+
+        /** Unsupported: it would bypass the request's bookkeeping. */
+        @Override
+        public void obtrudeValue(@Nullable Void value) {
+            throw new UnsupportedOperationException("obtrudeValue on a permit request");
+        }
+
+        /** Unsupported: it would bypass the request's bookkeeping. */
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("obtrudeException on a permit request");
+        }
+
+        /** Unsupported: it would bypass the request's bookkeeping. */
+        @Override
+        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier, Executor executor) {
+            throw new UnsupportedOperationException("completeAsync on a permit request");
+        }
+
+        /** Unsupported: it would bypass the request's bookkeeping. */
+        @Override
+        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier) {
+            throw new UnsupportedOperationException("completeAsync on a permit request");
         }
     }
 
@@ -356,23 +440,19 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     /**
      * Requests {@code k} permits; the future completes with {@code null} once they are granted.
      * Completing the future in any other way (cancel, timeout, explicit completion) withdraws the
-     * request; a grant that races with such a completion is passed to the next waiters.
+     * request; if the grant came first, that completion fails and the future completes normally
+     * (see {@link AsyncWaiter}).
      */
     CompletableFuture<@Nullable Void> acquireAsync(long k) {
-        CompletableFuture<@Nullable Void> f = new CompletableFuture<>();
         if (tryAcquire(k)) {
-            f.complete(null);
-            return f;
+            return CompletableFuture.completedFuture(null);
         }
-        Waiter w = enqueueOrTake(new Waiter(k, f));
-        if (w == null) {
-            f.complete(null);
-            return f;
+        AsyncWaiter w = new AsyncWaiter(k, this);
+        if (enqueueOrTake(w) == null) {
+            w.grant();   // never queued: nobody else can see it yet
+            w.settle();
         }
-        // Registered after the waiter is visible to releasers: if a grant completed f already,
-        // the action runs here at once and sees GRANTED.
-        f.whenComplete((ignored, failure) -> giveUp(w));
-        return f;
+        return w;
     }
 
     /**
@@ -464,7 +544,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      *     TIMED); the request is then withdrawn
      */
     private boolean acquireQueued(long k, int mode, long deadline) throws InterruptedException {
-        Waiter w = enqueueOrTake(new Waiter(k));
+        Waiter w = enqueueOrTake(new Waiter(k, Thread.currentThread()));
         if (w == null) {
             return true;
         }
@@ -667,7 +747,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     // Release
 
     /** Returned by {@link #releaseCollect} when the release check fails. */
-    private static final Waiter REJECTED = new Waiter();
+    private static final Waiter REJECTED = new Waiter(0L, (Thread) null);
 
     /**
      * Adds {@code k} permits, serving queued waiters first, if the available count before the
@@ -822,38 +902,28 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     }
 
     /**
-     * Tells each granted waiter of a chain, outside queueLock. A future that was completed by
-     * someone else after its grant (cancelled, timed out) owns nothing: its permits are released
-     * again, which serves the next waiters; the loop wakes those too, without recursion. A call
-     * with nothing granted does nothing: the wake-ahead belongs to hand-off grants, and
-     * grantIntervalNanos keeps its last value after a hand-off ends, so running it on every
-     * barging release would make each one walk the queue.
+     * Tells each granted waiter of a chain, outside queueLock: unparks a thread, completes a
+     * future (a future completed from outside after its grant was already completed as granted
+     * by that call, so the caller owns the permits either way). A call with nothing granted does
+     * nothing: the wake-ahead belongs to hand-off grants, and grantIntervalNanos keeps its last
+     * value after a hand-off ends, so running it on every barging release would make each one
+     * walk the queue.
      */
     private void wake(@Nullable Waiter chain) {
         if (chain == null) {
             return;
         }
-        do {
-            long giveBack = 0L;
-            Waiter w = chain;
-            while (w != null) {
-                Waiter next = w.next;
-                w.next = null;
-                if (w.thread != null) {
-                    w.signal();
-                } else {
-                    CompletableFuture<@Nullable Void> f = w.future;
-                    // assert f != null;
-                    if (f != null && !f.complete(null)) {
-                        giveBack += w.weight;
-                    }
-                }
-                w = next;
+        Waiter w = chain;
+        while (w != null) {
+            Waiter next = w.next;
+            w.next = null;
+            if (w instanceof AsyncWaiter a) {
+                a.settle();
+            } else {
+                w.signal();
             }
-            // These permits were taken from the pool by the grant, so giving them back cannot
-            // break any bound: the check is disabled.
-            chain = giveBack == 0L ? null : releaseCollect(giveBack, 0L, Long.MAX_VALUE);
-        } while (chain != null);
+            w = next;
+        }
         if (grantIntervalNanos < WAKE_AHEAD_MAX_INTERVAL_NANOS) {
             wakeAhead();
         }

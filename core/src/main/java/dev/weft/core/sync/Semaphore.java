@@ -329,10 +329,14 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      * <h4>Cancellation</h4>
      * Cancelling the future, or completing it in any other way (for example through
      * {@link CompletableFuture#orTimeout}), withdraws the request. If it races with a hand-off,
-     * either the future completed first ({@code cancel} returns {@code false}; the caller holds
-     * the permit and must release it), or the cancel won and the permit passes to the next
+     * either the hand-off came first ({@code cancel} returns {@code false}, the future completes
+     * normally and the caller holds the permit and must release it), or the cancel won and the permit passes to the next
      * request: it is never lost. Never complete the future with a value yourself: that
      * withdraws the request too, and nothing is held.
+     * A queued request's future is the request itself: its {@code obtrudeValue},
+     * {@code obtrudeException} and {@code completeAsync} throw
+     * {@code UnsupportedOperationException} (they would bypass the withdrawal), and stages
+     * derived from it are plain futures whose cancellation does not withdraw anything.
      *
      * @return a future that completes with {@code null} when the permit is held
      */

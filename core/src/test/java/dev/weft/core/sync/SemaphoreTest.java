@@ -458,4 +458,68 @@ class SemaphoreTest {
         sem.release(2);
         assertThat(sem.availablePermits()).isEqualTo(2);
     }
+
+    // ---- the future of a queued request is the request
+
+    @Test
+    void cancel_byADependentOfAnEarlierGrantInTheSameRelease_failsAndTheCallerHoldsThePermit() {
+        Semaphore sem = newSemaphore(0);
+        CompletableFuture<@Nullable Void> first = sem.acquireAsync();
+        CompletableFuture<@Nullable Void> second = sem.acquireAsync();
+        AtomicBoolean cancelResult = new AtomicBoolean(true);
+        // One release grants both; completing the first runs this action while the second is
+        // granted but not yet completed.
+        first.thenRun(() -> cancelResult.set(second.cancel(false)));
+
+        sem.release(2);
+
+        assertThat(cancelResult).as("the grant came first, so the cancel fails").isFalse();
+        assertThat(second).isCompletedWithValue(null);
+        assertThat(sem.availablePermits()).as("both permits are held, none lost or given twice").isZero();
+        assertThat(sem.waiterCount()).isZero();
+    }
+
+    @Test
+    void obtrudeAndCompleteAsync_onAQueuedRequest_areUnsupportedAndLeaveItQueued() {
+        Semaphore sem = newSemaphore(0);
+        CompletableFuture<@Nullable Void> f = sem.acquireAsync();
+
+        assertThatThrownBy(() -> f.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.obtrudeException(new IllegalStateException()))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.completeAsync(() -> null)).isInstanceOf(UnsupportedOperationException.class);
+
+        assertThat(sem.waiterCount()).isEqualTo(1);
+        sem.release();
+        assertThat(f).isCompletedWithValue(null);
+        assertThat(sem.availablePermits()).isZero();
+    }
+
+    @Test
+    void cancel_ofADerivedStage_doesNotWithdrawTheRequest() {
+        Semaphore sem = newSemaphore(0);
+        CompletableFuture<@Nullable Void> f = sem.acquireAsync();
+        CompletableFuture<@Nullable Void> derived = f.thenRun(() -> { });
+
+        assertThat(derived.cancel(false)).isTrue();
+
+        assertThat(f).isNotDone();
+        assertThat(sem.waiterCount()).isEqualTo(1);
+        sem.release();
+        assertThat(f).isCompletedWithValue(null);
+        assertThat(sem.availablePermits()).isZero();
+    }
+
+    @Test
+    void completeExceptionally_afterTheGrant_failsAndTheFutureStaysGranted() {
+        Semaphore sem = newSemaphore(0);
+        CompletableFuture<@Nullable Void> f = sem.acquireAsync();
+        sem.release();
+
+        assertThat(f.completeExceptionally(new IllegalStateException("late"))).isFalse();
+        assertThat(f.complete(null)).isFalse();
+
+        assertThat(f).isCompletedWithValue(null);
+        assertThat(sem.availablePermits()).isZero();
+    }
 }
