@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The node is itself a {@code CompletableFuture}, so that a primitive whose asynchronous form
  * hands out the waiter as the caller's future needs one object per request, not two (such a
  * primitive overrides the completing methods to withdraw the request first). A thread waiter, or
- * the node of a primitive that keeps a separate future in {@link #future}, never uses that part.
+ * the node of a primitive that keeps a future of its own, never uses that part.
  *
  * <p>The cancellation rule lives here: {@link #grant()} and {@link #cancel()} are one
  * compare-and-set each on the status word, so when a grant races a give-up (interrupt, timeout,
@@ -47,10 +47,8 @@ public class WaitNode<T> extends CompletableFuture<T> {
     /** Given up by the waiter (interrupt, timeout, cancel). Terminal. */
     public static final int CANCELLED = 2;
 
-    /** The waiting thread; null for a future waiter. */
+    /** The waiting thread; null for an asynchronous waiter (or a sentinel). */
     public final @Nullable Thread thread;
-    /** The waiting future; null for a thread waiter. */
-    public final @Nullable CompletableFuture<@Nullable Void> future;
 
     private volatile int status;
     private volatile boolean parked;
@@ -58,22 +56,14 @@ public class WaitNode<T> extends CompletableFuture<T> {
     /** A waiter for the current thread. */
     protected WaitNode() {
         this.thread = Thread.currentThread();
-        this.future = null;
-    }
-
-    /** A waiter that is the future {@code f}. */
-    protected WaitNode(CompletableFuture<@Nullable Void> f) {
-        this.thread = null;
-        this.future = f;
     }
 
     /**
-     * A node with the given thread and future, either of which may be null: both null for a
-     * sentinel that nobody waits on, or for an asynchronous waiter that is its own future.
+     * A waiter for {@code thread} (the current thread), or, if null, an asynchronous waiter that
+     * is its own future, or a sentinel that nobody waits on.
      */
-    protected WaitNode(@Nullable Thread thread, @Nullable CompletableFuture<@Nullable Void> future) {
+    protected WaitNode(@Nullable Thread thread) {
         this.thread = thread;
-        this.future = future;
     }
 
     /** The status: {@link #WAITING}, {@link #GRANTED} or {@link #CANCELLED}. */

@@ -1488,7 +1488,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
 
         /** A waiter for {@code thread} (the current thread), or an asynchronous one if null. */
         Waiter(WaitList list, @Nullable E item, @Nullable Thread thread) {
-            super(thread, null);
+            super(thread);
             this.list = list;
             this.item = item;
         }

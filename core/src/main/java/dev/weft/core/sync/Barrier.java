@@ -140,7 +140,7 @@ public final class Barrier implements PartyBarrier {
 
         /** A party that is the future {@code f}. */
         Party(CompletableFuture<Integer> f) {
-            super(null, null);
+            super(null);
             this.arrival = f;
         }
     }

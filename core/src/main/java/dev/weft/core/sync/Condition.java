@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,23 +134,27 @@ public final class Condition implements ConditionVariable {
      *                 v
      *   user lock: [holder] ... [earlier requests] [T.reacquire] [F.reacquire]
      *                 | each request's completion (after listLock is released):
-     *                 v   w.grant(); then w.signal() (T) or result.complete(null) (F)
+     *                 v   w.grant(); then w.signal() (T) or w completes as a future (F)
      *
      * Waiter status (the engine's WaitNode word):
      *   WAITING   listed, or chosen (reacquire != null) with its lock request pending
      *   GRANTED   chosen, and the request completed: the lock is held on the waiter's behalf
-     *   CANCELLED gave up before any signal chose it; unlinked
+     *   CANCELLED gave up before any signal chose it (unlinked), or an asynchronous waiter
+     *             whose request was withdrawn after a signal chose it
      *   WAITING -> GRANTED  by the request's completion action (WaitNode.grant(), a CAS that
      *                       cannot fail: a chosen waiter is never cancelled)
-     *   WAITING -> CANCELLED by giveUp under listLock, only while reacquire == null
+     *   WAITING -> CANCELLED by giveUp under listLock while reacquire == null; for an
+     *                       asynchronous waiter also after its request was withdrawn (which
+     *                       a granted request cannot be), by the one withdrawal that passes
+     *                       the signal on
      *
      * Invariants (under listLock).
      *  - A waiter is listed if and only if its status is WAITING and reacquire == null; it leaves
      *    the list in the critical section that sets reacquire (signal) or marks it CANCELLED
      *    (giveUp).
      *  - A waiter is chosen if and only if reacquire != null. Exactly one party takes the lock
-     *    that the request is granted: the waiting thread, the result future, or, when the result
-     *    future died first, the request's completion action, which releases it again.
+     *    that the request is granted: the waiting thread, or the asynchronous waiter's future,
+     *    which completes normally (a withdrawal that loses to the grant fails).
      * Non-invariants.
      *  - A chosen waiter may still be WAITING: the signaller attaches the completion actions to
      *    the requests after leaving listLock, and a request waits its turn in the lock's queue.
@@ -189,13 +195,13 @@ public final class Condition implements ConditionVariable {
      *  first, the engine returns success (an interrupt re-asserted) and the waiter waits again in
      *  the engine, UNINTERRUPTIBLE and untimed, on the same node until its request is granted,
      *  then returns normally. A blocking waiter never abandons a request.
-     *  Asynchronous waiter: the node is the result future; the request's completion action
-     *  grants the node and completes the result; if that fails (the result died first), it
-     *  releases the lock again. When the result future completes exceptionally, the waiter gives
-     *  up; if a signal chose it already it cancels its request (FifoPermits either withdraws it
-     *  or, if it was granted meanwhile, lets the completion action above release it) and passes
-     *  one signal on. If the user lock cannot be released after listing (the caller did not hold
-     *  it), the waiter is withdrawn the same way.
+     *  Asynchronous waiter: the node is the caller's future (AsyncWaiter); the request's
+     *  completion action grants the node and completes it. Completing it from outside first
+     *  withdraws the wait: unlisted if no signal chose it; else its request is cancelled
+     *  (FifoPermits withdraws a request that was not granted, and then one signal is passed on;
+     *  a granted request cannot be cancelled, and the future then completes normally, the lock
+     *  held, and the outside completion fails). If the user lock cannot be released after
+     *  listing (the caller did not hold it), the waiter is withdrawn the same way.
      *
      * Progress. Blocking: listLock is held for a bounded number of pointer operations plus one
      *  lock request per signalled waiter (a CAS, or FifoPermits' queueLock for a bounded number of
@@ -212,7 +218,7 @@ public final class Condition implements ConditionVariable {
      * completed (signalled, and the lock is held on its behalf); CANCELLED if it gave up before
      * any signal chose it.
      */
-    private static final class Waiter extends WaitNode<@Nullable Void> implements BiConsumer<@Nullable Object, @Nullable Throwable> {
+    private static class Waiter extends WaitNode<@Nullable Void> implements BiConsumer<@Nullable Object, @Nullable Throwable> {
         /**
          * The lock request queued by the signal that chose this waiter; null while listed.
          * Written once, under listLock.
@@ -221,18 +227,15 @@ public final class Condition implements ConditionVariable {
         @Nullable Waiter prev;               // under listLock
         @Nullable Waiter next;               // under listLock; reused for the signalled chain
 
-        /** A waiter for the current thread. */
-        Waiter() {}
-
-        /** An asynchronous waiter whose wait completes {@code result}. */
-        Waiter(CompletableFuture<@Nullable Void> result) {
-            super(result);
+        /** A waiter for {@code thread} (the current thread), or with none (an AsyncWaiter). */
+        Waiter(@Nullable Thread thread) {
+            super(thread);
         }
 
         /**
-         * The completion action of a blocking waiter's lock request (the waiter is its own
-         * action, so a signal allocates none for it): grants the waiter and wakes it. A request
-         * that completes exceptionally was withdrawn by its waiter, which no longer waits.
+         * The completion action of the waiter's lock request (the waiter is its own action, so a
+         * signal allocates none for it): grants the waiter and wakes it. A request that completes
+         * exceptionally was withdrawn by its waiter, which no longer waits.
          */
         @Override
         public void accept(@Nullable Object ignored, @Nullable Throwable failure) {
@@ -240,6 +243,130 @@ public final class Condition implements ConditionVariable {
                 grant();
                 signal();
             }
+        }
+    }
+
+    /**
+     * An asynchronous wait: the future handed to the caller. It completes normally, through the
+     * completion action of its lock request, once the lock is held on its behalf. Completing it
+     * from outside (cancel, complete, completeExceptionally, and through them orTimeout and
+     * completeOnTimeout) first withdraws the wait ({@link #withdraw}); if the lock was handed to
+     * it first, the future completes normally instead (the caller holds the lock) and the call
+     * reports that it did not complete it. The obtrude and completeAsync methods, which would
+     * bypass that check, are unsupported. Stages derived from it are plain futures.
+     */
+    private final class AsyncWaiter extends Waiter {
+
+        AsyncWaiter() {
+            super(null);
+        }
+
+        /** Grants the waiter and completes its future once its lock request completed normally. */
+        @Override
+        public void accept(@Nullable Object ignored, @Nullable Throwable failure) {
+            if (failure == null) {
+                grant();
+                settle();
+            }
+        }
+
+        /** Completes the future once granted; idempotent, a no-op before. */
+        void settle() {
+            if (status() == WaitNode.GRANTED) {
+                super.complete(null);
+            }
+        }
+
+        /**
+         * Withdraws this wait: unlists it if no signal chose it; otherwise withdraws its lock
+         * request and passes the signal on, unless the request was granted first.
+         *
+         * @return true if withdrawn (now or by a concurrent call; the lock is not held for it),
+         *     false if its lock request was granted first
+         */
+        boolean withdraw() {
+            if (giveUp(this)) {
+                return true;                  // listed: no signal consumed, nothing requested
+            }
+            CompletableFuture<@Nullable Void> r = reacquire;
+            if (r == null) {
+                return true;                  // unlisted by a concurrent withdrawal
+            }
+            // Visible here: giveUp read it under listLock, or read a status that its completion
+            // action wrote. Cancelling a granted request fails and completes it normally.
+            if (!r.cancel(false)) {
+                return false;
+            }
+            if (cancel()) {                   // once, however many withdrawals race
+                signalWaiting(1);             // the signal that chose this waiter goes on
+            }
+            return true;
+        }
+
+        /**
+         * Withdraws the wait and cancels this future; if the lock was handed to it first,
+         * completes the future normally instead and returns {@code false}.
+         */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (!isDone() && withdraw()) {
+                return super.cancel(mayInterruptIfRunning);
+            }
+            settle();
+            return isCancelled();
+        }
+
+        /**
+         * Withdraws the wait and completes this future with {@code value} (the lock is not held);
+         * if the lock was handed to it first, completes the future as granted instead and
+         * returns {@code false}.
+         */
+        @Override
+        public boolean complete(@Nullable Void value) {
+            if (!isDone() && withdraw()) {
+                return super.complete(value);
+            }
+            settle();
+            return false;
+        }
+
+        /**
+         * Withdraws the wait and completes this future with {@code ex}; if the lock was handed to
+         * it first, completes the future normally instead and returns {@code false}. This is the
+         * path of {@link CompletableFuture#orTimeout}.
+         */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            Objects.requireNonNull(ex, "ex");
+            if (!isDone() && withdraw()) {
+                return super.completeExceptionally(ex);
+            }
+            settle();
+            return false;
+        }
+
+        /** Unsupported: it would bypass the wait's bookkeeping. */
+        @Override
+        public void obtrudeValue(@Nullable Void value) {
+            throw new UnsupportedOperationException("obtrudeValue on a condition wait");
+        }
+
+        /** Unsupported: it would bypass the wait's bookkeeping. */
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("obtrudeException on a condition wait");
+        }
+
+        /** Unsupported: it would bypass the wait's bookkeeping. */
+        @Override
+        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier, Executor executor) {
+            throw new UnsupportedOperationException("completeAsync on a condition wait");
+        }
+
+        /** Unsupported: it would bypass the wait's bookkeeping. */
+        @Override
+        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier) {
+            throw new UnsupportedOperationException("completeAsync on a condition wait");
         }
     }
 
@@ -481,7 +608,7 @@ public final class Condition implements ConditionVariable {
     private long awaitUnrecorded(int mode, long nanos) throws InterruptedException {
         // Clamped: a deadline now + Long.MIN_VALUE would overflow and never pass.
         final long deadline = mode == TIMED ? System.nanoTime() + Math.max(nanos, 0L) : 0L;
-        Waiter w = new Waiter();
+        Waiter w = new Waiter(Thread.currentThread());
         enqueue(w);
         releaseForWait(w);
         boolean signalled;
@@ -624,9 +751,15 @@ public final class Condition implements ConditionVariable {
      * for example through {@link CompletableFuture#orTimeout}) withdraws the wait at once and
      * leaves the lock <em>not</em> held; this differs from {@link #await()}, which re-acquires
      * before it throws, because a cancelled future cannot wait for anything. If the waiter had
-     * been signalled already, the signal is passed on to the next waiter (no lost wake-up), and a
-     * lock handed over to it at that moment is released again. Do not complete the future
-     * normally yourself.
+     * been signalled already, its request for the lock is withdrawn and the signal is passed on
+     * to the next waiter (no lost wake-up); if the lock had been handed to it first, the
+     * cancellation fails ({@code cancel} returns {@code false}), the future completes normally
+     * and the caller holds the lock. Do not complete the future normally yourself: that withdraws
+     * the wait as a cancellation does, and the future then completes normally without the lock
+     * held. Its {@code obtrudeValue},
+     * {@code obtrudeException} and {@code completeAsync} throw
+     * {@code UnsupportedOperationException}. Stages derived from the future are plain futures
+     * whose cancellation withdraws nothing.
      *
      * @return a future that completes with {@code null} when signalled and the lock is held
      * @throws IllegalMonitorStateException if the lock is not held
@@ -634,45 +767,20 @@ public final class Condition implements ConditionVariable {
     @Override
     public CompletableFuture<@Nullable Void> awaitAsync() {
         requireLocked("wait on");
-        CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-        Waiter w = new Waiter(result);
+        AsyncWaiter w = new AsyncWaiter();
         enqueue(w);
-        result.whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                onAsyncWaitFailed(w);
-            }
-        });
         try {
             lock.release();
         } catch (IllegalMonitorStateException raced) {
             // Released by someone else since requireLocked(): the caller did not hold it.
-            if (!result.completeExceptionally(raced)) {
+            if (!w.completeExceptionally(raced)) {
                 // Signalled and handed the lock in the meantime: nobody will see this future.
                 lock.release();
                 signalWaiting(1);
             }
             throw raced;
         }
-        return result;
-    }
-
-    /**
-     * Called once when the result of an asynchronous wait completes exceptionally (cancel,
-     * timeout, failure): withdraws the wait, or, if a signal chose it already, withdraws its lock
-     * request and passes the signal on.
-     */
-    private void onAsyncWaitFailed(Waiter w) {
-        if (giveUp(w)) {
-            return;  // never signalled: nothing consumed, nothing requested
-        }
-        CompletableFuture<@Nullable Void> r = w.reacquire;
-        // assert r != null;
-        if (r != null) {
-            // If the request was granted already, cancel fails and its completion action, which
-            // finds the result dead, releases the lock; else FifoPermits withdraws it.
-            r.cancel(false);
-        }
-        signalWaiting(1);  // this waiter consumed a signal it will not act on
+        return w;
     }
 
     /**
@@ -952,30 +1060,16 @@ public final class Condition implements ConditionVariable {
     }
 
     /**
-     * Attaches the completion action of a signalled waiter's lock request, outside listLock: it
-     * grants the waiter, then wakes a blocking waiter (the waiter itself is that action) or
-     * completes an asynchronous waiter's result (releasing the lock again if the result died
-     * first). Runs at once if the request is complete already. A request that completes
-     * exceptionally was withdrawn by its waiter, which no longer waits.
+     * Attaches the completion action of a signalled waiter's lock request, outside listLock: the
+     * waiter itself, which grants itself, then wakes its thread or completes its future. Runs at
+     * once if the request is complete already. A request that completes exceptionally was
+     * withdrawn by its waiter, which no longer waits.
      */
     private void onSignalled(Waiter w) {
         CompletableFuture<@Nullable Void> r = w.reacquire;
         // assert r != null;
-        if (r == null) {
-            return;
-        }
-        CompletableFuture<@Nullable Void> result = w.future;
-        if (result == null) {
+        if (r != null) {
             r.whenComplete(w);
-            return;
         }
-        r.whenComplete((ignored, failure) -> {
-            if (failure == null) {
-                w.grant();
-                if (!result.complete(null)) {
-                    lock.release();   // the result died meanwhile: hand the lock on
-                }
-            }
-        });
     }
 }

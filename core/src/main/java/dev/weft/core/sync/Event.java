@@ -427,7 +427,7 @@ public final class Event implements EventFlag {
 
         /** A node for an asynchronous wait. */
         Node(WaitFuture f) {
-            super(null, null);
+            super(null);
             this.waitFuture = f;
         }
 

@@ -212,7 +212,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
 
         /** A waiter for {@code thread} (the current thread), or with none (see AsyncWaiter). */
         Waiter(long weight, @Nullable Thread thread) {
-            super(thread, null);
+            super(thread);
             this.weight = weight;
         }
     }

@@ -784,6 +784,79 @@ class ConditionTest {
     }
 
     @Test
+    void awaitAsync_cancelledAfterTheLockWasHandedToIt_failsAndTheCallerHoldsTheLock() throws InterruptedException {
+        Condition cond = newCondition();
+        CompletableFuture<@Nullable Void> w = listen(cond);
+        cond.acquire();
+        cond.signal();                       // chooses w; its lock request waits for our release
+        cond.release();                      // hands the lock to w's request, which completes w
+
+        assertThat(w.cancel(false)).as("too late: the lock is held for w").isFalse();
+        assertThat(w.completeExceptionally(new IllegalStateException())).isFalse();
+        assertThat(w).isCompletedWithValue(null);
+        assertThat(cond.isLocked()).isTrue();
+        cond.release();
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void awaitAsync_completedNormallyByTheCallerBeforeASignal_withdrawsAndTheSignalGoesToTheNext()
+            throws InterruptedException {
+        Condition cond = newCondition();
+        CompletableFuture<@Nullable Void> w1 = listen(cond);
+        CompletableFuture<@Nullable Void> w2 = listen(cond);
+
+        assertThat(w1.complete(null)).isTrue();
+        assertThat(cond.waiterCount()).as("w1 withdrawn").isEqualTo(1);
+
+        cond.acquire();
+        cond.signal();
+        cond.release();
+
+        assertThat(w2).as("the signal went to a waiter that still waits").isCompletedWithValue(null);
+        assertThat(cond.isLocked()).as("held for w2").isTrue();
+        cond.release();
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void awaitAsync_completedExceptionallyAfterSignal_withdrawsTheRequestAndPassesTheSignalOn()
+            throws InterruptedException {
+        Condition cond = newCondition();
+        CompletableFuture<@Nullable Void> w1 = listen(cond);
+        CompletableFuture<@Nullable Void> w2 = listen(cond);
+
+        cond.acquire();
+        cond.signal();                       // chooses w1, which queues for the lock
+        assertThat(w1.completeExceptionally(new IllegalStateException("gave up"))).isTrue();
+        assertThat(w1.completeExceptionally(new IllegalStateException("again"))).isFalse();
+        cond.release();
+
+        assertThat(w2).as("exactly one signal passed on").isCompletedWithValue(null);
+        assertThat(cond.waiterCount()).isZero();
+        cond.release();                      // w2's hold
+        assertThat(cond.isLocked()).isFalse();
+    }
+
+    @Test
+    void awaitAsync_obtrudeAndCompleteAsync_areUnsupportedAndLeaveTheWaitListed() throws InterruptedException {
+        Condition cond = newCondition();
+        CompletableFuture<@Nullable Void> w = listen(cond);
+
+        assertThatThrownBy(() -> w.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> w.obtrudeException(new IllegalStateException()))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> w.completeAsync(() -> null)).isInstanceOf(UnsupportedOperationException.class);
+
+        assertThat(cond.waiterCount()).isEqualTo(1);
+        cond.acquire();
+        cond.signal();
+        cond.release();
+        assertThat(w).isCompletedWithValue(null);
+        cond.release();
+    }
+
+    @Test
     void signal_byANonHolderWhileTheLockIsHeld_isAccepted() throws Exception {
         Lock lock = newLock();
         Condition cond = lock.newCondition();

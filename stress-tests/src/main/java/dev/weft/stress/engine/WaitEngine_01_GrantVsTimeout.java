@@ -36,7 +36,7 @@ public class WaitEngine_01_GrantVsTimeout {
     /** A node whose give-up is the engine's status CAS alone. */
     static final class Node extends WaitNode<Void> {
         Node() {
-            super(null, null);
+            super(null);
         }
     }
 
