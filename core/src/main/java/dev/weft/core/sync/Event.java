@@ -122,8 +122,9 @@ public final class Event implements EventFlag {
      *   is granted; spurious returns are re-checked there.
      *   On interrupt or timeout it tries to unlink itself; if the node was already detached, the
      *   set() happened first and the wait succeeds (an interrupt is then re-asserted). An async
-     *   waiter's future unlinks its node when completed by anyone but set() (cancel, complete,
-     *   completeExceptionally, orTimeout, obtrude).
+     *   waiter's node is its future (AsyncNode: one object per wait) and unlinks itself when
+     *   completed by anyone but set() (cancel, complete, completeExceptionally, orTimeout,
+     *   obtrude).
      *
      * Progress
      *   isSet, clear and the fast paths are wait-free. Joining, leaving and set() take the lock
@@ -272,7 +273,7 @@ public final class Event implements EventFlag {
         if (nanos == 0L) {
             return false;
         }
-        Node node = new Node();
+        Node node = new Node(Thread.currentThread());
         if (!enqueue(node)) {
             return true;
         }
@@ -307,11 +308,11 @@ public final class Event implements EventFlag {
         if (set) {
             return CompletableFuture.completedFuture(null);
         }
-        WaitFuture future = new WaitFuture(this);
-        if (!enqueue(future.node)) {
-            future.wake();
+        AsyncNode node = new AsyncNode(this);
+        if (!enqueue(node)) {
+            node.wake();
         }
-        return future;
+        return node;
     }
 
     /**
@@ -407,10 +408,8 @@ public final class Event implements EventFlag {
         }
     }
 
-    /** One waiter: a parked thread or an asynchronous future. */
-    private static final class Node extends WaitNode<@Nullable Void> {
-        /** The asynchronous wait; null for a thread waiting in the engine. */
-        final @Nullable WaitFuture waitFuture;
+    /** One waiter: a thread waiting in the engine, or (an {@link AsyncNode}) a future. */
+    private static class Node extends WaitNode<@Nullable Void> {
         /** Guarded by the event's lock. */
         @Nullable Node prev;
         /** Guarded by the event's lock while linked; read-only once detached by set(). */
@@ -420,49 +419,40 @@ public final class Event implements EventFlag {
         /** Whether the node was added and not removed; guarded by the event's lock. */
         boolean linked;
 
-        /** A node for the current thread. */
-        Node() {
-            this.waitFuture = null;
-        }
-
-        /** A node for an asynchronous wait. */
-        Node(WaitFuture f) {
-            super(null);
-            this.waitFuture = f;
+        /** A node for {@code thread} (the current thread), or with none (an AsyncNode). */
+        Node(@Nullable Thread thread) {
+            super(thread);
         }
 
         /** Called by set() after it detached the node: grants and wakes it. */
         void wake() {
-            WaitFuture f = waitFuture;
-            if (f != null) {
-                f.wake();
-            } else {
-                grant();
-                signal();
-            }
+            grant();
+            signal();
         }
     }
 
     /**
-     * The future of an asynchronous wait: withdraws its waiter when completed by anyone but
-     * {@code set()}.
+     * An asynchronous wait: the future handed to the caller. Completing it in any way but by
+     * {@code set()} (cancel, complete, completeExceptionally, obtrude, and through them
+     * orTimeout) completes it and withdraws the node; a wait holds nothing, so there is nothing
+     * to hand back. Stages derived from it are plain futures.
      */
-    private static final class WaitFuture extends CompletableFuture<@Nullable Void> {
+    private static final class AsyncNode extends Node {
         private final Event event;
-        final Node node;
 
-        WaitFuture(Event event) {
+        AsyncNode(Event event) {
+            super(null);
             this.event = event;
-            this.node = new Node(this);
         }
 
         /** Completion by {@code set()}: the node is already detached. */
+        @Override
         void wake() {
             super.complete(null);
         }
 
         private void withdraw() {
-            event.remove(node);
+            event.remove(this);
         }
 
         @Override
@@ -496,11 +486,6 @@ public final class Event implements EventFlag {
         public void obtrudeException(Throwable ex) {
             super.obtrudeException(ex);
             withdraw();
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
         }
     }
 }
