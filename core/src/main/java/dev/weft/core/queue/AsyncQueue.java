@@ -3,6 +3,7 @@ package dev.weft.core.queue;
 import dev.weft.core.internal.Durations;
 import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitEvent;
+import dev.weft.core.internal.RequestNode;
 import dev.weft.core.internal.WaitNode;
 import java.time.Duration;
 import java.util.Comparator;
@@ -231,8 +232,8 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   - JFR: a blocking wait records dev.weft.Wait with operation put, get or join and outcome
      *     put, taken, joined, shut down, timed out, or WaitEvent.FAILED (interrupted, or the
      *     comparator refused the element).
-     *   - An asynchronous waiter is its own future (Waiter extends WaitNode, which extends
-     *     CompletableFuture): one object per request. Every public way to complete it from
+     *   - An asynchronous waiter is its own future (Waiter extends the engine's RequestNode, a
+     *     WaitNode, which extends CompletableFuture): one object per request. Every public way to complete it from
      *     outside (cancel, complete, completeExceptionally, and through them orTimeout and
      *     completeOnTimeout) first tries to withdraw the node (giveUp); if the node was already
      *     decided, the attempt completes the future with the decided outcome instead and fails.
@@ -1473,7 +1474,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *
      * @param <T> the future's result type: E for a get, Void for a put or a join
      */
-    private final class Waiter<T> extends WaitNode<T> {
+    private final class Waiter<T> extends RequestNode<T> {
         /** The list it waits in; fixed. */
         final WaitList list;
         /** Putter: its element until admitted. Getter: the element handed over. Guarded by lock. */
@@ -1509,82 +1510,23 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         }
 
         /** Completes the future with the decided outcome; idempotent, no-op unless granted. */
+        @Override
         @SuppressWarnings("unchecked")
-        void settle() {
+        protected void settle() {
             if (status() != WaitNode.GRANTED) {
                 return; // WAITING: not decided. CANCELLED: completed by whoever withdrew it.
             }
             switch (outcome) {
-                case FULFILLED -> super.complete((T) item); // getter: the element; putter, joiner: null
-                case SHUT_DOWN -> super.completeExceptionally(shutDownException());
-                default -> super.completeExceptionally(Objects.requireNonNull(failure));
+                case FULFILLED -> completeDecided((T) item); // getter: the element; putter, joiner: null
+                case SHUT_DOWN -> failDecided(shutDownException());
+                default -> failDecided(Objects.requireNonNull(failure));
             }
         }
 
-        /**
-         * Withdraws the pending request and cancels this future; if the request had already been
-         * decided, completes the future with that outcome instead and returns {@code false}.
-         */
+        /** Withdraws the pending put, get or join (RequestNode's rule for outside completion). */
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (!isDone() && list.giveUp(this)) {
-                return super.cancel(mayInterruptIfRunning);
-            }
-            settle();
-            return isCancelled();
-        }
-
-        /**
-         * Withdraws the pending request and completes this future with {@code value}; if the
-         * request had already been decided, completes the future with that outcome instead and
-         * returns {@code false}.
-         */
-        @Override
-        public boolean complete(T value) {
-            if (!isDone() && list.giveUp(this)) {
-                return super.complete(value);
-            }
-            settle();
-            return false;
-        }
-
-        /**
-         * Withdraws the pending request and completes this future with {@code ex}; if the request
-         * had already been decided, completes the future with that outcome instead and returns
-         * {@code false}. This is the path of {@link CompletableFuture#orTimeout}.
-         */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            Objects.requireNonNull(ex, "ex");
-            if (!isDone() && list.giveUp(this)) {
-                return super.completeExceptionally(ex);
-            }
-            settle();
-            return false;
-        }
-
-        /** Unsupported: it would bypass the queue's bookkeeping. */
-        @Override
-        public void obtrudeValue(T value) {
-            throw new UnsupportedOperationException("obtrudeValue on a queue request");
-        }
-
-        /** Unsupported: it would bypass the queue's bookkeeping. */
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("obtrudeException on a queue request");
-        }
-
-        /** Unsupported: it would bypass the queue's bookkeeping. */
-        @Override
-        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
-            throw new UnsupportedOperationException("completeAsync on a queue request");
-        }
-
-        /** Unsupported: it would bypass the queue's bookkeeping. */
-        @Override
-        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
-            throw new UnsupportedOperationException("completeAsync on a queue request");
+        protected boolean withdraw() {
+            return list.giveUp(this);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.core.sync;
 
 import dev.weft.core.internal.Durations;
+import dev.weft.core.internal.RequestNode;
 import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.internal.WaitNode;
@@ -8,12 +9,10 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -218,7 +217,7 @@ public final class Condition implements ConditionVariable {
      * completed (signalled, and the lock is held on its behalf); CANCELLED if it gave up before
      * any signal chose it.
      */
-    private static class Waiter extends WaitNode<@Nullable Void> implements BiConsumer<@Nullable Object, @Nullable Throwable> {
+    private static class Waiter extends RequestNode<@Nullable Void> implements BiConsumer<@Nullable Object, @Nullable Throwable> {
         /**
          * The lock request queued by the signal that chose this waiter; null while listed.
          * Written once, under listLock.
@@ -248,12 +247,9 @@ public final class Condition implements ConditionVariable {
 
     /**
      * An asynchronous wait: the future handed to the caller. It completes normally, through the
-     * completion action of its lock request, once the lock is held on its behalf. Completing it
-     * from outside (cancel, complete, completeExceptionally, and through them orTimeout and
-     * completeOnTimeout) first withdraws the wait ({@link #withdraw}); if the lock was handed to
-     * it first, the future completes normally instead (the caller holds the lock) and the call
-     * reports that it did not complete it. The obtrude and completeAsync methods, which would
-     * bypass that check, are unsupported. Stages derived from it are plain futures.
+     * completion action of its lock request, once the lock is held on its behalf; completed from
+     * outside, it follows RequestNode's rule ({@link #withdraw} first; a completion that loses to
+     * the lock's hand-off completes the future normally, the caller holding the lock).
      */
     private final class AsyncWaiter extends Waiter {
 
@@ -270,13 +266,6 @@ public final class Condition implements ConditionVariable {
             }
         }
 
-        /** Completes the future once granted; idempotent, a no-op before. */
-        void settle() {
-            if (status() == WaitNode.GRANTED) {
-                super.complete(null);
-            }
-        }
-
         /**
          * Withdraws this wait: unlists it if no signal chose it; otherwise withdraws its lock
          * request and passes the signal on, unless the request was granted first.
@@ -284,7 +273,8 @@ public final class Condition implements ConditionVariable {
          * @return true if withdrawn (now or by a concurrent call; the lock is not held for it),
          *     false if its lock request was granted first
          */
-        boolean withdraw() {
+        @Override
+        protected boolean withdraw() {
             if (giveUp(this)) {
                 return true;                  // listed: no signal consumed, nothing requested
             }
@@ -301,72 +291,6 @@ public final class Condition implements ConditionVariable {
                 signalWaiting(1);             // the signal that chose this waiter goes on
             }
             return true;
-        }
-
-        /**
-         * Withdraws the wait and cancels this future; if the lock was handed to it first,
-         * completes the future normally instead and returns {@code false}.
-         */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (!isDone() && withdraw()) {
-                return super.cancel(mayInterruptIfRunning);
-            }
-            settle();
-            return isCancelled();
-        }
-
-        /**
-         * Withdraws the wait and completes this future with {@code value} (the lock is not held);
-         * if the lock was handed to it first, completes the future as granted instead and
-         * returns {@code false}.
-         */
-        @Override
-        public boolean complete(@Nullable Void value) {
-            if (!isDone() && withdraw()) {
-                return super.complete(value);
-            }
-            settle();
-            return false;
-        }
-
-        /**
-         * Withdraws the wait and completes this future with {@code ex}; if the lock was handed to
-         * it first, completes the future normally instead and returns {@code false}. This is the
-         * path of {@link CompletableFuture#orTimeout}.
-         */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            Objects.requireNonNull(ex, "ex");
-            if (!isDone() && withdraw()) {
-                return super.completeExceptionally(ex);
-            }
-            settle();
-            return false;
-        }
-
-        /** Unsupported: it would bypass the wait's bookkeeping. */
-        @Override
-        public void obtrudeValue(@Nullable Void value) {
-            throw new UnsupportedOperationException("obtrudeValue on a condition wait");
-        }
-
-        /** Unsupported: it would bypass the wait's bookkeeping. */
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("obtrudeException on a condition wait");
-        }
-
-        /** Unsupported: it would bypass the wait's bookkeeping. */
-        @Override
-        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier, Executor executor) {
-            throw new UnsupportedOperationException("completeAsync on a condition wait");
-        }
-
-        /** Unsupported: it would bypass the wait's bookkeeping. */
-        @Override
-        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier) {
-            throw new UnsupportedOperationException("completeAsync on a condition wait");
         }
     }
 

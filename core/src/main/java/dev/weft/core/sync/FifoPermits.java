@@ -1,15 +1,13 @@
 package dev.weft.core.sync;
 
+import dev.weft.core.internal.RequestNode;
 import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -203,7 +201,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      * the caller's future itself (the status word and the parking announcement are the
      * engine's; statuses change only under queueLock).
      */
-    static class Waiter extends WaitNode<@Nullable Void> {
+    static class Waiter extends RequestNode<@Nullable Void> {
         final long weight;
         boolean spin;                                    // set when it queues
         long since;                                      // System.nanoTime() when it queued
@@ -218,12 +216,9 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
     }
 
     /**
-     * An asynchronous request: the future handed to the caller. Completing it from outside
-     * (cancel, complete, completeExceptionally, and through them orTimeout and
-     * completeOnTimeout) first withdraws the request; if the request was granted already, the
-     * future completes normally instead (the caller holds the permits) and the call reports that
-     * it did not complete it. The obtrude and completeAsync methods, which would bypass that
-     * check, are unsupported. Stages derived from it are plain futures.
+     * An asynchronous request: the future handed to the caller, completed from outside under
+     * RequestNode's rule (a completion first withdraws the request; one that loses to the grant
+     * completes the future normally, the caller holding the permits).
      */
     static final class AsyncWaiter extends Waiter {
         private final FifoPermits pool;
@@ -233,77 +228,14 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
             this.pool = pool;
         }
 
-        /** Completes the future once granted; idempotent, a no-op while the request waits. */
-        void settle() {
-            if (status() == WaitNode.GRANTED) {
-                super.complete(null);
-            }
+        @Override
+        protected boolean withdraw() {
+            return pool.giveUp(this);
         }
 
-        /**
-         * Withdraws the request and cancels this future; if the request was granted first,
-         * completes the future normally instead and returns {@code false}.
-         */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (!isDone() && pool.giveUp(this)) {
-                return super.cancel(mayInterruptIfRunning);
-            }
+        /** Tells the caller of a grant: completes the future (RequestNode's settle). */
+        void wake() {
             settle();
-            return isCancelled();
-        }
-
-        /**
-         * Withdraws the request and completes this future with {@code value} (nothing is held);
-         * if the request was granted first, completes the future as granted instead and returns
-         * {@code false}.
-         */
-        @Override
-        public boolean complete(@Nullable Void value) {
-            if (!isDone() && pool.giveUp(this)) {
-                return super.complete(value);
-            }
-            settle();
-            return false;
-        }
-
-        /**
-         * Withdraws the request and completes this future with {@code ex}; if the request was
-         * granted first, completes the future normally instead and returns {@code false}. This
-         * is the path of {@link CompletableFuture#orTimeout}.
-         */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            Objects.requireNonNull(ex, "ex");
-            if (!isDone() && pool.giveUp(this)) {
-                return super.completeExceptionally(ex);
-            }
-            settle();
-            return false;
-        }
-
-        /** Unsupported: it would bypass the request's bookkeeping. */
-        @Override
-        public void obtrudeValue(@Nullable Void value) {
-            throw new UnsupportedOperationException("obtrudeValue on a permit request");
-        }
-
-        /** Unsupported: it would bypass the request's bookkeeping. */
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("obtrudeException on a permit request");
-        }
-
-        /** Unsupported: it would bypass the request's bookkeeping. */
-        @Override
-        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier, Executor executor) {
-            throw new UnsupportedOperationException("completeAsync on a permit request");
-        }
-
-        /** Unsupported: it would bypass the request's bookkeeping. */
-        @Override
-        public CompletableFuture<@Nullable Void> completeAsync(Supplier<? extends @Nullable Void> supplier) {
-            throw new UnsupportedOperationException("completeAsync on a permit request");
         }
     }
 
@@ -450,7 +382,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
         AsyncWaiter w = new AsyncWaiter(k, this);
         if (enqueueOrTake(w) == null) {
             w.grant();   // never queued: nobody else can see it yet
-            w.settle();
+            w.wake();
         }
         return w;
     }
@@ -918,7 +850,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
             Waiter next = w.next;
             w.next = null;
             if (w instanceof AsyncWaiter a) {
-                a.settle();
+                a.wake();
             } else {
                 w.signal();
             }
