@@ -67,6 +67,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * With {@code -Dbench.csv=FILE} every row of the tables is also written to {@code FILE} (CSV with a
  * header line and the run's settings as {@code #} comments), the input of
  * {@code benchmarks/scripts/charts.py}.
+ * With {@code -Dbench.fork=true} each case group runs in a JVM of its own (same class path and
+ * {@code bench.*} settings), so that no group's code is compiled with the profile of the groups
+ * that ran before it; in one JVM the loops share one {@code Mutex} call site, which has seen the
+ * lock adapters by the time the semaphore cases run.
  * On a machine with few cores, other processes change every number: compare ratios of one run,
  * and repeat runs to see the spread.
  */
@@ -77,6 +81,10 @@ public final class PlainBench {
     private static final int ITEMS = Integer.getInteger("bench.items", 2_000_000);
     private static final int GATHER_N = Integer.getInteger("bench.gather", 100_000);
     private static final String CSV = System.getProperty("bench.csv");
+    /** Whether each case group runs in a child JVM of its own ({@code -Dbench.fork=true}). */
+    private static final boolean FORK = Boolean.getBoolean("bench.fork");
+    /** Set in such a child: it neither prints the settings nor starts the CSV file. */
+    private static final boolean CHILD = Boolean.getBoolean("bench.child");
 
     /** The table being printed, for the CSV rows. */
     private static String group = "";
@@ -93,16 +101,35 @@ public final class PlainBench {
     /** A named contender. */
     record Contender(String name, Round round) {}
 
+    /** The case groups, in the order they run. */
+    private static final List<String> GROUPS = List.of("lock", "semaphore", "latency", "queue", "gather", "uncontended");
+
     public static void main(String[] args) throws Exception {
-        Set<String> cases = Set.of((args.length > 0 ? args[0] : "lock,semaphore,latency,queue,gather,uncontended").split(","));
+        Set<String> cases = Set.of((args.length > 0 ? args[0] : String.join(",", GROUPS)).split(","));
+        for (String c : cases) {
+            if (!GROUPS.contains(c)) {
+                throw new IllegalArgumentException("unknown case group '" + c + "', expected some of " + GROUPS);
+            }
+        }
         String settings = String.format(Locale.ROOT,
-                "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS);
-        System.out.println(settings);
-        if (CSV != null) {
-            Files.writeString(Path.of(CSV), "# PlainBench " + String.join(",", cases) + " on " + LocalDate.now() + "; "
+                "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round%s",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS,
+                FORK ? "; each case group in its own JVM" : "");
+        if (!CHILD) {
+            System.out.println(settings);
+        }
+        if (CSV != null && !CHILD) {
+            Files.writeString(Path.of(CSV), "# PlainBench " + String.join(",", GROUPS.stream().filter(cases::contains).toList()) + " on " + LocalDate.now() + "; "
                     + settings + "\ngroup,case,weft,weft_value,peer,peer_value,unit,higher_is_better,harness\n",
                     StandardCharsets.UTF_8);
+        }
+        if (FORK) {
+            for (String g : GROUPS) {
+                if (cases.contains(g)) {
+                    runChild(g);
+                }
+            }
+            return;
         }
         if (cases.contains("lock")) {
             lockCases();
@@ -121,6 +148,31 @@ public final class PlainBench {
         }
         if (cases.contains("uncontended")) {
             uncontendedCases();
+        }
+    }
+
+    /**
+     * Runs one case group in a child JVM on the same class path, with this JVM's {@code bench.*}
+     * settings; its tables go to this process's output and its rows to the same CSV file. A
+     * group in a JVM of its own is compiled with only its own profile: in one JVM, the loops'
+     * {@code Mutex} call site has seen every adapter of the groups before it.
+     */
+    private static void runChild(String group) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.") && !name.equals("bench.fork") && !name.equals("bench.child")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.add("-Dbench.child=true");
+        command.add(PlainBench.class.getName());
+        command.add(group);
+        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("the child JVM for case group " + group + " exited with " + exit);
         }
     }
 
