@@ -71,6 +71,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code bench.*} settings), so that no group's code is compiled with the profile of the groups
  * that ran before it; in one JVM the loops share one {@code Mutex} call site, which has seen the
  * lock adapters by the time the semaphore cases run.
+ * With {@code -Dbench.repeat=N} (N &gt; 1, implies {@code bench.fork}) the selected groups run N
+ * times over, each time each group in a fresh JVM (group after group, then again), and a last
+ * table gives, for every row, the lowest, median and highest ratio over the N runs.
  * On a machine with few cores, other processes change every number: compare ratios of one run,
  * and repeat runs to see the spread.
  */
@@ -81,8 +84,12 @@ public final class PlainBench {
     private static final int ITEMS = Integer.getInteger("bench.items", 2_000_000);
     private static final int GATHER_N = Integer.getInteger("bench.gather", 100_000);
     private static final String CSV = System.getProperty("bench.csv");
-    /** Whether each case group runs in a child JVM of its own ({@code -Dbench.fork=true}). */
-    private static final boolean FORK = Boolean.getBoolean("bench.fork");
+    /** How many times each selected group runs, each time in a JVM of its own ({@code -Dbench.repeat}). */
+    private static final int REPEAT = Integer.getInteger("bench.repeat", 1);
+    /** Whether each case group runs in a child JVM of its own ({@code -Dbench.fork=true}, or a repeat). */
+    private static final boolean FORK = Boolean.getBoolean("bench.fork") || REPEAT > 1;
+    /** In a child of a repeated run: the file its rows go to, for the parent's spread table. */
+    private static final String ROWS = System.getProperty("bench.rows");
     /** Set in such a child: it neither prints the settings nor starts the CSV file. */
     private static final boolean CHILD = Boolean.getBoolean("bench.child");
 
@@ -111,10 +118,14 @@ public final class PlainBench {
                 throw new IllegalArgumentException("unknown case group '" + c + "', expected some of " + GROUPS);
             }
         }
+        if (REPEAT < 1) {
+            throw new IllegalArgumentException("bench.repeat must be at least 1, was " + REPEAT);
+        }
         String settings = String.format(Locale.ROOT,
                 "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round%s",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS,
-                FORK ? "; each case group in its own JVM" : "");
+                REPEAT > 1 ? "; " + REPEAT + " runs, each case group in its own JVM each time"
+                        : FORK ? "; each case group in its own JVM" : "");
         if (!CHILD) {
             System.out.println(settings);
         }
@@ -124,9 +135,24 @@ public final class PlainBench {
                     StandardCharsets.UTF_8);
         }
         if (FORK) {
-            for (String g : GROUPS) {
-                if (cases.contains(g)) {
-                    runChild(g);
+            Path rows = REPEAT > 1 ? Files.createTempFile("plainbench-rows", ".tsv") : null;
+            try {
+                for (int run = 1; run <= REPEAT; run++) {
+                    if (REPEAT > 1) {
+                        System.out.printf(Locale.ROOT, "%n=== run %d of %d%n", run, REPEAT);
+                    }
+                    for (String g : GROUPS) {
+                        if (cases.contains(g)) {
+                            runChild(g, rows);
+                        }
+                    }
+                }
+                if (rows != null) {
+                    printSpread(Files.readAllLines(rows, StandardCharsets.UTF_8));
+                }
+            } finally {
+                if (rows != null) {
+                    Files.deleteIfExists(rows);
                 }
             }
             return;
@@ -153,26 +179,57 @@ public final class PlainBench {
 
     /**
      * Runs one case group in a child JVM on the same class path, with this JVM's {@code bench.*}
-     * settings; its tables go to this process's output and its rows to the same CSV file. A
+     * settings (rows: the file for a repeated run's rows, or null); its tables go to this
+     * process's output and its rows to the same CSV file. A
      * group in a JVM of its own is compiled with only its own profile: in one JVM, the loops'
      * {@code Mutex} call site has seen every adapter of the groups before it.
      */
-    private static void runChild(String group) throws IOException, InterruptedException {
+    private static void runChild(String group, Path rows) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("bench.") && !name.equals("bench.fork") && !name.equals("bench.child")) {
+            if (name.startsWith("bench.") && !name.equals("bench.fork") && !name.equals("bench.child")
+                    && !name.equals("bench.repeat") && !name.equals("bench.rows")) {
                 command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
         command.add("-Dbench.child=true");
+        if (rows != null) {
+            command.add("-Dbench.rows=" + rows);
+        }
         command.add(PlainBench.class.getName());
         command.add(group);
         int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (exit != 0) {
             throw new IllegalStateException("the child JVM for case group " + group + " exited with " + exit);
+        }
+    }
+
+    /**
+     * Prints, for every row that the runs produced, the lowest, median and highest ratio (Weft
+     * over peer, or peer over Weft where lower is better), in the order the rows first appeared.
+     */
+    private static void printSpread(List<String> lines) {
+        java.util.Map<String, List<Double>> ratios = new java.util.LinkedHashMap<>();
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            if (f.length != 5) {
+                throw new IllegalStateException("malformed row from a child JVM: " + line);
+            }
+            double weft = Double.parseDouble(f[2]);
+            double peer = Double.parseDouble(f[3]);
+            double ratio = Boolean.parseBoolean(f[4]) ? weft / peer : peer / weft;
+            ratios.computeIfAbsent(f[0] + ": " + f[1], k -> new ArrayList<>()).add(ratio);
+        }
+        System.out.printf(Locale.ROOT, "%nSpread over %d runs (ratio, higher is better for Weft)%n", REPEAT);
+        System.out.printf(Locale.ROOT, "%-72s %5s %7s %7s %7s%n", "row", "runs", "lowest", "median", "highest");
+        for (java.util.Map.Entry<String, List<Double>> e : ratios.entrySet()) {
+            double[] r = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            String name = e.getKey().length() > 72 ? e.getKey().substring(0, 71) + "~" : e.getKey();
+            System.out.printf(Locale.ROOT, "%-72s %5d %6.2fx %6.2fx %6.2fx%n", name, r.length, r[0],
+                    r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2, r[r.length - 1]);
         }
     }
 
@@ -215,6 +272,15 @@ public final class PlainBench {
 
     /** Appends a row to the CSV file, if one was asked for; the peer is named by the table's unit line. */
     static void csv(String name, double weft, double peer, boolean higherIsBetter) {
+        if (ROWS != null) {
+            String row = String.join("\t", group.replace('\t', ' '), name.replace('\t', ' '),
+                    Double.toString(weft), Double.toString(peer), Boolean.toString(higherIsBetter)) + "\n";
+            try {
+                Files.writeString(Path.of(ROWS), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to " + ROWS, e);
+            }
+        }
         if (CSV == null) {
             return;
         }

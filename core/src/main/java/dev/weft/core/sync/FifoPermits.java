@@ -92,12 +92,18 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      * (a Dekker pair over volatiles, so at least one side sees the other). A releaser that saw
      * WAITERS but finds no head takes queueLock, since an enqueue may be in progress (it
      * publishes head last). The releaser skips the wake-up only if the head is a thread that is
-     * not parked (running, spinning, or already
-     * woken by an earlier release, which cleared its parked flag when it unparked it); such a
-     * head re-reads state before it parks. A future head cannot look by itself, so a release
-     * with a future at the head takes queueLock and grants it. Whoever changes the head (a claim,
-     * a give-up) then does the same for the new head if the permits cover it. Permits taken by a
-     * barger come back with its release, which repeats all this.
+     * not parked (running, spinning, or already woken by an earlier release, which cleared its
+     * parked flag when it unparked it); such a head re-reads state before it parks. A parked
+     * head thread that the permits now cover and that has waited less than STARVATION_NANOS is
+     * unparked without queueLock (the releaser clears its parked flag first, so later releases
+     * do not wake it again); the head then claims under queueLock, and checks the starvation
+     * bound itself if a barger took the permits first. The head read may be stale: if the head
+     * changed after the releaser's CAS, the thread that changed it reads state after writing the
+     * new head (under queueLock), sees the added permits and wakes or grants the new head. A
+     * future head cannot look by itself, and a head the permits do not cover or that has waited
+     * too long may need a hand-off, so those releases take queueLock (signal()). Whoever changes
+     * the head (a claim, a give-up) then does the same for the new head if the permits cover it.
+     * Permits taken by a barger come back with its release, which repeats all this.
      *
      * Linearization points.
      *  - tryAcquire / fast acquire / barging claim: the successful CAS of state.
@@ -718,11 +724,25 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
                     return null;
                 }
                 Waiter h = head;
-                if (h != null && h.thread != null && !h.isParked()) {
-                    // A head thread that is awake: it reads state again before it parks.
-                    return null;
+                if (h != null && h.thread != null) {
+                    if (!h.isParked()) {
+                        // A head thread that is awake: it reads state again before it parks.
+                        return null;
+                    }
+                    if ((s >>> SHIFT) + k >= h.weight
+                            && System.nanoTime() - h.since < STARVATION_NANOS) {
+                        // A parked head thread that the permits cover and that has not waited
+                        // long: wake it without queueLock; it claims them itself, and checks
+                        // the starvation bound if a barger took them first.
+                        Thread t = h.takeParked();
+                        if (t != null) {
+                            LockSupport.unpark(t);
+                        }
+                        return null;
+                    }
                 }
-                // A future or parked head, or no head yet: WAITERS was set, so a waiter is
+                // A future head, a parked head that the permits do not cover yet or that has
+                // waited long (signal() may start a hand-off), or no head yet: WAITERS was set, so a waiter is
                 // being queued (its enqueue writes head last) or the queue has just emptied;
                 // signal() looks under queueLock, after any enqueue in progress.
                 return signal();

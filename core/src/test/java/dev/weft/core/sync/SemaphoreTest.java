@@ -115,6 +115,28 @@ class SemaphoreTest {
     }
 
     @Test
+    void release_toAParkedHeadThreadPastTheStarvationBound_handsThePermitToIt() throws Exception {
+        Semaphore sem = newSemaphore(1);
+        sem.acquire();
+        Worker<Boolean> head = Worker.start("head", () -> {
+            sem.acquire();
+            return true;
+        });
+        eventually("the head is queued", () -> sem.waiterCount() == 1);
+        awaitParked(head.thread);
+        SyncTesting.waitAtLeastNanos(FifoPermits.STARVATION_NANOS);
+
+        sem.release();   // in either mode the permit now belongs to the head
+
+        assertThat(sem.tryAcquire()).as("no barging past a starving head").isFalse();
+        assertThat(head.get()).isTrue();
+        assertThat(sem.availablePermits()).isZero();
+        assertThat(sem.hasWaiters()).isFalse();
+        sem.release();
+        assertThat(sem.tryAcquire()).as("queue drained: the permit is free again").isTrue();
+    }
+
+    @Test
     void argumentChecks_rejectNegativeCounts() {
         Semaphore sem = newSemaphore(1);
 
