@@ -93,6 +93,9 @@ public final class PlainBench {
     /** Set in such a child: it neither prints the settings nor starts the CSV file. */
     private static final boolean CHILD = Boolean.getBoolean("bench.child");
 
+    /** The case groups this JVM runs (one, in a child), for the rows of a repeated run. */
+    private static String caseGroup = "";
+
     /** The table being printed, for the CSV rows. */
     private static String group = "";
     private static String unit = "";
@@ -112,7 +115,8 @@ public final class PlainBench {
     private static final List<String> GROUPS = List.of("lock", "semaphore", "latency", "queue", "gather", "uncontended");
 
     public static void main(String[] args) throws Exception {
-        Set<String> cases = Set.of((args.length > 0 ? args[0] : String.join(",", GROUPS)).split(","));
+        caseGroup = args.length > 0 ? args[0] : String.join(",", GROUPS);
+        Set<String> cases = Set.of(caseGroup.split(","));
         for (String c : cases) {
             if (!GROUPS.contains(c)) {
                 throw new IllegalArgumentException("unknown case group '" + c + "', expected some of " + GROUPS);
@@ -224,11 +228,11 @@ public final class PlainBench {
             ratios.computeIfAbsent(f[0] + ": " + f[1], k -> new ArrayList<>()).add(ratio);
         }
         System.out.printf(Locale.ROOT, "%nSpread over %d runs (ratio, higher is better for Weft)%n", REPEAT);
-        System.out.printf(Locale.ROOT, "%-72s %5s %7s %7s %7s%n", "row", "runs", "lowest", "median", "highest");
+        System.out.printf(Locale.ROOT, "%-48s %5s %7s %7s %7s%n", "row", "runs", "lowest", "median", "highest");
         for (java.util.Map.Entry<String, List<Double>> e : ratios.entrySet()) {
             double[] r = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            String name = e.getKey().length() > 72 ? e.getKey().substring(0, 71) + "~" : e.getKey();
-            System.out.printf(Locale.ROOT, "%-72s %5d %6.2fx %6.2fx %6.2fx%n", name, r.length, r[0],
+            String name = e.getKey();
+            System.out.printf(Locale.ROOT, "%-48s %5d %6.2fx %6.2fx %6.2fx%n", name, r.length, r[0],
                     r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2, r[r.length - 1]);
         }
     }
@@ -273,7 +277,7 @@ public final class PlainBench {
     /** Appends a row to the CSV file, if one was asked for; the peer is named by the table's unit line. */
     static void csv(String name, double weft, double peer, boolean higherIsBetter) {
         if (ROWS != null) {
-            String row = String.join("\t", group.replace('\t', ' '), name.replace('\t', ' '),
+            String row = String.join("\t", caseGroup, name.replace('\t', ' '),
                     Double.toString(weft), Double.toString(peer), Boolean.toString(higherIsBetter)) + "\n";
             try {
                 Files.writeString(Path.of(ROWS), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

@@ -130,16 +130,15 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      *    interval racily (a stale value only changes whether waiters are woken early).
      *
      * Blocking and cancellation.
-     *  A barging platform thread that finds no permit first spins for a few microseconds
-     *  retrying the fast path (a tiny critical section ends sooner than a park/unpark round
-     *  trip), then queues. A blocked thread parks until its status leaves WAITING or, in
-     *  barging, until it is the head and the permits cover it. A platform thread among the first
-     *  NCPU - 1 waiters of a fair pool or at the head of a barging pool, and a virtual thread at
-     *  the head of a fair pool, first spins for up to WaitEngine.SPIN_NANOS. A virtual thread
-     *  never spins in barging: there the holder usually takes the permits back before a spinner
-     *  sees them, so the spin only holds the carrier (which could run another virtual thread)
-     *  and keeps pulling the state word's cache line away from the holder; PlainBench's lock
-     *  loops on 8 and 64 virtual threads on 2 CPUs ran 1.5-2x faster without it. The blocking
+     *  A thread that finds no permit queues at once. A blocked thread parks until its status
+     *  leaves WAITING or, in barging, until it is the head and the permits cover it. In a fair
+     *  pool, a platform thread among the first NCPU - 1 waiters and a virtual thread at the head
+     *  first spin for up to WaitEngine.SPIN_NANOS (a hand-off goes to the head, so a spinning
+     *  head takes it without a wake-up). Nobody spins in barging, before queueing or at the
+     *  head: the holder usually takes the permits back before a spinner sees them, so the spin
+     *  only keeps pulling the state word's cache line away from the holder (and, on a virtual
+     *  thread, holds a carrier that could run another one); PlainBench's lock loops on 2 CPUs
+     *  run faster without it on platform and virtual threads alike (docs/locks.md). The blocking
      *  wait itself (spin, park, interrupt and timeout handling) is dev.weft.core.internal's
      *  WaitEngine, on a Waiter that extends its WaitNode; this class is the engine's Site
      *  (ready = a barging head that the permits cover, finish = claim, giveUp). In hand-off,
@@ -183,12 +182,6 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
 
     /** Number of CPUs; spinning only helps waiters that can run at the same time as the holder. */
     private static final int NCPU = WaitEngine.NCPU;
-
-    /**
-     * How many times a barging acquirer retries the fast path, pausing between tries, before it
-     * queues: a few microseconds, about the cost of queueing, parking and being woken.
-     */
-    private static final int BARGE_SPINS = NCPU > 1 ? 64 : 0;
 
     /**
      * Grants closer together than this make a release wake the spin-eligible waiters behind the
@@ -313,14 +306,14 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (!tryAcquire(k) && !bargeSpin(k)) {
+        if (!tryAcquire(k)) {
             acquireQueued(k, INTERRUPTIBLE, 0L);
         }
     }
 
     /** Takes {@code k} permits, waiting; interrupts are deferred. */
     void acquireUninterruptibly(long k) {
-        if (!tryAcquire(k) && !bargeSpin(k)) {
+        if (!tryAcquire(k)) {
             try {
                 acquireQueued(k, UNINTERRUPTIBLE, 0L);
             } catch (InterruptedException impossible) {
@@ -344,35 +337,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
         if (nanos <= 0L) {
             return false;
         }
-        long deadline = System.nanoTime() + nanos;
-        if (bargeSpin(k)) {
-            return true;
-        }
-        return acquireQueued(k, TIMED, deadline);
-    }
-
-    /**
-     * In a barging pool, on a platform thread, retries the fast path for a few microseconds
-     * while the pool is not handing off: a short hold ends sooner than a queue, park and wake-up
-     * would. Virtual threads do not spin here (see the notes on blocking).
-     *
-     * @return whether the permits were taken
-     */
-    private boolean bargeSpin(long k) {
-        if (fair || Thread.currentThread().isVirtual()) {
-            return false;
-        }
-        for (int i = 0; i < BARGE_SPINS; i++) {
-            Thread.onSpinWait();
-            long s = getState();
-            if ((s & HANDOFF) != 0) {
-                return false;
-            }
-            if ((s >>> SHIFT) >= k && casState(s, s - (k << SHIFT))) {
-                return true;
-            }
-        }
-        return false;
+        return acquireQueued(k, TIMED, System.nanoTime() + nanos);
     }
 
     /**
@@ -422,11 +387,11 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
             int position = waiterCount + 1;
             Thread thread = w.thread;
             if (thread != null) {
-                // Spin only where it can pay: while the waiters ahead of us and the holder can
-                // all be running (in barging, only the head can claim), and, for a virtual
-                // thread (which would hold its carrier), only at the head.
-                w.spin = fair ? WaitEngine.spinPays(thread, position, NCPU - 1)
-                        : !thread.isVirtual() && WaitEngine.spinPays(thread, position, 1);
+                // Spin only where it can pay: in a fair pool (a hand-off goes to the head; in
+                // barging the holder takes the permits back first), while the waiters ahead of
+                // us and the holder can all be running, and, for a virtual thread (which would
+                // hold its carrier), only at the head.
+                w.spin = fair && WaitEngine.spinPays(thread, position, NCPU - 1);
             }
             if (!fair) {
                 w.since = System.nanoTime();
@@ -464,13 +429,10 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
         return claim(w);
     }
 
-    /**
-     * Spin: a spin-eligible waiter (see enqueueOrTake), or a platform thread at the head of a
-     * barging queue.
-     */
+    /** Spin: a spin-eligible waiter of a fair pool (see enqueueOrTake); never in barging. */
     @Override
     public boolean spin(Waiter w) {
-        return w.spin || (!fair && head == w && w.thread != null && !w.thread.isVirtual());
+        return w.spin;
     }
 
     /**

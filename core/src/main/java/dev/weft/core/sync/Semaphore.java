@@ -163,12 +163,10 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      * {@code await sem.acquire()}.
      *
      * <h4>Blocking and cancellation</h4>
-     * Returns at once if a permit can be taken as by {@link #tryAcquire()} (in the default mode
-     * a platform thread may first spin for a few microseconds; a virtual thread does not, since
-     * its spin would hold its carrier). Otherwise the request joins the FIFO queue and the thread
-     * blocks (releasing its carrier if it is a virtual thread)
-     * until a release hands it a permit; spurious wake-ups are absorbed. If the interrupt status
-     * is set on entry, throws {@link InterruptedException} at once, clearing it, without taking
+     * Returns at once if a permit can be taken as by {@link #tryAcquire()}. Otherwise the
+     * request joins the FIFO queue and the thread blocks (releasing its carrier if it is a
+     * virtual thread) until a release hands it a permit; spurious wake-ups are absorbed. If the
+     * interrupt status is set on entry, throws {@link InterruptedException} at once, clearing it, without taking
      * or queueing anything. An interrupt while waiting withdraws the request and throws
      * {@code InterruptedException} with the status cleared, unless the permit was handed over
      * first: then this method returns normally, the caller holds the permit, and the interrupt
