@@ -36,8 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Breakdown of the gap between the first two (where the time of a Task goes):
  *   taskStartAllOf         Task.start per body, then allOf and join() each: Gather left out.
  *   rawVirtualThreadsNamedWithThreadLocal
- *                          the raw form plus what a task does besides: a generated thread name
- *                          and a ThreadLocal set and removed around the body (Task.current()).
+ *                          the raw form plus a generated thread name and a ThreadLocal set and
+ *                          removed around the body: the plain way to make a task visible on its
+ *                          thread, which Task avoids (its threads are unnamed, and Task.current()
+ *                          is a ScopedValue on Java 25+, a shared map on Java 21-24).
  *
  * Each body returns its index (no work), so the scores are the overhead of starting, tracking and
  * collecting. benchmarks/python/asyncio_gather_bench.py runs the same workload with asyncio.gather

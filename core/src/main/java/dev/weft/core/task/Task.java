@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -282,8 +281,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *
      * Blocking and cancellation
      *   get/join/await wait on the CompletableFuture itself. When such a wait is interrupted, the
-     *   waiter looks at its own current task (current(): ON_VIRTUAL_THREAD or the CURRENT
-     *   thread-local): if that task's state
+     *   waiter looks at its own current task (current(), see CurrentTask): if that task's state
      *   word has CANCELLED or a non-zero count, it cancels the awaited task or future before it
      *   throws. join() waits with the interruptible get() only to see interrupts; without a
      *   cancel request it waits on and re-asserts the interrupt, as CompletableFuture.join does.
@@ -366,14 +364,6 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final AtomicLong SEQUENCE = new AtomicLong();
     /** Makes the unnamed virtual threads of unnamed tasks (thread-safe, unlike a builder). */
     private static final ThreadFactory UNNAMED_THREADS = Thread.ofVirtual().factory();
-    /** The task whose body each platform thread runs (pool threads: a map per thread, made once). */
-    private static final ThreadLocal<@Nullable Task<?>> CURRENT = new ThreadLocal<>();
-    /**
-     * The task whose body each virtual thread runs: a map entry rather than a thread-local, whose
-     * map and weak entry per thread would double what starting a task allocates and add a weak
-     * reference per running task to every collection.
-     */
-    private static final ConcurrentHashMap<Thread, Task<?>> ON_VIRTUAL_THREAD = new ConcurrentHashMap<>();
 
     /**
      * Phase, flags and cancel-request count; see the implementation notes. Legal phase/flag
@@ -486,13 +476,15 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
     /**
      * Returns the task whose body the calling thread is running, or {@code null} if it runs none:
-     * the counterpart of {@code asyncio.current_task()}.
+     * the counterpart of {@code asyncio.current_task()}. A thread that a body starts runs no task
+     * (also one forked by a {@code StructuredTaskScope}); when a body runs another task's body on
+     * its own thread (an executor that runs inline), the inner task is current until its body
+     * ends, then the outer one again.
      *
      * @return the current task, or {@code null}
      */
     public static @Nullable Task<?> current() {
-        Thread me = Thread.currentThread();
-        return me.isVirtual() ? ON_VIRTUAL_THREAD.get(me) : CURRENT.get();
+        return CurrentTask.get();
     }
 
     /**
@@ -638,29 +630,23 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         body = null;
         @Nullable Object value = null;
         @Nullable Throwable thrown = null;
-        boolean virtual = me.isVirtual();
-        Task<?> outer = virtual ? ON_VIRTUAL_THREAD.put(me, this) : CURRENT.get();
-        if (!virtual) {
-            CURRENT.set(this);
-        }
         try {
-            value = work.call();
+            value = CurrentTask.call(this, work);
         } catch (Throwable t) {
             thrown = t;
-        } finally {
-            if (virtual) {
-                if (outer == null) {
-                    ON_VIRTUAL_THREAD.remove(me);
-                } else {
-                    ON_VIRTUAL_THREAD.put(me, outer);
-                }
-            } else if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
-            }
         }
         finish(value, thrown);
+    }
+
+    /**
+     * Tells whether {@code thread} is running this task's body now (it claimed the task and has
+     * not yet finished it).
+     *
+     * @param thread a thread
+     * @return whether it is this task's runner
+     */
+    boolean runsOn(Thread thread) {
+        return runner == thread;
     }
 
     /** Records the body's outcome, moves to STOPPED, withdraws the task's interrupt, publishes. */
