@@ -134,9 +134,10 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      *  first yields its carrier VIRTUAL_YIELDS times, retrying the fast path after each (the
      *  carrier runs other virtual threads meanwhile, often the holder, which then releases; a
      *  yield costs less than the park and the releaser's unpark it saves). docs/locks.md has the
-     *  measurements: one yield raised the 8 and 64 virtual-thread lock loops by about a quarter
-     *  without lengthening the longest waits; three yields doubled them but let queued waiters
-     *  wait several times longer.
+     *  measurements: each of the first two yields raised the 8 and 64 virtual-thread lock loops
+     *  by 15 to 25 percent, the second at the price of longest waits about one and a half times
+     *  as long (still within the range of the JDK's unfair lock); three yields doubled them but
+     *  let queued waiters wait several times longer.
      *  A blocked thread parks until its status
      *  leaves WAITING or, in barging, until it is the head and the permits cover it. In a fair
      *  pool, a platform thread among the first NCPU - 1 waiters and a virtual thread at the head
@@ -195,7 +196,7 @@ final class FifoPermits implements WaitEngine.Site<FifoPermits.Waiter> {
      * it queues ({@link #yieldAndRetry}). More yields buy more throughput at the cost of the
      * queued waiters, whose wake-ups wait in the carriers' run queues behind the yielders.
      */
-    private static final int VIRTUAL_YIELDS = 1;
+    private static final int VIRTUAL_YIELDS = 2;
 
     /**
      * Grants closer together than this make a release wake the spin-eligible waiters behind the

@@ -150,11 +150,12 @@ public final class Lock implements LocalExclusiveLock {
      * <h4>Blocking and cancellation</h4>
      * Returns at once if the lock is free (in fair mode, or while the lock hands off: free and
      * nobody queued); in the default mode a virtual thread that finds it held first yields its
-     * carrier once and tries again. Otherwise the request joins the FIFO queue and the thread
-     * blocks (releasing its carrier if it is a virtual thread) until it takes the lock at the
-     * head of the queue after a {@link #release()} woke it, or a release hands the lock to it;
-     * spurious wake-ups are absorbed. If the interrupt status is set on entry, throws
-     * {@link InterruptedException} at once, clearing it, without queueing. An interrupt while waiting withdraws the request and throws
+     * carrier up to twice, trying again after each yield. Otherwise the request joins the FIFO
+     * queue and the thread blocks (releasing its carrier if it is a virtual thread) until it
+     * takes the lock at the head of the queue after a {@link #release()} woke it, or a release
+     * hands the lock to it; spurious wake-ups are absorbed. If the interrupt status is set on
+     * entry, throws {@link InterruptedException} at once, clearing it, without queueing. An
+     * interrupt while waiting withdraws the request and throws
      * {@code InterruptedException} with the status cleared, unless the lock was handed over
      * first: then this method returns normally, the caller holds the lock, and the interrupt
      * status is set again.

@@ -164,14 +164,14 @@ public sealed class Semaphore implements LocalCountingSemaphore permits BoundedS
      *
      * <h4>Blocking and cancellation</h4>
      * Returns at once if a permit can be taken as by {@link #tryAcquire()}; in the default mode
-     * a virtual thread that finds none first yields its carrier once and tries again. Otherwise
-     * the request joins the FIFO queue and the thread blocks (releasing its carrier if it is a
-     * virtual thread) until a release hands it a permit; spurious wake-ups are absorbed. If the
-     * interrupt status is set on entry, throws {@link InterruptedException} at once, clearing
-     * it, without taking or queueing anything. An interrupt while waiting withdraws the request
-     * and throws {@code InterruptedException} with the status cleared, unless the permit was
-     * handed over first: then this method returns normally, the caller holds the permit, and the
-     * interrupt status is set again.
+     * a virtual thread that finds none first yields its carrier up to twice, trying again after
+     * each yield. Otherwise the request joins the FIFO queue and the thread blocks (releasing its
+     * carrier if it is a virtual thread) until a release hands it a permit; spurious wake-ups are
+     * absorbed. If the interrupt status is set on entry, throws {@link InterruptedException} at
+     * once, clearing it, without taking or queueing anything. An interrupt while waiting
+     * withdraws the request and throws {@code InterruptedException} with the status cleared,
+     * unless the permit was handed over first: then this method returns normally, the caller
+     * holds the permit, and the interrupt status is set again.
      *
      * @throws InterruptedException if interrupted before or while waiting (no permit is then
      *     held)
