@@ -27,7 +27,7 @@ class CurrentTaskTest {
 
     @Test
     void current_onAThreadThatTheBodyStarts_isNull() {
-        for (Task.Builder start : List.of(Task.builder(), Task.builder().threadFactory(r -> new Thread(r, "platform")))) {
+        for (Task.Builder start : virtualAndPlatform()) {
             AtomicReference<@Nullable Task<?>> inBody = new AtomicReference<>();
             List<@Nullable Task<?>> onChildren = new ArrayList<>();
             Task<@Nullable Void> task = start.start(() -> {
@@ -47,7 +47,7 @@ class CurrentTaskTest {
 
     @Test
     void current_afterANestedBodyThrows_isTheOuterTaskAgain() {
-        for (Task.Builder outerStart : List.of(Task.builder(), Task.builder().threadFactory(r -> new Thread(r, "platform")))) {
+        for (Task.Builder outerStart : virtualAndPlatform()) {
             AtomicReference<@Nullable Task<?>> afterInner = new AtomicReference<>();
             AtomicReference<@Nullable Task<?>> innerTask = new AtomicReference<>();
             Task<@Nullable Void> outer = outerStart.start(() -> {
@@ -81,5 +81,10 @@ class CurrentTaskTest {
             tasks.get(i).join();
             assertThat(seen.get(i)).as("task %d", i).isSameAs(tasks.get(i));
         }
+    }
+
+    /** Builders that start a task on a new virtual thread and on a new platform thread. */
+    private static List<Task.Builder> virtualAndPlatform() {
+        return List.of(Task.builder(), Task.builder().threadFactory(r -> new Thread(r, "platform")));
     }
 }
