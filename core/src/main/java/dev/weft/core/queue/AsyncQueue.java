@@ -5,6 +5,7 @@ import dev.weft.core.internal.WaitEngine;
 import dev.weft.core.internal.WaitEvent;
 import dev.weft.core.internal.RequestNode;
 import dev.weft.core.internal.WaitNode;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
@@ -273,8 +274,14 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     /** Putter whose element the store refused (the comparator threw; cause in failure). */
     static final byte FAILED = 3;
 
+    /** The largest capacity of a FIFO queue whose elements live in a lock-free {@link MpmcRing}. */
+    static final int RING_MAX_CAPACITY = 1 << 14;
+
     private final ReentrantLock lock = new ReentrantLock();
-    private final Store<E> store;
+    /** The elements of a bounded FIFO queue of at most RING_MAX_CAPACITY; else null. */
+    private final @Nullable MpmcRing<E> ring;
+    /** The elements of every other queue, guarded by lock; null when ring is not. */
+    private final @Nullable Store<E> store;
     /** Most elements the store may hold: maxsize, or MAX_CAPACITY when unbounded. */
     private final int capacity;
     /** The bound given at creation (asyncio's maxsize), or 0 when unbounded. */
@@ -282,13 +289,26 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     private final WaitList getters = new WaitList();
     private final WaitList putters = new WaitList();
     private final WaitList joiners = new WaitList();
-    /** Whether shutdown was called; guarded by lock. */
-    private boolean shutdown;
+    /** Whether shutdown was called; written under lock. */
+    private volatile boolean shutdown;
+    /**
+     * Ring mode: taskDone() calls plus elements dropped by an immediate shutdown; written under
+     * lock. The unfinished count is the ring's put count minus this.
+     */
+    private volatile long done;
 
     private AsyncQueue(Store<E> store, int maxsize) {
         this.store = store;
+        this.ring = null;
         this.maxsize = maxsize;
         this.capacity = maxsize == 0 ? MAX_CAPACITY : maxsize;
+    }
+
+    private AsyncQueue(MpmcRing<E> ring, int maxsize) {
+        this.store = null;
+        this.ring = ring;
+        this.maxsize = maxsize;
+        this.capacity = maxsize;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -305,7 +325,10 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @throws IllegalArgumentException if {@code capacity} is out of range
      */
     public static <E> AsyncQueue<E> fifo(int capacity) {
-        return new AsyncQueue<>(new Store.Ring<>(checkCapacity(capacity)), capacity);
+        if (checkCapacity(capacity) <= RING_MAX_CAPACITY) {
+            return new AsyncQueue<>(new MpmcRing<>(capacity), capacity);
+        }
+        return new AsyncQueue<>(new Store.Ring<>(capacity), capacity);
     }
 
     /**
@@ -440,6 +463,14 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            if (!ringTryPut(r, e)) {
+                Waiter<@Nullable Void> w = ringPutSlow(r, e, Thread.currentThread());
+                putOutcome(w, await(w, WaitEngine.INTERRUPTIBLE, 0L));
+            }
+            return;
+        }
         final ReentrantLock lock = this.lock;
         Waiter<?> woken;
         Waiter<@Nullable Void> w;
@@ -509,6 +540,17 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            if (ringTryPut(r, e)) {
+                return true;
+            }
+            if (nanos <= 0L) {
+                return ringOfferSlow(r, e);
+            }
+            Waiter<@Nullable Void> w = ringPutSlow(r, e, Thread.currentThread());
+            return putOutcome(w, await(w, WaitEngine.TIMED, System.nanoTime() + nanos));
+        }
         final ReentrantLock lock = this.lock;
         Waiter<?> woken;
         Waiter<@Nullable Void> w;
@@ -561,6 +603,17 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      */
     public CompletableFuture<@Nullable Void> putAsync(E e) {
         Objects.requireNonNull(e, "element");
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            if (ringTryPut(r, e)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            try {
+                return ringPutSlow(r, e, null);
+            } catch (QueueShutDownException rejected) {
+                return CompletableFuture.failedFuture(rejected);
+            }
+        }
         final ReentrantLock lock = this.lock;
         Waiter<?> woken = null;
         Waiter<@Nullable Void> w = null;
@@ -617,6 +670,10 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      */
     public boolean offer(E e) {
         Objects.requireNonNull(e, "element");
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            return ringTryPut(r, e) || ringOfferSlow(r, e);
+        }
         final ReentrantLock lock = this.lock;
         Waiter<?> woken;
         lock.lock();
@@ -665,6 +722,16 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     public E get() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
+        }
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            E x = ringTryGet(r);
+            if (x != null) {
+                return x;
+            }
+            Waiter<E> w = ringGetSlow(r, Thread.currentThread());
+            // assert the result is non-null: untimed waits end only with an element or an exception
+            return Objects.requireNonNull(getOutcome(w, await(w, WaitEngine.INTERRUPTIBLE, 0L)));
         }
         final ReentrantLock lock = this.lock;
         E x;
@@ -737,6 +804,18 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            E x = ringTryGet(r);
+            if (x != null) {
+                return x;
+            }
+            if (nanos <= 0L) {
+                return ringPollSlow(r);
+            }
+            Waiter<E> w = ringGetSlow(r, Thread.currentThread());
+            return getOutcome(w, await(w, WaitEngine.TIMED, System.nanoTime() + nanos));
+        }
         final ReentrantLock lock = this.lock;
         E x;
         Waiter<?> woken;
@@ -788,6 +867,18 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @return a future completed with the element
      */
     public CompletableFuture<E> getAsync() {
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            E x = ringTryGet(r);
+            if (x != null) {
+                return CompletableFuture.completedFuture(x);
+            }
+            try {
+                return ringGetSlow(r, null);
+            } catch (QueueShutDownException rejected) {
+                return CompletableFuture.failedFuture(rejected);
+            }
+        }
         final ReentrantLock lock = this.lock;
         E x = null;
         Waiter<?> woken = null;
@@ -844,6 +935,11 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @throws QueueShutDownException if the queue is empty and shut down
      */
     public @Nullable E poll() {
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            E x = ringTryGet(r);
+            return x != null ? x : ringPollSlow(r);
+        }
         final ReentrantLock lock = this.lock;
         E x;
         Waiter<?> woken;
@@ -886,12 +982,17 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         Waiter<?> released = null;
         lock.lock();
         try {
-            long n = store.unfinished;
+            long n = unfinished();
             if (n <= 0L) {
                 throw new IllegalStateException(
                         "taskDone() called more times than elements were put: no unfinished task is left");
             }
-            store.unfinished = --n;
+            --n;
+            if (ring != null) {
+                done = done + 1; // written only under the lock
+            } else {
+                store.unfinished = n;
+            }
             if (n == 0L && joiners.head != null) {
                 released = joiners.detachAll(FULFILLED);
             }
@@ -925,7 +1026,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (store.unfinished == 0L) {
+            if (unfinished() == 0L) {
                 return;
             }
             w = newWaiter(joiners, null, Thread.currentThread());
@@ -975,7 +1076,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (store.unfinished == 0L) {
+            if (unfinished() == 0L) {
                 return true;
             }
             if (nanos <= 0L) {
@@ -1001,7 +1102,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            if (store.unfinished != 0L) {
+            if (unfinished() != 0L) {
                 return newWaiter(joiners, null, null);
             }
         } finally {
@@ -1043,6 +1144,11 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @param immediate whether to drop the elements left in the queue
      */
     public void shutdown(boolean immediate) {
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            ringShutdown(r, immediate);
+            return;
+        }
         final ReentrantLock lock = this.lock;
         Waiter<?> rejectedGetters;
         Waiter<?> rejectedPutters;
@@ -1076,13 +1182,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @return {@code true} once the queue is shut down
      */
     public boolean isShutdown() {
-        final ReentrantLock lock = this.lock;
-        lock.lock();
-        try {
-            return shutdown;
-        } finally {
-            lock.unlock();
-        }
+        return shutdown;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1099,10 +1199,14 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      */
     @Override
     public int size() {
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            return r.size();
+        }
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            return store.size;
+            return sizeLocked();
         } finally {
             lock.unlock();
         }
@@ -1145,7 +1249,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * @return FIFO, LIFO or PRIORITY
      */
     public Order order() {
-        return store.order();
+        return ring != null ? Order.FIFO : store.order();
     }
 
     /**
@@ -1158,7 +1262,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            return store.unfinished;
+            return unfinished();
         } finally {
             lock.unlock();
         }
@@ -1196,13 +1300,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     }
 
     private int waiterCount(WaitList list) {
-        final ReentrantLock lock = this.lock;
-        lock.lock();
-        try {
-            return list.size;
-        } finally {
-            lock.unlock();
-        }
+        return list.size;
     }
 
     /**
@@ -1215,19 +1313,20 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(64).append("AsyncQueue[").append(store.order());
+        StringBuilder sb = new StringBuilder(64).append("AsyncQueue[").append(order());
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            sb.append(" capacity=").append(maxsize == 0 ? "unbounded" : Integer.toString(maxsize)).append(" size=").append(store.size);
+            sb.append(" capacity=").append(maxsize == 0 ? "unbounded" : Integer.toString(maxsize)).append(" size=").append(sizeLocked());
             if (getters.size > 0) {
                 sb.append(" getters=").append(getters.size);
             }
             if (putters.size > 0) {
                 sb.append(" putters=").append(putters.size);
             }
-            if (store.unfinished > 0L) {
-                sb.append(" tasks=").append(store.unfinished);
+            long tasks = unfinished();
+            if (tasks > 0L) {
+                sb.append(" tasks=").append(tasks);
             }
             if (joiners.size > 0) {
                 sb.append(" joiners=").append(joiners.size);
@@ -1239,6 +1338,255 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             lock.unlock();
         }
         return sb.append(']').toString();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Ring mode: a bounded FIFO queue whose elements live in a lock-free MpmcRing
+    // ------------------------------------------------------------------------------------------
+
+    /** The unfinished-task count; under the lock (ring mode: exact while the lock is held). */
+    private long unfinished() {
+        final MpmcRing<E> r = ring;
+        return r != null ? r.putCount() - done : store.unfinished;
+    }
+
+    /** The number of elements; under the lock (ring mode: a snapshot). */
+    private int sizeLocked() {
+        final MpmcRing<E> r = ring;
+        return r != null ? r.size() : store.size;
+    }
+
+    /**
+     * The put fast path: no putter waits and the ring has room. Then hands the element on to a
+     * getter that waits (the ring's volatile publication, then the read of getters.size: one half
+     * of the Dekker pair described in MpmcRing).
+     *
+     * @return whether {@code e} is in the queue; false: take the slow path, which decides
+     */
+    private boolean ringTryPut(MpmcRing<E> r, E e) {
+        if (putters.size != 0 || r.offer(e) != MpmcRing.OK) {
+            return false;
+        }
+        if (getters.size != 0) {
+            rebalance(r);
+        }
+        return true;
+    }
+
+    /** The get fast path: no getter waits and the ring holds an element; else null. */
+    private @Nullable E ringTryGet(MpmcRing<E> r) {
+        if (getters.size != 0) {
+            return null;
+        }
+        E x = r.poll();
+        if (x != null && putters.size != 0) {
+            rebalance(r);
+        }
+        return x;
+    }
+
+    /**
+     * The put slow path of the waiting forms: links a putter behind any that wait and lets
+     * {@link #balanceLocked} admit it if there is room (then it is granted at once).
+     *
+     * @param thread the waiting thread, or null for an asynchronous put
+     * @throws QueueShutDownException if the queue is shut down
+     */
+    private Waiter<@Nullable Void> ringPutSlow(MpmcRing<E> r, E e, @Nullable Thread thread) {
+        final ReentrantLock lock = this.lock;
+        Waiter<@Nullable Void> w;
+        Waiter<?> chain;
+        lock.lock();
+        try {
+            if (shutdown) {
+                throw shutDownException();
+            }
+            w = newWaiter(putters, e, thread);
+            VarHandle.fullFence(); // the link, then the ring: the other half of the Dekker pair
+            chain = balanceLocked(r, null);
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+        return w;
+    }
+
+    /**
+     * The put slow path of the forms that never wait.
+     *
+     * @return whether {@code e} entered the queue
+     * @throws QueueShutDownException if the queue is shut down
+     */
+    private boolean ringOfferSlow(MpmcRing<E> r, E e) {
+        final ReentrantLock lock = this.lock;
+        boolean added;
+        Waiter<?> chain;
+        lock.lock();
+        try {
+            if (shutdown) {
+                throw shutDownException();
+            }
+            chain = balanceLocked(r, null); // the putters that wait go first
+            added = putters.head == null && r.offer(e) == MpmcRing.OK;
+            if (added) {
+                chain = balanceLocked(r, chain);
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+        return added;
+    }
+
+    /**
+     * The get slow path of the waiting forms: links a getter behind any that wait and lets
+     * {@link #balanceLocked} hand it an element if the ring holds one (then it is granted at once).
+     *
+     * @param thread the waiting thread, or null for an asynchronous get
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    private Waiter<E> ringGetSlow(MpmcRing<E> r, @Nullable Thread thread) {
+        final ReentrantLock lock = this.lock;
+        Waiter<E> w;
+        Waiter<?> chain;
+        boolean rejected = false;
+        lock.lock();
+        try {
+            w = newWaiter(getters, null, thread);
+            VarHandle.fullFence(); // the link, then the ring: the other half of the Dekker pair
+            chain = balanceLocked(r, null);
+            if (shutdown && w.isWaiting()) {
+                // Shut down, and nothing was left for this getter: it never waited.
+                getters.unlink(w);
+                w.cancel();
+                rejected = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+        if (rejected) {
+            throw shutDownException();
+        }
+        return w;
+    }
+
+    /**
+     * The get slow path of the forms that never wait.
+     *
+     * @return the element, or null if none is left for a newcomer
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    private @Nullable E ringPollSlow(MpmcRing<E> r) {
+        final ReentrantLock lock = this.lock;
+        E x;
+        Waiter<?> chain;
+        boolean rejected;
+        lock.lock();
+        try {
+            chain = balanceLocked(r, null); // the getters that wait go first
+            x = getters.head == null ? r.poll() : null;
+            if (x != null) {
+                chain = balanceLocked(r, chain);
+            }
+            rejected = x == null && shutdown;
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+        if (rejected) {
+            throw shutDownException();
+        }
+        return x;
+    }
+
+    /** Runs {@link #balanceLocked} under the lock and wakes whom it decided. */
+    private void rebalance(MpmcRing<E> r) {
+        final ReentrantLock lock = this.lock;
+        Waiter<?> chain;
+        lock.lock();
+        try {
+            chain = balanceLocked(r, null);
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+    }
+
+    /**
+     * Moves elements from the ring to waiting getters and elements of waiting putters into the
+     * ring's free slots, longest waiter first, until neither can move. Returns the decided waiters
+     * (linked by next, in front of {@code chain}) to wake after unlocking.
+     */
+    private @Nullable Waiter<?> balanceLocked(MpmcRing<E> r, @Nullable Waiter<?> chain) {
+        // assert lock.isHeldByCurrentThread();
+        for (;;) {
+            boolean moved = false;
+            Waiter<?> g;
+            while ((g = getters.head) != null) {
+                E x = r.poll();
+                if (x == null) {
+                    break;
+                }
+                getters.unlink(g);
+                g.item = x;
+                g.decide(FULFILLED);
+                g.next = chain;
+                chain = g;
+                moved = true;
+            }
+            Waiter<?> p;
+            while ((p = putters.head) != null) {
+                // assert p.item != null; a waiting putter holds its element
+                if (r.offer(Objects.requireNonNull(p.item)) != MpmcRing.OK) {
+                    break;
+                }
+                putters.unlink(p);
+                p.item = null;
+                p.decide(FULFILLED);
+                p.next = chain;
+                chain = p;
+                moved = true;
+            }
+            if (!moved || getters.head == null) {
+                return chain;
+            }
+        }
+    }
+
+    private void ringShutdown(MpmcRing<E> r, boolean immediate) {
+        final ReentrantLock lock = this.lock;
+        Waiter<?> rejectedGetters;
+        Waiter<?> rejectedPutters;
+        Waiter<?> released = null;
+        Waiter<?> chain;
+        lock.lock();
+        try {
+            chain = balanceLocked(r, null); // a slot freed just now still goes to its putter
+            r.close(); // no put enters from now on; those that claimed a slot have published
+            shutdown = true;
+            chain = balanceLocked(r, chain); // their elements go to getters that wait
+            if (immediate) {
+                long dropped = 0L;
+                while (r.poll() != null) {
+                    dropped++;
+                }
+                if (dropped > 0L) {
+                    done = Math.min(done + dropped, r.putCount());
+                }
+                if (unfinished() == 0L) {
+                    released = joiners.detachAll(FULFILLED);
+                }
+            }
+            rejectedGetters = getters.detachAll(SHUT_DOWN);
+            rejectedPutters = putters.detachAll(SHUT_DOWN);
+        } finally {
+            lock.unlock();
+        }
+        wakeAll(chain);
+        wakeAll(rejectedGetters);
+        wakeAll(rejectedPutters);
+        wakeAll(released);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1392,7 +1740,8 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     private final class WaitList implements WaitEngine.Site<Waiter<?>> {
         @Nullable Waiter<?> head;
         @Nullable Waiter<?> tail;
-        int size;
+        /** Written under the lock; read without it by the ring mode's fast paths. */
+        volatile int size;
 
         void linkLast(Waiter<?> w) {
             Waiter<?> t = tail;
