@@ -37,10 +37,12 @@ import org.jspecify.annotations.Nullable;
  *       elements is unspecified; add a sequence number to the element to make it stable.</li>
  * </ul>
  * A bounded queue holds at most its capacity ({@link #capacity()}); puts wait while it is full. An
- * unbounded queue ({@code capacity() == Integer.MAX_VALUE}; asyncio's {@code maxsize=0}) never makes a put wait. Storage grows on
- * demand up to the capacity (starting at 16 slots) and is never shrunk, so a queue that has reached
- * its working size adds and removes elements without allocating. Elements must not be
- * {@code null}.
+ * unbounded queue ({@code capacity() == Integer.MAX_VALUE}; asyncio's {@code maxsize=0}) never makes a put wait. A
+ * FIFO queue of at most 16,384 elements allocates all its slots at creation (8 bytes each with
+ * compressed references) and moves elements through them without a lock while neither puts nor
+ * gets wait; every other queue's storage grows on demand up to the capacity (starting at 16
+ * slots) and is never shrunk. Either way a queue that has reached its working size adds and
+ * removes elements without allocating. Elements must not be {@code null}.
  *
  * <h2>Method forms</h2>
  * <table class="striped">
@@ -173,10 +175,14 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      * WAITING (and can withdraw without having consumed anything) or has been decided (and its
      * outcome stands).
      *
-     * One ReentrantLock guards everything: the store (ring, stack or heap), the three waiter lists,
-     * the unfinished-task count and the shutdown flag. Critical sections are short and never call
-     * user code except the priority comparator. Futures are completed and threads unparked after
-     * the lock is released.
+     * One ReentrantLock guards the three waiter lists and every change of the shutdown flag. The
+     * elements live in one of two places:
+     *   - Ring mode (fifo(capacity) with capacity <= RING_MAX_CAPACITY): a lock-free MpmcRing.
+     *     See "Ring mode" below.
+     *   - Store mode (every other queue): a Store (ring, stack or heap) guarded by the lock, as is
+     *     the unfinished-task count.
+     * Critical sections are short and never call user code except the priority comparator.
+     * Futures are completed and threads unparked after the lock is released.
      *
      * Diagram (a full bounded FIFO with two blocked putters; a waiter is a node in one list):
      *
@@ -187,7 +193,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   get():  removes a; P1 is unlinked, e goes into the store, P1 is granted (FULFILLED);
      *           after unlock P1's thread is unparked (or its future completed).
      *
-     * Invariants (whenever the lock is free)
+     * Invariants (store mode, whenever the lock is free)
      *   - Every linked waiter is WAITING; every WAITING waiter is linked in exactly one list.
      *   - getters non-empty  =>  store.size == 0.
      *   - putters non-empty  =>  store.size == capacity (a bounded queue; an unbounded one has none).
@@ -212,9 +218,12 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   - shutdown: setting the flag; all waiters are decided in the same critical section.
      *
      * Memory ordering
-     *   - store (including store.unfinished), lists, shutdown, Waiter.prev/next/item/failure: plain,
-     *     guarded by lock. The queue object itself has only final fields and shutdown, so its cache
-     *     line stays shared; what every operation writes (size, indexes, unfinished) is in the store.
+     *   - store (including store.unfinished), lists, Waiter.prev/next/item/failure: plain, guarded
+     *     by lock; each list's size is volatile (written under the lock, read by the ring mode's
+     *     fast paths). shutdown: volatile, written under the lock. The queue object itself has
+     *     only final fields and shutdown, so its cache line stays shared; what every operation
+     *     writes is in the store or the ring (ring mode's done count too: MpmcRing keeps it on a
+     *     line of its own).
      *   - Waiter.outcome: plain, written under the lock before the grant.
      *   - Waiter status (the engine's WaitNode status word): volatile, changed by CAS under the
      *     lock, after item/failure/outcome; read by the waiting thread without the lock (after
@@ -240,17 +249,59 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *     decided, the attempt completes the future with the decided outcome instead and fails.
      *     obtrude* and completeAsync, which would bypass that check, are unsupported.
      *
-     * Progress
-     *   Blocking (lock-based). Operations that do not wait hold the lock for O(1) (FIFO, LIFO) or
-     *   O(log n) comparisons (priority), plus amortized growth.
+     * Ring mode
      *
-     * Revision notes
-     *   0.1: first version. A two-lock variant was built and measured (a put lock and a take lock
-     *   over the ring, as in LinkedBlockingQueue, with an atomic count and padded counters): it
-     *   cost about 35 ns per uncontended put+get against 28 ns here, tied under contention with
-     *   platform threads on a 2-core machine, and was about 20% slower with one virtual-thread
-     *   producer and consumer. It was not adopted; it may pay off on machines with many cores
-     *   where producers and consumers really run in parallel.
+     *   Why: with one lock, a producer and a consumer running side by side hand the lock's word,
+     *   the store's counters and (when the queue runs empty or full) a waiter node back and forth
+     *   for every element, and a contended lock parks virtual threads. In the ring a put touches
+     *   the tail counter and its slot, a get the head counter and its slot.
+     *
+     *   Fast paths, without the lock (ringTryPut, ringTryGet):
+     *     put: if no putter waits, MpmcRing.offer; on OK, if a getter waits, rebalance.
+     *     get: if no getter waits, MpmcRing.poll; on an element, if a putter waits, rebalance.
+     *   Anything else takes a slow path under the lock: a waiting form links its node behind the
+     *   waiters already there, then balances (balanceLocked), which may grant it at once; a form
+     *   that never waits balances first, then tries the ring if no waiter of its kind is left.
+     *
+     *   balanceLocked moves ring elements to waiting getters and waiting putters' elements into
+     *   free slots, longest waiter first, until neither can move. Every element passes through the
+     *   ring, so the ring's put count is the number of elements that ever entered the queue.
+     *
+     *   No lost hand-over (the Dekker pairs): a fast put publishes its slot with a volatile store,
+     *   then reads getters.size (volatile); a getter that starts to wait writes getters.size under
+     *   the lock, issues a full fence, then reads the ring in balanceLocked. One of the two sees
+     *   the other: either the put rebalances, or the getter finds the element. The same holds for
+     *   a fast get that frees a slot and a putter that starts to wait.
+     *
+     *   Strict FIFO: a newcomer takes a fast path only while no waiter of its own kind is counted.
+     *   Otherwise it goes through the lock, where balanceLocked serves the waiters first; so while
+     *   getters wait a newcomer's poll() finds nothing, and while putters wait offer() finds no
+     *   room, as in store mode. A newcomer that read the count before a waiter linked simply ran
+     *   before that waiter.
+     *
+     *   Shutdown: under the lock, balance, then MpmcRing.close() (no put can claim a slot after it;
+     *   the claims made before it are waited out), then set the flag, then balance again so that
+     *   what those claims published reaches the getters that wait; immediate shutdown then drains
+     *   the ring. A fast put that finds the ring closed takes the slow path and fails there; a put
+     *   that succeeds therefore linearizes before the shutdown, and getters sent away empty-handed
+     *   never leave an element behind them.
+     *
+     *   Tasks: unfinished = ring.putCount() - ring.doneCount(), where the done count (kept by the
+     *   ring for the queue) counts taskDone() calls and the elements an immediate shutdown
+     *   dropped; it changes only under the lock, so taskDone's test for zero and join's test are
+     *   exact at the moment they read the put count.
+     *
+     *   Invariants (ring mode, whenever the lock is free): every linked waiter is WAITING, and
+     *   every WAITING waiter is linked in exactly one list; shutdown => the ring is closed and
+     *   getters and putters are empty. "getters non-empty => ring empty" holds only between
+     *   operations: a fast put may have published an element and not yet rebalanced.
+     *
+     * Progress
+     *   Store mode: blocking (lock-based); operations that do not wait hold the lock for O(1)
+     *   (FIFO, LIFO) or O(log n) comparisons (priority), plus amortized growth. Ring mode: the
+     *   fast paths are lock-free (a put or get retries only when another one won the same slot),
+     *   except that a take can find a slot claimed by a put that has not yet published and then
+     *   reports the queue empty for it; the put hands over when it publishes.
      */
 
     /** The order in which a queue returns its elements. */
@@ -291,11 +342,6 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     private final WaitList joiners = new WaitList();
     /** Whether shutdown was called; written under lock. */
     private volatile boolean shutdown;
-    /**
-     * Ring mode: taskDone() calls plus elements dropped by an immediate shutdown; written under
-     * lock. The unfinished count is the ring's put count minus this.
-     */
-    private volatile long done;
 
     private AsyncQueue(Store<E> store, int maxsize) {
         this.store = store;
@@ -989,7 +1035,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
             --n;
             if (ring != null) {
-                done = done + 1; // written only under the lock
+                ring.addDone(1L);
             } else {
                 store.unfinished = n;
             }
@@ -1347,7 +1393,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     /** The unfinished-task count; under the lock (ring mode: exact while the lock is held). */
     private long unfinished() {
         final MpmcRing<E> r = ring;
-        return r != null ? r.putCount() - done : store.unfinished;
+        return r != null ? r.putCount() - r.doneCount() : store.unfinished;
     }
 
     /** The number of elements; under the lock (ring mode: a snapshot). */
@@ -1572,7 +1618,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
                     dropped++;
                 }
                 if (dropped > 0L) {
-                    done = Math.min(done + dropped, r.putCount());
+                    r.addDone(Math.min(dropped, unfinished()));
                 }
                 if (unfinished() == 0L) {
                     released = joiners.detachAll(FULFILLED);

@@ -45,9 +45,9 @@ final class MpmcRing<E> {
      * one of the two sees the other, so a waiting getter is never left beside an element (and the
      * same for a take that frees a slot and a waiting putter).
      *
-     * Counters: tail and head live in one long[] at indexes 16 and 32 (128 bytes apart, and
-     * 128 bytes from the array's header), so a producer's CAS on tail does not invalidate the
-     * line a consumer's CAS on head needs.
+     * Counters: tail, head and the queue's done count live in one long[] at indexes 16, 32 and
+     * 48 (128 bytes apart, and 128 bytes from the array's header), so a producer's CAS on tail
+     * does not invalidate the line a consumer's CAS on head needs, nor taskDone() either.
      */
 
     /** The put succeeded. */
@@ -60,11 +60,12 @@ final class MpmcRing<E> {
     private static final long CLOSED_BIT = 1L << 62;
     private static final int TAIL = 16;
     private static final int HEAD = 32;
+    private static final int DONE = 48;
 
     private final Object[] items;
     /** Per slot, the low 32 bits of its sequence number (differences stay within +-2n). */
     private final int[] seq;
-    private final long[] counters = new long[HEAD + 16];
+    private final long[] counters = new long[DONE + 16];
     private final int n;
     /** n - 1 if n is a power of two, else -1. */
     private final int mask;
@@ -150,6 +151,16 @@ final class MpmcRing<E> {
     /** Positions claimed by takes so far. */
     long takeCount() {
         return (long) LONGS.getVolatile(counters, HEAD);
+    }
+
+    /** The queue's count of finished tasks (see AsyncQueue's notes); read by anyone. */
+    long doneCount() {
+        return (long) LONGS.getVolatile(counters, DONE);
+    }
+
+    /** Adds to the done count; the queue calls it only under its lock. */
+    void addDone(long delta) {
+        LONGS.setVolatile(counters, DONE, (long) LONGS.getVolatile(counters, DONE) + delta);
     }
 
     /** The number of elements, between 0 and the capacity; a snapshot. */

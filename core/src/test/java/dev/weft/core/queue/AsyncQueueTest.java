@@ -37,8 +37,17 @@ class AsyncQueueTest {
 
     /** Runs {@code body} in a new platform thread; the future completes with its result. */
     private static <T> CompletableFuture<T> inThread(Callable<T> body) {
+        return startIn(Thread.ofPlatform().daemon().name("test-worker"), body);
+    }
+
+    /** Runs {@code body} in a new virtual thread; the future completes with its result. */
+    private static <T> CompletableFuture<T> inVirtualThread(Callable<T> body) {
+        return startIn(Thread.ofVirtual().name("test-worker"), body);
+    }
+
+    private static <T> CompletableFuture<T> startIn(Thread.Builder builder, Callable<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("test-worker").start(() -> {
+        builder.start(() -> {
             try {
                 result.complete(body.call());
             } catch (Throwable t) {
@@ -582,6 +591,115 @@ class AsyncQueueTest {
             assertThat(all.get(i)).isEqualTo(i);
         }
         assertThat(q.size()).isZero();
+    }
+
+    @Test
+    void fifo_atAndAboveTheLockFreeRingLimit_holdsExactlyItsCapacity_inOrder() {
+        for (int capacity : new int[] {AsyncQueue.RING_MAX_CAPACITY, AsyncQueue.RING_MAX_CAPACITY + 1}) {
+            AsyncQueue<Integer> q = AsyncQueue.fifo(capacity);
+            for (int i = 0; i < capacity; i++) {
+                assertThat(q.offer(i)).isTrue();
+            }
+            assertThat(q.offer(-1)).isFalse();
+            assertThat(q.isFull()).isTrue();
+            assertThat(q.size()).isEqualTo(capacity);
+            assertThat(q.unfinishedTasks()).isEqualTo(capacity);
+            for (int i = 0; i < capacity; i++) {
+                assertThat(q.poll()).isEqualTo(i);
+            }
+            assertThat(q.poll()).isNull();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void fifo_everyFormAtOnce_withTimeoutsAndCancels_conservesElementsInProducerOrder() throws Exception {
+        // Producers and consumers on virtual threads use each form of put and get, while timed
+        // forms time out and asynchronous gets are cancelled: every element arrives exactly once,
+        // and each producer's elements in the order it put them.
+        AsyncQueue<Integer> q = AsyncQueue.fifo(2);
+        final int producers = 4;
+        final int perProducer = 5_000;
+        List<CompletableFuture<Void>> ps = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            final int form = p;
+            ps.add(inVirtualThread(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    Integer e = form * perProducer + i;
+                    switch (form) {
+                        case 0 -> q.put(e);
+                        case 1 -> {
+                            while (!q.offer(e, 50, java.util.concurrent.TimeUnit.MICROSECONDS)) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                        case 2 -> q.putAsync(e).get();
+                        default -> {
+                            while (!q.offer(e)) {
+                                Thread.yield();
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        List<CompletableFuture<List<Integer>>> cs = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            final int form = c;
+            cs.add(inVirtualThread(() -> {
+                List<Integer> got = new ArrayList<>();
+                try {
+                    while (true) {
+                        Integer x = switch (form) {
+                            case 0 -> q.get();
+                            case 1 -> q.poll(50, java.util.concurrent.TimeUnit.MICROSECONDS);
+                            case 2 -> {
+                                CompletableFuture<Integer> f = q.getAsync();
+                                // Cancelled while pending: took nothing; decided first: holds the element.
+                                yield f.cancel(false) ? null : f.get();
+                            }
+                            default -> q.poll();
+                        };
+                        if (x != null) {
+                            got.add(x);
+                        } else if (form == 3) {
+                            Thread.yield();
+                        }
+                    }
+                } catch (QueueShutDownException drained) {
+                    return got;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof QueueShutDownException) {
+                        return got;
+                    }
+                    throw e;
+                }
+            }));
+        }
+        for (CompletableFuture<Void> p : ps) {
+            await(p);
+        }
+        q.shutdown();
+        List<Integer> all = new ArrayList<>();
+        for (CompletableFuture<List<Integer>> c : cs) {
+            List<Integer> got = await(c);
+            int[] last = new int[producers];
+            java.util.Arrays.fill(last, -1);
+            for (int x : got) {
+                int producer = x / perProducer;
+                assertThat(x).as("order of producer %d's elements", producer).isGreaterThan(last[producer]);
+                last[producer] = x;
+            }
+            all.addAll(got);
+        }
+        Collections.sort(all);
+        assertThat(all).hasSize(producers * perProducer);
+        for (int i = 0; i < producers * perProducer; i++) {
+            assertThat(all.get(i)).isEqualTo(i);
+        }
+        assertThat(q.unfinishedTasks()).isEqualTo(producers * perProducer);
+        assertThat(q.waitingGetters()).isZero();
     }
 
     @Test
