@@ -1191,24 +1191,42 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      */
     public void shutdown(boolean immediate) {
         final MpmcRing<E> r = ring;
-        if (r != null) {
-            ringShutdown(r, immediate);
-            return;
-        }
         final ReentrantLock lock = this.lock;
+        Waiter<?> chain = null;
         Waiter<?> rejectedGetters;
         Waiter<?> rejectedPutters;
         Waiter<?> released = null;
         lock.lock();
         try {
+            if (r != null) {
+                chain = balanceLocked(r, null); // a slot freed just now still goes to its putter
+                r.close(); // no put enters from now on; those that claimed a slot have published
+            }
             shutdown = true;
+            if (r != null) {
+                chain = balanceLocked(r, chain); // their elements go to getters that wait
+            }
             if (immediate) {
-                int dropped = store.size;
-                if (dropped > 0) {
+                long dropped = 0L;
+                if (r != null) {
+                    while (r.poll() != null) {
+                        dropped++;
+                    }
+                } else {
+                    dropped = store.size;
                     store.clear();
-                    store.unfinished = Math.max(0L, store.unfinished - dropped);
                 }
-                if (store.unfinished == 0L) {
+                long left = unfinished();
+                if (dropped > 0L) {
+                    // The count never goes below zero, even after taskDone() calls ahead of gets.
+                    long drop = Math.min(dropped, left);
+                    if (r != null) {
+                        r.addDone(drop);
+                    } else {
+                        store.unfinished = left - drop;
+                    }
+                }
+                if (unfinished() == 0L) {
                     released = joiners.detachAll(FULFILLED);
                 }
             }
@@ -1217,6 +1235,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         } finally {
             lock.unlock();
         }
+        wakeAll(chain);
         wakeAll(rejectedGetters);
         wakeAll(rejectedPutters);
         wakeAll(released);
@@ -1598,41 +1617,6 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
                 return chain;
             }
         }
-    }
-
-    private void ringShutdown(MpmcRing<E> r, boolean immediate) {
-        final ReentrantLock lock = this.lock;
-        Waiter<?> rejectedGetters;
-        Waiter<?> rejectedPutters;
-        Waiter<?> released = null;
-        Waiter<?> chain;
-        lock.lock();
-        try {
-            chain = balanceLocked(r, null); // a slot freed just now still goes to its putter
-            r.close(); // no put enters from now on; those that claimed a slot have published
-            shutdown = true;
-            chain = balanceLocked(r, chain); // their elements go to getters that wait
-            if (immediate) {
-                long dropped = 0L;
-                while (r.poll() != null) {
-                    dropped++;
-                }
-                if (dropped > 0L) {
-                    r.addDone(Math.min(dropped, unfinished()));
-                }
-                if (unfinished() == 0L) {
-                    released = joiners.detachAll(FULFILLED);
-                }
-            }
-            rejectedGetters = getters.detachAll(SHUT_DOWN);
-            rejectedPutters = putters.detachAll(SHUT_DOWN);
-        } finally {
-            lock.unlock();
-        }
-        wakeAll(chain);
-        wakeAll(rejectedGetters);
-        wakeAll(rejectedPutters);
-        wakeAll(released);
     }
 
     // ------------------------------------------------------------------------------------------
