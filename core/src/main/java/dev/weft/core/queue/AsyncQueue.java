@@ -1033,13 +1033,8 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
                 throw new IllegalStateException(
                         "taskDone() called more times than elements were put: no unfinished task is left");
             }
-            --n;
-            if (ring != null) {
-                ring.addDone(1L);
-            } else {
-                store.unfinished = n;
-            }
-            if (n == 0L && joiners.head != null) {
+            finishTasksLocked(1L);
+            if (n == 1L && joiners.head != null) {
                 released = joiners.detachAll(FULFILLED);
             }
         } finally {
@@ -1212,20 +1207,12 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
                     while (r.poll() != null) {
                         dropped++;
                     }
-                } else {
+                } else if (store.size > 0) {
                     dropped = store.size;
                     store.clear();
                 }
-                long left = unfinished();
-                if (dropped > 0L) {
-                    // The count never goes below zero, even after taskDone() calls ahead of gets.
-                    long drop = Math.min(dropped, left);
-                    if (r != null) {
-                        r.addDone(drop);
-                    } else {
-                        store.unfinished = left - drop;
-                    }
-                }
+                // The count never goes below zero, even after taskDone() calls ahead of gets.
+                finishTasksLocked(Math.min(dropped, unfinished()));
                 if (unfinished() == 0L) {
                     released = joiners.detachAll(FULFILLED);
                 }
@@ -1271,7 +1258,7 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
         final ReentrantLock lock = this.lock;
         lock.lock();
         try {
-            return sizeLocked();
+            return store.size;
         } finally {
             lock.unlock();
         }
@@ -1413,6 +1400,16 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
     private long unfinished() {
         final MpmcRing<E> r = ring;
         return r != null ? r.putCount() - r.doneCount() : store.unfinished;
+    }
+
+    /** Takes {@code n} from the unfinished-task count; under the lock. */
+    private void finishTasksLocked(long n) {
+        final MpmcRing<E> r = ring;
+        if (r != null) {
+            r.addDone(n);
+        } else {
+            store.unfinished -= n;
+        }
     }
 
     /** The number of elements; under the lock (ring mode: a snapshot). */

@@ -33,8 +33,8 @@ final class MpmcRing<E> {
      * The put completes the hand-over when it publishes.
      *
      * Closing: close() sets CLOSED in the tail word, so no put can claim afterwards (its CAS
-     * expects a word without the bit); the claims made before it are waited out by
-     * awaitPublished(), after which the ring changes only by takes.
+     * expects a word without the bit); close() then waits out the claims made before it, after
+     * which the ring changes only by takes.
      *
      * Memory ordering. A put's element write happens-before its publication (a volatile store of
      * seq), which the take reads before it reads the element; a take's clearing of the slot
