@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -22,10 +23,14 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li><b>Throughput</b> ({@code 1P1C}, {@code 4P1C}, {@code 1P4C} with 64-byte messages;
- *       {@code 1P1C} with 4 KiB messages): producers and consumers are separate JVMs, started and
- *       warmed up, then released together; the time runs from the release until the last consumer
- *       has received its poison pill (sent after every producer finished). Messages per second
- *       over all producers; the median of {@code -Dbench.runs} runs (default 3).</li>
+ *       {@code 1P1C} with 4 KiB messages): producers and consumers are separate JVMs. The
+ *       consumers start taking, the producers first put {@code -Dbench.warmupMessages} messages
+ *       between them (default 500,000, so that the JIT has compiled both sides; consumers do not
+ *       count them), then are released together; the time runs from the release until the last
+ *       consumer has received its poison pill (sent after every producer finished). Messages per
+ *       second over all producers; the median of {@code -Dbench.runs} rounds (default 3), in each
+ *       of which every implementation runs once, one after the other. A last table gives Weft's
+ *       rate over each peer's in the same round (lowest, median and highest over the rounds).</li>
  *   <li><b>Round trip</b> (64 bytes): a pinger JVM sends a message on one channel, an echo JVM
  *       sends it back on another; percentiles of the round trip in microseconds after a warm-up.</li>
  * </ul>
@@ -36,7 +41,8 @@ import java.util.stream.Stream;
  *
  * <p>Run (from the repository root, after {@code mvn -B -ntp package -DskipTests}):
  * {@code java -cp benchmarks/target/benchmarks.jar dev.weft.bench.ipc.queue.QueueBench}. Options:
- * {@code -Dbench.messages=5000000 -Dbench.runs=3 -Dbench.roundTrips=100000 -Dbench.only=WEFT,AGRONA},
+ * {@code -Dbench.messages=5000000 -Dbench.warmupMessages=500000 -Dbench.runs=3 -Dbench.roundTrips=100000
+ * -Dbench.only=WEFT,AGRONA},
  * {@code -Dbench.rttOnly=true}, {@code -Dbench.childOptions="-Dweft.ipc.spinNanos=0"} (added to every child JVM).
  * The child JVMs of Agrona and Chronicle get {@link #THIRD_PARTY_FLAGS} (opens and exports of JDK
  * internals these libraries need on JDK 25); Weft's get only {@code --enable-native-access}.
@@ -59,6 +65,7 @@ public final class QueueBench {
             "-Dchronicle.analytics.disable=true");
 
     private static final int MESSAGES = Integer.getInteger("bench.messages", 5_000_000);
+    private static final int WARMUP_MESSAGES = Integer.getInteger("bench.warmupMessages", 500_000);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final int ROUND_TRIPS = Integer.getInteger("bench.roundTrips", 100_000);
     private static final int WARMUP_ROUND_TRIPS = Integer.getInteger("bench.warmupRoundTrips", 20_000);
@@ -84,14 +91,34 @@ public final class QueueBench {
             }
             return;
         }
-        for (Transport.Kind kind : kinds) {
+        // The implementations take turns within each round of each case, so that a ratio compares
+        // runs made under the same machine conditions.
+        int[][] cases = {{1, 1, 64, 1024, MESSAGES}, {4, 1, 64, 1024, MESSAGES / 4}, {1, 4, 64, 1024, MESSAGES},
+                {1, 1, 4096, 256, MESSAGES / 10}};
+        String[] caseNames = {"1P1C 64 B", "4P1C 64 B", "1P4C 64 B", "1P1C 4 KiB"};
+        double[][][] results = new double[kinds.size()][cases.length][RUNS];
+        for (int c = 0; c < cases.length; c++) {
+            int[] k = cases[c];
+            for (int r = 0; r < RUNS; r++) {
+                for (int i = 0; i < kinds.size(); i++) {
+                    Transport.Kind kind = kinds.get(i);
+                    if (k[1] > 1 && !kind.workQueue()) {
+                        results[i][c][r] = Double.NaN;
+                        continue;
+                    }
+                    results[i][c][r] = throughput(root, kind, k[0], k[1], k[2], k[3], k[4]);
+                    System.out.printf(Locale.ROOT, "  %s %s run %d: %,.0f msg/s%n", kind, caseNames[c], r + 1,
+                            results[i][c][r]);
+                }
+            }
+        }
+        for (int i = 0; i < kinds.size(); i++) {
             String[] row = new String[6];
-            row[0] = kind.name().toLowerCase(Locale.ROOT);
-            row[1] = rate(median(root, kind, 1, 1, 64, 1024, MESSAGES));
-            row[2] = rate(median(root, kind, 4, 1, 64, 1024, MESSAGES / 4));
-            row[3] = kind.workQueue() ? rate(median(root, kind, 1, 4, 64, 1024, MESSAGES)) : "n/a";
-            row[4] = rate(median(root, kind, 1, 1, 4096, 256, MESSAGES / 10));
-            row[5] = roundTrip(root, kind);
+            row[0] = kinds.get(i).name().toLowerCase(Locale.ROOT);
+            for (int c = 0; c < cases.length; c++) {
+                row[c + 1] = Double.isNaN(results[i][c][0]) ? "n/a" : rate(median(results[i][c]));
+            }
+            row[5] = roundTrip(root, kinds.get(i));
             rows.add(row);
             System.out.println(String.join(" | ", row));
         }
@@ -99,22 +126,38 @@ public final class QueueBench {
         for (String[] row : rows) {
             System.out.println("| " + String.join(" | ", row) + " |");
         }
+        int weft = kinds.indexOf(Transport.Kind.WEFT);
+        if (weft >= 0 && kinds.size() > 1) {
+            System.out.println();
+            System.out.println("Weft / peer, ratio of the runs of the same round: lowest / median / highest");
+            for (int i = 0; i < kinds.size(); i++) {
+                if (i == weft) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder("| vs " + kinds.get(i).name().toLowerCase(Locale.ROOT));
+                for (int c = 0; c < cases.length; c++) {
+                    double[] ratios = new double[RUNS];
+                    for (int r = 0; r < RUNS; r++) {
+                        ratios[r] = results[weft][c][r] / results[i][c][r];
+                    }
+                    Arrays.sort(ratios);
+                    line.append(Double.isNaN(ratios[0]) ? " | n/a" : String.format(Locale.ROOT, " | %.2f / %.2f / %.2f",
+                            ratios[0], median(ratios), ratios[RUNS - 1]));
+                }
+                System.out.println(line.append(" |"));
+            }
+        }
     }
 
     private static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
-    private static double median(Path root, Transport.Kind kind, int producers, int consumers, int size, int capacity,
-            int perProducer) throws Exception {
-        double[] results = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) {
-            results[i] = throughput(root, kind, producers, consumers, size, capacity, perProducer);
-            System.out.printf(Locale.ROOT, "  %s %dP%dC %d B run %d: %,.0f msg/s%n", kind, producers, consumers, size, i + 1,
-                    results[i]);
-        }
-        Arrays.sort(results);
-        return results[RUNS / 2];
+    /** The median of {@code values} (the upper one of the middle two for an even count); does not reorder them. */
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** One throughput run; messages per second. */
@@ -137,9 +180,18 @@ public final class QueueBench {
             for (ChildJvm c : all) {
                 c.expect("READY");
             }
-            long start = System.nanoTime();
-            for (ChildJvm c : all) {
+            for (ChildJvm c : cs) {
                 c.send("GO");
+            }
+            for (ChildJvm p : ps) {
+                p.send("WARM " + WARMUP_MESSAGES / producers);
+            }
+            for (ChildJvm p : ps) {
+                p.expect("WARMED");
+            }
+            long start = System.nanoTime();
+            for (ChildJvm p : ps) {
+                p.send("GO");
             }
             for (ChildJvm p : ps) {
                 p.expect("DONE");
@@ -269,6 +321,11 @@ public final class QueueBench {
                 case "produce" -> {
                     try (Transport t = kind.open(dir, name, size, capacity)) {
                         say("READY");
+                        String warm = Objects.requireNonNull(stdin.readLine()); // "WARM k"
+                        for (int i = Integer.parseInt(warm.split(" ")[1]) - 1; i >= 0; i--) {
+                            t.send(Transport.WARMUP | i);
+                        }
+                        say("WARMED");
                         stdin.readLine(); // GO
                         long base = (long) id << 40;
                         for (int i = 0; i < count; i++) {
@@ -290,8 +347,10 @@ public final class QueueBench {
                         say("READY");
                         stdin.readLine(); // GO
                         long n = 0;
-                        while (t.receive() != Transport.POISON) {
-                            n++;
+                        for (long v; (v = t.receive()) != Transport.POISON; ) {
+                            if ((v & Transport.WARMUP) == 0) {
+                                n++;
+                            }
                         }
                         say("DONE " + n);
                         stdin.readLine();

@@ -6,12 +6,16 @@ import java.nio.file.Path;
  * One end of a cross-process message channel, as used by {@link QueueBench}: the same operations
  * over a Weft queue, an Agrona ring buffer on a mapped file, and a Chronicle Queue. Each message
  * carries a {@code long} at offset 0 (a sequence number or a time stamp) followed by filler up to
- * the message size; {@link #POISON} in that {@code long} tells a consumer to stop.
+ * the message size; {@link #POISON} in that {@code long} tells a consumer to stop, and a value with
+ * the {@link #WARMUP} bit is a warm-up message, which consumers do not count.
  */
 interface Transport extends AutoCloseable {
 
     /** The value that ends a consumer's loop. */
     long POISON = Long.MIN_VALUE;
+
+    /** Marks a warm-up message (never set in a measured message's value). */
+    long WARMUP = 1L << 62;
 
     /** Sends one message of the channel's message size whose first {@code long} is {@code value}; waits while full. */
     void send(long value) throws Exception;
