@@ -48,8 +48,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       against {@code ReentrantLock} unfair.</li>
  *   <li>{@code queue}: {@link AsyncQueue#fifo(int) AsyncQueue.fifo(1024)} against
  *       {@link LinkedTransferQueue} and {@code ArrayBlockingQueue(1024)}: 1 producer / 1 consumer
- *       and 2 / 2, blocking put and take, platform and virtual threads; {@code -Dbench.items}
- *       (default 2,000,000) items a round. Million items per second.</li>
+ *       and 2 / 2, blocking put and take, platform and virtual threads; then, on platform
+ *       threads, the immediate forms ({@code offer} / {@code poll}, {@link Thread#yield()} after
+ *       each miss) against {@code ArrayBlockingQueue}'s, and {@code putAsync(e).join()} /
+ *       {@code getAsync().join()} against {@code ArrayBlockingQueue}'s blocking put and take;
+ *       {@code -Dbench.items} (default 2,000,000) items a round. Million items per second.</li>
  *   <li>{@code gather}: {@link Gather#start} over 100,000 bodies against one virtual thread per
  *       body completing a {@link CompletableFuture}, then {@code allOf}. Thousand tasks per
  *       second.</li>
@@ -608,6 +611,66 @@ public final class PlainBench {
         };
     }
 
+    /** Weft's immediate forms as a user loops on them: offer / poll, yielding after each miss. */
+    static Channel weftImmediate() {
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1024);
+        return new Channel() {
+            @Override
+            public void put(Integer e) {
+                while (!q.offer(e)) {
+                    Thread.yield();
+                }
+            }
+
+            @Override
+            public Integer take() {
+                Integer x;
+                while ((x = q.poll()) == null) {
+                    Thread.yield();
+                }
+                return x;
+            }
+        };
+    }
+
+    /** The same loop over {@code ArrayBlockingQueue(1024)}'s offer / poll. */
+    static Channel jdkImmediate() {
+        ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(1024);
+        return new Channel() {
+            @Override
+            public void put(Integer e) {
+                while (!q.offer(e)) {
+                    Thread.yield();
+                }
+            }
+
+            @Override
+            public Integer take() {
+                Integer x;
+                while ((x = q.poll()) == null) {
+                    Thread.yield();
+                }
+                return x;
+            }
+        };
+    }
+
+    /** Weft's future forms as a blocking caller uses them: {@code putAsync(e).join()}, {@code getAsync().join()}. */
+    static Channel weftAsync() {
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1024);
+        return new Channel() {
+            @Override
+            public void put(Integer e) {
+                q.putAsync(e).join();
+            }
+
+            @Override
+            public Integer take() {
+                return q.getAsync().join();
+            }
+        };
+    }
+
     static final Integer ITEM = 42;
 
     /** {@code pairs} producers and as many consumers move ITEMS items; million items per second. */
@@ -669,6 +732,21 @@ public final class PlainBench {
                 row("vs LTQ, " + kind, m[0], m[1]);
                 row("vs ABQ, " + kind, m[0], m[2]);
             }
+        }
+        header("AsyncQueue.fifo(1024), offer / poll, yield after a miss", "M items/s; peer: ArrayBlockingQueue(1024) offer / poll");
+        for (int pairs : new int[] {1, 2}) {
+            double[] m = medians(List.of(
+                    new Contender("weft", () -> queueRound(PlainBench::weftImmediate, pairs, false)),
+                    new Contender("abq", () -> queueRound(PlainBench::jdkImmediate, pairs, false))));
+            row("offer/poll vs ABQ, " + pairs + "P" + pairs + "C platform", m[0], m[1]);
+        }
+        header("AsyncQueue.fifo(1024), putAsync(e).join() / getAsync().join()",
+                "M items/s; peer: ArrayBlockingQueue(1024) blocking put / take");
+        for (int pairs : new int[] {1, 2}) {
+            double[] m = medians(List.of(
+                    new Contender("weft", () -> queueRound(PlainBench::weftAsync, pairs, false)),
+                    new Contender("abq", () -> queueRound(() -> jdkQueue(new ArrayBlockingQueue<>(1024)), pairs, false))));
+            row("async vs ABQ blocking, " + pairs + "P" + pairs + "C platform", m[0], m[1]);
         }
     }
 
