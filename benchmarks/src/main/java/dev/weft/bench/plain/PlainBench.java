@@ -614,32 +614,21 @@ public final class PlainBench {
     /** Weft's immediate forms as a user loops on them: offer / poll, yielding after each miss. */
     static Channel weftImmediate() {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1024);
-        return new Channel() {
-            @Override
-            public void put(Integer e) {
-                while (!q.offer(e)) {
-                    Thread.yield();
-                }
-            }
-
-            @Override
-            public Integer take() {
-                Integer x;
-                while ((x = q.poll()) == null) {
-                    Thread.yield();
-                }
-                return x;
-            }
-        };
+        return immediate(q::offer, q::poll);
     }
 
     /** The same loop over {@code ArrayBlockingQueue(1024)}'s offer / poll. */
     static Channel jdkImmediate() {
         ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(1024);
+        return immediate(q::offer, q::poll);
+    }
+
+    /** A channel that offers until {@code offer} succeeds and polls until {@code poll} gives an element, yielding after each miss. */
+    static Channel immediate(java.util.function.Predicate<Integer> offer, java.util.function.Supplier<Integer> poll) {
         return new Channel() {
             @Override
             public void put(Integer e) {
-                while (!q.offer(e)) {
+                while (!offer.test(e)) {
                     Thread.yield();
                 }
             }
@@ -647,7 +636,7 @@ public final class PlainBench {
             @Override
             public Integer take() {
                 Integer x;
-                while ((x = q.poll()) == null) {
+                while ((x = poll.get()) == null) {
                     Thread.yield();
                 }
                 return x;
