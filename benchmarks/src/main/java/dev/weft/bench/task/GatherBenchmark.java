@@ -45,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * collecting. benchmarks/python/asyncio_gather_bench.py runs the same workload with asyncio.gather
  * over N coroutines, for the Weft/Python ratio.
  *
- * Run (as used for docs/composition.md; the scores there are medians of the 50 iterations):
- *   java -jar benchmarks/target/benchmarks.jar 'task.GatherBenchmark' -f 5 -wi 5 -w 1s -i 10 -r 1s -rf json
+ * Run (as used for docs/composition.md; the scores there are medians of the 18 iterations):
+ *   java -jar benchmarks/target/benchmarks.jar 'task.GatherBenchmark' -f 3 -wi 4 -w 1s -i 6 -r 1s -rf json
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
