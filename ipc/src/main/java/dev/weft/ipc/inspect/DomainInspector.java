@@ -5,6 +5,7 @@ import dev.weft.ipc.internal.HeaderDescriptor;
 import dev.weft.ipc.internal.LockDescriptor;
 import dev.weft.ipc.internal.QueueDescriptor;
 import dev.weft.ipc.internal.RLockDescriptor;
+import dev.weft.ipc.internal.ProcessStart;
 import dev.weft.ipc.internal.Registry;
 import dev.weft.ipc.internal.RegistryDescriptor;
 import dev.weft.ipc.internal.SemaphoreDescriptor;
@@ -38,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -175,13 +177,16 @@ public final class DomainInspector {
                 }
                 long pid = entries.getLong(off + RegistryDescriptor.PID);
                 long start = entries.getLong(off + RegistryDescriptor.START_EPOCH_MS);
+                long startTicks = entries.getLong(off + RegistryDescriptor.START_TICKS);
+                UUID boot = new UUID(entries.getLong(off + RegistryDescriptor.BOOT_ID),
+                        entries.getLong(off + RegistryDescriptor.BOOT_ID + 8));
                 String stateName = switch (state) {
                     case RegistryDescriptor.ACTIVE -> "active";
                     case RegistryDescriptor.CLAIMING -> "claiming";
                     default -> "unknown state " + state;
                 };
                 participants.put(i, new Participant(i, RegistryDescriptor.generation(word), stateName, pid,
-                        start < 0 ? null : Instant.ofEpochMilli(start), processLiveness(pid, start)));
+                        start < 0 ? null : Instant.ofEpochMilli(start), processLiveness(pid, start, startTicks, boot)));
             }
         } catch (NoSuchFileException e) {
             registryProblem = "no registry file: no process has opened this domain";
@@ -190,13 +195,30 @@ public final class DomainInspector {
         }
     }
 
-    private static Liveness processLiveness(long pid, long startEpochMs) {
+    /**
+     * Whether the process that registered with {@code pid} still runs. Where the registrant recorded
+     * its start in ticks since boot and the boot id, those decide (a wall-clock change since the
+     * registration moves both JVMs' start instants apart, not the ticks); otherwise the start
+     * instants, within {@link #START_TOLERANCE_MS}.
+     */
+    static Liveness processLiveness(long pid, long startEpochMs, long startTicks, UUID boot) {
         if (pid <= 0) {
             return Liveness.UNKNOWN;
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return Liveness.DEAD;
+        }
+        boolean bootKnown = boot.getMostSignificantBits() != 0 || boot.getLeastSignificantBits() != 0;
+        UUID currentBoot = ProcessStart.bootId();
+        if (startTicks >= 0 && bootKnown && currentBoot != null) {
+            if (!currentBoot.equals(boot)) {
+                return Liveness.DEAD; // registered before the last boot: the pid now names another process
+            }
+            long ticks = ProcessStart.ticks(pid);
+            if (ticks >= 0) {
+                return ticks == startTicks ? Liveness.ALIVE : Liveness.DEAD;
+            }
         }
         if (startEpochMs < 0) {
             return Liveness.UNKNOWN;

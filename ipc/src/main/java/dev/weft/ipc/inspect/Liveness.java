@@ -7,7 +7,9 @@ package dev.weft.ipc.inspect;
  * the process exits; taking that lock, even to test it, is a change to the domain (and, inside a
  * process that has the domain open, would drop that process's own locks), so the inspector judges
  * by the process table instead: a participant is {@link #ALIVE} when a process with its recorded
- * pid exists and started at its recorded start time.
+ * pid exists and started at its recorded start time. On Linux that start is compared in clock
+ * ticks since boot within the same boot ({@code /proc}), so setting the wall clock never makes a
+ * live participant look dead; elsewhere the start instants must agree within one second.
  *
  * @since 0.1
  */

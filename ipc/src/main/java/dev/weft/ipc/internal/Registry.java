@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -221,6 +222,8 @@ public final class Registry implements Liveness {
         AsynchronousFileChannel channel = lockFile.channel();
         long pid = ProcessHandle.current().pid();
         long start = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+        long startTicks = ProcessStart.ticks(pid);
+        UUID boot = ProcessStart.bootId();
         int first = ThreadLocalRandom.current().nextInt(CAPACITY);
         for (int n = 0; n < 2 * CAPACITY; n++) {
             int i = (first + n) % CAPACITY;
@@ -251,6 +254,9 @@ public final class Registry implements Liveness {
             memory.setLongPlain(off + PID, pid);
             memory.setLongPlain(off + START_EPOCH_MS, start);
             memory.setLongPlain(off + NONCE, ThreadLocalRandom.current().nextLong());
+            memory.setLongPlain(off + RegistryDescriptor.START_TICKS, startTicks);
+            memory.setLongPlain(off + RegistryDescriptor.BOOT_ID, boot == null ? 0 : boot.getMostSignificantBits());
+            memory.setLongPlain(off + RegistryDescriptor.BOOT_ID + 8, boot == null ? 0 : boot.getLeastSignificantBits());
             if (!memory.casLong(off, claiming, word(g, ACTIVE))) {
                 lock.release();
                 continue;

@@ -14,6 +14,9 @@ package dev.weft.ipc.internal;
  *   +8   pid (long)
  *   +16  process start, epoch ms (long), or -1 if unknown
  *   +24  nonce (long), random per registration, for diagnostics
+ *   +32  process start, clock ticks since boot (long, {@link ProcessStart#ticks}), or -1 if unknown
+ *   +40  boot id of the kernel the process runs on (two longs, most significant first), or zeros
+ *        if unknown; with the ticks, a start that no change of the wall clock alters
  *
  *   registry.lck: byte i is fcntl-locked by the process registered in entry i for as long as it
  *   lives. The kernel drops the lock when the process exits (a zombie included), and the lock
@@ -48,6 +51,8 @@ public final class RegistryDescriptor {
     public static final int PID = 8;
     public static final int START_EPOCH_MS = 16;
     public static final int NONCE = 24;
+    public static final int START_TICKS = 32;
+    public static final int BOOT_ID = 40;
 
     public static final int FREE = 0;
     public static final int CLAIMING = 1;
