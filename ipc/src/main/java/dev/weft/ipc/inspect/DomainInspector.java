@@ -3,9 +3,9 @@ package dev.weft.ipc.inspect;
 import dev.weft.ipc.internal.EventDescriptor;
 import dev.weft.ipc.internal.HeaderDescriptor;
 import dev.weft.ipc.internal.LockDescriptor;
+import dev.weft.ipc.internal.ProcessStart;
 import dev.weft.ipc.internal.QueueDescriptor;
 import dev.weft.ipc.internal.RLockDescriptor;
-import dev.weft.ipc.internal.ProcessStart;
 import dev.weft.ipc.internal.Registry;
 import dev.weft.ipc.internal.RegistryDescriptor;
 import dev.weft.ipc.internal.SemaphoreDescriptor;
@@ -168,6 +168,7 @@ public final class DomainInspector {
             }
             ByteBuffer entries = image.read(RegistryDescriptor.ENTRIES_OFFSET,
                     RegistryDescriptor.CAPACITY * RegistryDescriptor.ENTRY_LENGTH);
+            @Nullable UUID currentBoot = ProcessStart.bootId();
             for (int i = 0; i < RegistryDescriptor.CAPACITY; i++) {
                 int off = i * RegistryDescriptor.ENTRY_LENGTH;
                 long word = entries.getLong(off + RegistryDescriptor.STATE_WORD);
@@ -186,7 +187,8 @@ public final class DomainInspector {
                     default -> "unknown state " + state;
                 };
                 participants.put(i, new Participant(i, RegistryDescriptor.generation(word), stateName, pid,
-                        start < 0 ? null : Instant.ofEpochMilli(start), processLiveness(pid, start, startTicks, boot)));
+                        start < 0 ? null : Instant.ofEpochMilli(start), processLiveness(pid, start, startTicks, boot,
+                                currentBoot)));
             }
         } catch (NoSuchFileException e) {
             registryProblem = "no registry file: no process has opened this domain";
@@ -199,9 +201,11 @@ public final class DomainInspector {
      * Whether the process that registered with {@code pid} still runs. Where the registrant recorded
      * its start in ticks since boot and the boot id, those decide (a wall-clock change since the
      * registration moves both JVMs' start instants apart, not the ticks); otherwise the start
-     * instants, within {@link #START_TOLERANCE_MS}.
+     * instants, within {@link #START_TOLERANCE_MS}. {@code currentBoot} is this host's boot id
+     * ({@link ProcessStart#bootId()}, read once per inspection), or null if unknown.
      */
-    static Liveness processLiveness(long pid, long startEpochMs, long startTicks, UUID boot) {
+    static Liveness processLiveness(long pid, long startEpochMs, long startTicks, UUID boot,
+            @Nullable UUID currentBoot) {
         if (pid <= 0) {
             return Liveness.UNKNOWN;
         }
@@ -210,7 +214,6 @@ public final class DomainInspector {
             return Liveness.DEAD;
         }
         boolean bootKnown = boot.getMostSignificantBits() != 0 || boot.getLeastSignificantBits() != 0;
-        UUID currentBoot = ProcessStart.bootId();
         if (startTicks >= 0 && bootKnown && currentBoot != null) {
             if (!currentBoot.equals(boot)) {
                 return Liveness.DEAD; // registered before the last boot: the pid now names another process

@@ -1,12 +1,14 @@
 package dev.weft.ipc.internal;
 
 import static dev.weft.ipc.internal.RegistryDescriptor.ACTIVE;
+import static dev.weft.ipc.internal.RegistryDescriptor.BOOT_ID;
 import static dev.weft.ipc.internal.RegistryDescriptor.CAPACITY;
 import static dev.weft.ipc.internal.RegistryDescriptor.CLAIMING;
 import static dev.weft.ipc.internal.RegistryDescriptor.FREE;
 import static dev.weft.ipc.internal.RegistryDescriptor.NONCE;
 import static dev.weft.ipc.internal.RegistryDescriptor.PID;
 import static dev.weft.ipc.internal.RegistryDescriptor.START_EPOCH_MS;
+import static dev.weft.ipc.internal.RegistryDescriptor.START_TICKS;
 import static dev.weft.ipc.internal.RegistryDescriptor.entryOffset;
 import static dev.weft.ipc.internal.RegistryDescriptor.generation;
 import static dev.weft.ipc.internal.RegistryDescriptor.nextGeneration;
@@ -254,9 +256,9 @@ public final class Registry implements Liveness {
             memory.setLongPlain(off + PID, pid);
             memory.setLongPlain(off + START_EPOCH_MS, start);
             memory.setLongPlain(off + NONCE, ThreadLocalRandom.current().nextLong());
-            memory.setLongPlain(off + RegistryDescriptor.START_TICKS, startTicks);
-            memory.setLongPlain(off + RegistryDescriptor.BOOT_ID, boot == null ? 0 : boot.getMostSignificantBits());
-            memory.setLongPlain(off + RegistryDescriptor.BOOT_ID + 8, boot == null ? 0 : boot.getLeastSignificantBits());
+            memory.setLongPlain(off + START_TICKS, startTicks);
+            memory.setLongPlain(off + BOOT_ID, boot == null ? 0 : boot.getMostSignificantBits());
+            memory.setLongPlain(off + BOOT_ID + 8, boot == null ? 0 : boot.getLeastSignificantBits());
             if (!memory.casLong(off, claiming, word(g, ACTIVE))) {
                 lock.release();
                 continue;
