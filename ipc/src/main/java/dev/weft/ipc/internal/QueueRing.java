@@ -503,7 +503,7 @@ public final class QueueRing {
             if ((getStateVolatile() & SHUTDOWN) != 0) {
                 throw shutDown();
             }
-            long pos = claimWrite();
+            long pos = claimWrite(!waiting);
             if (pos >= 0) {
                 try {
                     writePayload(pos, array, offset, buffer, length);
@@ -531,19 +531,33 @@ public final class QueueRing {
     /**
      * Claims the slot at the tail for writing.
      *
+     * @param optimistic whether the first look at the tail slot is a compare-and-exchange that
+     *     claims it if it is free (one transfer of its cache line, where a read and then a CAS take
+     *     two); a producer that has found the queue full reads instead, so that it does not take the
+     *     line away from the consumer it waits for
      * @return the claimed position, or -1 if the queue is full at the tail
      */
-    long claimWrite() {
+    long claimWrite(boolean optimistic) {
         final SharedMemory m = memory;
+        boolean tryClaim = optimistic;
         while (true) {
             long t = getTailVolatile();
             int off = slotOffset(t);
             int lap = lapOf(t);
-            long w = m.getLongVolatile(off);
+            long w;
+            boolean claimed = false;
+            if (tryClaim) {
+                tryClaim = false;
+                long free = slotWord(lap, FREE, 0);
+                w = m.compareAndExchangeLong(off, free, slotWord(lap, WRITING, token));
+                claimed = w == free;
+            } else {
+                w = m.getLongVolatile(off);
+            }
             int d = lap(w) - lap;
             if (d == 0) {
                 if (state(w) == FREE) { // NOTE: the token bits of a FREE word are ignored (0 unless damaged)
-                    if (m.casLong(off, w, slotWord(lap, WRITING, token))) {
+                    if (claimed || m.casLong(off, w, slotWord(lap, WRITING, token))) {
                         if (CrashPoints.ENABLED) {
                             CrashPoints.reach("queue.put.claimed");
                         }
@@ -692,7 +706,7 @@ public final class QueueRing {
                 discardAll();
                 throw shutDown();
             }
-            long pos = claimRead();
+            long pos = claimRead(!waiting);
             if (pos >= 0) {
                 if (memory.getIntPlain(slotOffset(pos) + SLOT_LENGTH) == TOMBSTONE) {
                     freeClaimed(pos);
@@ -722,21 +736,35 @@ public final class QueueRing {
      * Claims the committed slot at the head. A slot whose length is invalid, or whose FULL word
      * carries a token, is quarantined on the way (claimed, freed without delivery, counted).
      *
+     * @param optimistic whether the first look at the head slot is a compare-and-exchange that
+     *     claims it if it holds a committed message (as in {@link #claimWrite}); a consumer that
+     *     has found the queue empty reads instead, so that it does not take the line away from the
+     *     producer it waits for
      * @return the claimed position, whose length is {@link QueueDescriptor#TOMBSTONE} or a valid
      *     message length, or -1 if nothing is committed at the head
      */
-    long claimRead() {
+    long claimRead(boolean optimistic) {
         final SharedMemory m = memory;
+        boolean tryClaim = optimistic;
         while (true) {
             long h = getHeadVolatile();
             int off = slotOffset(h);
             int lap = lapOf(h);
-            long w = m.getLongVolatile(off);
+            long w;
+            boolean claimed = false;
+            if (tryClaim) {
+                tryClaim = false;
+                long full = slotWord(lap, FULL, 0);
+                w = m.compareAndExchangeLong(off, full, slotWord(lap, READING, token));
+                claimed = w == full;
+            } else {
+                w = m.getLongVolatile(off);
+            }
             int d = lap(w) - lap;
             if (d == 0) {
                 int st = state(w);
                 if (st == FULL) {
-                    if (m.casLong(off, w, slotWord(lap, READING, token))) {
+                    if (claimed || m.casLong(off, w, slotWord(lap, READING, token))) {
                         if (CrashPoints.ENABLED) {
                             CrashPoints.reach("queue.get.claimed");
                         }
@@ -950,7 +978,7 @@ public final class QueueRing {
     /** Claims and frees every committed message (immediate shutdown). */
     private void discardAll() {
         while (true) {
-            long pos = claimRead();
+            long pos = claimRead(false);
             if (pos < 0) {
                 break;
             }
@@ -1604,7 +1632,7 @@ public final class QueueRing {
                 }
                 return true;
             }
-            long p = claimWrite(); // a position before p + capacity: the slot at p + capacity is ours
+            long p = claimWrite(false); // a position before p + capacity: the slot at p + capacity is ours
             if (p < 0) {
                 long now = getTailVolatile();
                 if ((int) (now & mask) == index && lapOf(now) == lap + 1) {

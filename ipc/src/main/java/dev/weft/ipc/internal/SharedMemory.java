@@ -513,6 +513,22 @@ public final class SharedMemory {
         }
     }
 
+    /**
+     * Sets the {@code long} at {@code offset} to {@code value} if it holds {@code expected},
+     * atomically (volatile); returns the value it held (the witness: {@code expected} if it was set).
+     */
+    public long compareAndExchangeLong(int offset, long expected, long value) {
+        checkIntact();
+        try {
+            probe();
+            return (long) LONG.compareAndExchange(buffer, offset, expected, value);
+        } catch (IllegalStateException e) {
+            throw failure(e);
+        } catch (InternalError e) {
+            throw damaged(e);
+        }
+    }
+
     /** Adds {@code delta} to the {@code long} at {@code offset} atomically (volatile) and returns the previous value. */
     public long getAndAddLong(int offset, long delta) {
         checkIntact();
