@@ -544,16 +544,10 @@ public final class QueueRing {
             long t = getTailVolatile();
             int off = slotOffset(t);
             int lap = lapOf(t);
-            long w;
-            boolean claimed = false;
-            if (tryClaim) {
-                tryClaim = false;
-                long free = slotWord(lap, FREE, 0);
-                w = m.compareAndExchangeLong(off, free, slotWord(lap, WRITING, token));
-                claimed = w == free;
-            } else {
-                w = m.getLongVolatile(off);
-            }
+            long free = slotWord(lap, FREE, 0);
+            long w = tryClaim ? m.compareAndExchangeLong(off, free, slotWord(lap, WRITING, token)) : m.getLongVolatile(off);
+            boolean claimed = tryClaim && w == free;
+            tryClaim = false;
             int d = lap(w) - lap;
             if (d == 0) {
                 if (state(w) == FREE) { // NOTE: the token bits of a FREE word are ignored (0 unless damaged)
@@ -750,16 +744,10 @@ public final class QueueRing {
             long h = getHeadVolatile();
             int off = slotOffset(h);
             int lap = lapOf(h);
-            long w;
-            boolean claimed = false;
-            if (tryClaim) {
-                tryClaim = false;
-                long full = slotWord(lap, FULL, 0);
-                w = m.compareAndExchangeLong(off, full, slotWord(lap, READING, token));
-                claimed = w == full;
-            } else {
-                w = m.getLongVolatile(off);
-            }
+            long full = slotWord(lap, FULL, 0);
+            long w = tryClaim ? m.compareAndExchangeLong(off, full, slotWord(lap, READING, token)) : m.getLongVolatile(off);
+            boolean claimed = tryClaim && w == full;
+            tryClaim = false;
             int d = lap(w) - lap;
             if (d == 0) {
                 int st = state(w);
