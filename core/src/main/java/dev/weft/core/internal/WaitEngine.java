@@ -52,8 +52,10 @@ public final class WaitEngine {
      * after later wake-ups). It suits a primitive whose waiter is decided by a thread that needs
      * a processor to run, as the other side of a queue on a busy machine: the yield often lets
      * that thread run first, which saves the park and its unpark (about +45% throughput for
-     * AsyncQueue's 1P1C on platform threads on 2 cores, docs/queue.md); on an idle core a yield
-     * returns at once, so it costs a few hundred nanoseconds per wait. A virtual thread never
+     * AsyncQueue's 1P1C on platform threads on 2 cores with its lock-based store, docs/queue.md);
+     * on an idle core a yield returns at once, so it costs a few hundred nanoseconds per wait.
+     * With several waiters of the same side it can do harm: they yield to each other and keep
+     * the deciding side waiting (AsyncQueue's ring mode therefore parks at once). A virtual thread never
      * yields here: yielding re-schedules it on its carrier for no measurable gain, so it parks
      * at once.
      */

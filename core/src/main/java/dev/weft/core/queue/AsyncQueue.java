@@ -233,9 +233,9 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *
      * Blocking and cancellation
      *   - A blocking waiter links its node, unlocks, and waits in WaitEngine.await (interruptible,
-     *     or timed with a deadline), whose site is the waiter's list: a platform thread yields
-     *     twice before it parks (the site's yieldFirst; see WaitEngine's notes for why), a
-     *     virtual thread parks at once; neither spins. Giving up (interrupt, timeout) is the
+     *     or timed with a deadline), whose site is the waiter's list: in store mode a platform
+     *     thread yields twice before it parks (the site's yieldFirst; see WaitEngine's notes for
+     *     why); in ring mode, and on a virtual thread, it parks at once; none spins. Giving up (interrupt, timeout) is the
      *     site's giveUp: it takes the lock and withdraws the node if still WAITING (unlinked at
      *     once: O(1) in a doubly linked list); otherwise the decision stands and the method
      *     completes normally, re-asserting the interrupt. The method then reports the outcome.
@@ -1835,10 +1835,15 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
             }
         }
 
-        /** A platform thread yields before it parks; see WaitEngine's notes. */
+        /**
+         * In store mode a platform thread yields before it parks (see WaitEngine's notes); in
+         * ring mode it parks at once: there two producers (or two consumers) that yield to each
+         * other keep the other side off the processors, and in 2P2C on platform threads the
+         * queue moved half as many elements as with parking (docs/queue.md).
+         */
         @Override
         public boolean yieldFirst(Waiter<?> w) {
-            return true;
+            return ring == null;
         }
     }
 
