@@ -24,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Plain-thread harness beside JMH: loops as a user writes them (threads that lock and unlock, a
@@ -624,7 +626,7 @@ public final class PlainBench {
     }
 
     /** A channel that offers until {@code offer} succeeds and polls until {@code poll} gives an element, yielding after each miss. */
-    static Channel immediate(java.util.function.Predicate<Integer> offer, java.util.function.Supplier<Integer> poll) {
+    static Channel immediate(Predicate<Integer> offer, Supplier<Integer> poll) {
         return new Channel() {
             @Override
             public void put(Integer e) {

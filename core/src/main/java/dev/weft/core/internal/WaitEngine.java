@@ -55,9 +55,9 @@ public final class WaitEngine {
      * AsyncQueue's 1P1C on platform threads on 2 cores with its lock-based store, docs/queue.md);
      * on an idle core a yield returns at once, so it costs a few hundred nanoseconds per wait.
      * With several waiters of the same side it can do harm: they yield to each other and keep
-     * the deciding side waiting (AsyncQueue's ring mode therefore parks at once). A virtual thread never
-     * yields here: yielding re-schedules it on its carrier for no measurable gain, so it parks
-     * at once.
+     * the deciding side waiting (AsyncQueue's ring mode therefore parks at once). A virtual
+     * thread never yields here: yielding re-schedules it on its carrier for no measurable gain,
+     * so it parks at once.
      */
 
     /** The wait responds to interrupts: withdraws and throws. */

@@ -235,10 +235,11 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *   - A blocking waiter links its node, unlocks, and waits in WaitEngine.await (interruptible,
      *     or timed with a deadline), whose site is the waiter's list: in store mode a platform
      *     thread yields twice before it parks (the site's yieldFirst; see WaitEngine's notes for
-     *     why); in ring mode, and on a virtual thread, it parks at once; none spins. Giving up (interrupt, timeout) is the
-     *     site's giveUp: it takes the lock and withdraws the node if still WAITING (unlinked at
-     *     once: O(1) in a doubly linked list); otherwise the decision stands and the method
-     *     completes normally, re-asserting the interrupt. The method then reports the outcome.
+     *     why); in ring mode, and on a virtual thread, it parks at once; none spins. Giving up
+     *     (interrupt, timeout) is the site's giveUp: it takes the lock and withdraws the node if
+     *     still WAITING (unlinked at once: O(1) in a doubly linked list); otherwise the decision
+     *     stands and the method completes normally, re-asserting the interrupt. The method then
+     *     reports the outcome.
      *   - JFR: a blocking wait records dev.weft.Wait with operation put, get or join and outcome
      *     put, taken, joined, shut down, timed out, or WaitEvent.FAILED (interrupted, or the
      *     comparator refused the element).
