@@ -913,6 +913,101 @@ class AsyncQueueTest {
     }
 
     @Test
+    void ringMode_virtualGetter_interruptedWhileWaiting_throwsAndLeavesNoWaiter() throws Exception {
+        // A virtual thread waiting on a ring-mode queue yields before it parks: the interrupt may
+        // land during the yields or the park; either way it withdraws the getter.
+        AsyncQueue<Integer> q = AsyncQueue.fifo(4);
+        AtomicBoolean statusAfter = new AtomicBoolean(true);
+        CompletableFuture<Thread> started = new CompletableFuture<>();
+        CompletableFuture<Object> result = inVirtualThread(() -> {
+            started.complete(Thread.currentThread());
+            try {
+                return q.get();
+            } catch (InterruptedException e) {
+                statusAfter.set(Thread.currentThread().isInterrupted());
+                return e;
+            }
+        });
+        Thread getter = await(started);
+        awaitCondition(() -> q.waitingGetters() == 1);
+        getter.interrupt();
+        assertThat(await(result)).isInstanceOf(InterruptedException.class);
+        assertThat(statusAfter.get()).as("interrupt status cleared").isFalse();
+        assertThat(q.waitingGetters()).isZero();
+        q.putNowait(3); // goes to the queue, not to the departed getter
+        assertThat(q.getNowait()).isEqualTo(3);
+    }
+
+    @Test
+    void ringMode_virtualPutter_interruptedWhileWaiting_throwsAndElementNotInserted() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1);
+        q.putNowait(1);
+        CompletableFuture<Thread> started = new CompletableFuture<>();
+        CompletableFuture<Object> result = inVirtualThread(() -> {
+            started.complete(Thread.currentThread());
+            try {
+                q.put(2);
+                return "inserted";
+            } catch (InterruptedException e) {
+                return e;
+            }
+        });
+        Thread putter = await(started);
+        awaitCondition(() -> q.waitingPutters() == 1);
+        putter.interrupt();
+        assertThat(await(result)).isInstanceOf(InterruptedException.class);
+        assertThat(q.waitingPutters()).isZero();
+        assertThat(q.getNowait()).isEqualTo(1);
+        assertThat(q.poll()).isNull();
+        assertThat(q.unfinishedTasks()).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(60)
+    void ringMode_virtualThreads_blockingPutAndGet_moveEveryElementOnce() throws Exception {
+        // Two producers and two consumers on virtual threads through a ring of 2: nearly every
+        // put and get waits, so the yields before parking run all the time.
+        AsyncQueue<Integer> q = AsyncQueue.fifo(2);
+        final int perProducer = 20_000;
+        List<CompletableFuture<Void>> ps = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            final int base = p * perProducer;
+            ps.add(inVirtualThread(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    q.put(base + i);
+                }
+                return null;
+            }));
+        }
+        List<CompletableFuture<int[]>> cs = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            cs.add(inVirtualThread(() -> {
+                int[] got = new int[perProducer];
+                for (int i = 0; i < perProducer; i++) {
+                    got[i] = q.get();
+                }
+                return got;
+            }));
+        }
+        for (CompletableFuture<Void> p : ps) {
+            await(p);
+        }
+        boolean[] seen = new boolean[2 * perProducer];
+        for (CompletableFuture<int[]> c : cs) {
+            for (int x : await(c)) {
+                assertThat(seen[x]).as("element %d delivered twice", x).isFalse();
+                seen[x] = true;
+            }
+        }
+        for (int x = 0; x < seen.length; x++) {
+            assertThat(seen[x]).as("element %d delivered", x).isTrue();
+        }
+        assertThat(q.size()).isZero();
+        assertThat(q.waitingGetters()).isZero();
+        assertThat(q.waitingPutters()).isZero();
+    }
+
+    @Test
     void get_interruptedAfterHandOff_returnsElementWithInterruptSet() throws Exception {
         AsyncQueue<Integer> q = AsyncQueue.unboundedFifo();
         AtomicBoolean interruptDelivered = new AtomicBoolean();
