@@ -847,10 +847,14 @@ class AsyncQueueTest {
 
     @Test
     void get_interruptedWhileWaiting_throwsAndLeavesNoWaiter() throws Exception {
-        AsyncQueue<Integer> q = AsyncQueue.unboundedFifo();
+        assertGetInterruptedWhileWaiting(AsyncQueue.unboundedFifo(), false);
+    }
+
+    /** A getter on an empty {@code q}, on a new (virtual) thread, interrupted while it waits. */
+    private static void assertGetInterruptedWhileWaiting(AsyncQueue<Integer> q, boolean virtual) throws Exception {
         AtomicBoolean statusAfter = new AtomicBoolean(true);
         CompletableFuture<Thread> started = new CompletableFuture<>();
-        CompletableFuture<Object> result = inThread(() -> {
+        Callable<Object> body = () -> {
             started.complete(Thread.currentThread());
             try {
                 return q.get();
@@ -858,7 +862,8 @@ class AsyncQueueTest {
                 statusAfter.set(Thread.currentThread().isInterrupted());
                 return e;
             }
-        });
+        };
+        CompletableFuture<Object> result = virtual ? inVirtualThread(body) : inThread(body);
         Thread getter = await(started);
         awaitCondition(() -> q.waitingGetters() == 1);
         getter.interrupt();
@@ -890,10 +895,15 @@ class AsyncQueueTest {
 
     @Test
     void put_interruptedWhileWaiting_throwsAndElementNotInserted() throws Exception {
+        assertPutInterruptedWhileWaiting(false);
+    }
+
+    /** A putter on a full {@code fifo(1)}, on a new (virtual) thread, interrupted while it waits. */
+    private static void assertPutInterruptedWhileWaiting(boolean virtual) throws Exception {
         AsyncQueue<Integer> q = AsyncQueue.fifo(1);
         q.putNowait(1);
         CompletableFuture<Thread> started = new CompletableFuture<>();
-        CompletableFuture<Object> result = inThread(() -> {
+        Callable<Object> body = () -> {
             started.complete(Thread.currentThread());
             try {
                 q.put(2);
@@ -901,7 +911,8 @@ class AsyncQueueTest {
             } catch (InterruptedException e) {
                 return e;
             }
-        });
+        };
+        CompletableFuture<Object> result = virtual ? inVirtualThread(body) : inThread(body);
         Thread putter = await(started);
         awaitCondition(() -> q.waitingPutters() == 1);
         putter.interrupt();
@@ -916,50 +927,12 @@ class AsyncQueueTest {
     void ringMode_virtualGetter_interruptedWhileWaiting_throwsAndLeavesNoWaiter() throws Exception {
         // A virtual thread waiting on a ring-mode queue yields before it parks: the interrupt may
         // land during the yields or the park; either way it withdraws the getter.
-        AsyncQueue<Integer> q = AsyncQueue.fifo(4);
-        AtomicBoolean statusAfter = new AtomicBoolean(true);
-        CompletableFuture<Thread> started = new CompletableFuture<>();
-        CompletableFuture<Object> result = inVirtualThread(() -> {
-            started.complete(Thread.currentThread());
-            try {
-                return q.get();
-            } catch (InterruptedException e) {
-                statusAfter.set(Thread.currentThread().isInterrupted());
-                return e;
-            }
-        });
-        Thread getter = await(started);
-        awaitCondition(() -> q.waitingGetters() == 1);
-        getter.interrupt();
-        assertThat(await(result)).isInstanceOf(InterruptedException.class);
-        assertThat(statusAfter.get()).as("interrupt status cleared").isFalse();
-        assertThat(q.waitingGetters()).isZero();
-        q.putNowait(3); // goes to the queue, not to the departed getter
-        assertThat(q.getNowait()).isEqualTo(3);
+        assertGetInterruptedWhileWaiting(AsyncQueue.fifo(4), true);
     }
 
     @Test
     void ringMode_virtualPutter_interruptedWhileWaiting_throwsAndElementNotInserted() throws Exception {
-        AsyncQueue<Integer> q = AsyncQueue.fifo(1);
-        q.putNowait(1);
-        CompletableFuture<Thread> started = new CompletableFuture<>();
-        CompletableFuture<Object> result = inVirtualThread(() -> {
-            started.complete(Thread.currentThread());
-            try {
-                q.put(2);
-                return "inserted";
-            } catch (InterruptedException e) {
-                return e;
-            }
-        });
-        Thread putter = await(started);
-        awaitCondition(() -> q.waitingPutters() == 1);
-        putter.interrupt();
-        assertThat(await(result)).isInstanceOf(InterruptedException.class);
-        assertThat(q.waitingPutters()).isZero();
-        assertThat(q.getNowait()).isEqualTo(1);
-        assertThat(q.poll()).isNull();
-        assertThat(q.unfinishedTasks()).isEqualTo(1);
+        assertPutInterruptedWhileWaiting(true);
     }
 
     @Test
