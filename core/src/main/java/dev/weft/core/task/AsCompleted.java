@@ -526,15 +526,12 @@ public final class AsCompleted<F extends CompletionStage<?>> implements Iterable
         throw new AssertionError("an as_completed slot failed with something else than a timeout", cause);
     }
 
+    @SuppressWarnings("unchecked") // checkedBodies keeps the elements of bodies, whose results are Ts
     private static <T extends @Nullable Object> List<Task<T>> startAll(Collection<? extends Callable<? extends T>> bodies) {
-        Objects.requireNonNull(bodies, "bodies");
-        List<Callable<? extends T>> checked = new ArrayList<>(bodies.size());
-        for (Callable<? extends T> body : bodies) {
-            checked.add(Objects.requireNonNull(body, () -> "bodies[" + checked.size() + "] is null"));
-        }
-        List<Task<T>> tasks = new ArrayList<>(checked.size());
-        for (Callable<? extends T> body : checked) {
-            tasks.add(Task.start(body));
+        Callable<?>[] checked = Task.checkedBodies(bodies);
+        List<Task<T>> tasks = new ArrayList<>(checked.length);
+        for (Callable<?> body : checked) {
+            tasks.add(Task.start((Callable<? extends T>) body));
         }
         return tasks;
     }

@@ -3,7 +3,6 @@ package dev.weft.core.task;
 import dev.weft.core.internal.Stages;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -166,7 +165,7 @@ public final class Gather {
      */
     public static <T extends @Nullable Object> CompletableFuture<List<T>> start(
             Collection<? extends Callable<? extends T>> bodies) {
-        return all(startAll(bodies));
+        return startGathering(bodies, false);
     }
 
     /**
@@ -180,7 +179,7 @@ public final class Gather {
      */
     public static <T extends @Nullable Object> CompletableFuture<List<Outcome<T>>> startSettled(
             Collection<? extends Callable<? extends T>> bodies) {
-        return allSettled(startAll(bodies));
+        return startGathering(bodies, true);
     }
 
     /**
@@ -216,24 +215,32 @@ public final class Gather {
         }
     }
 
-    private static <T extends @Nullable Object> List<Task<T>> startAll(Collection<? extends Callable<? extends T>> bodies) {
-        Objects.requireNonNull(bodies, "bodies");
-        List<Callable<? extends T>> checked = new ArrayList<>(bodies.size());
-        for (Callable<? extends T> body : bodies) {
-            checked.add(Objects.requireNonNull(body, () -> "bodies[" + checked.size() + "] is null"));
+    /**
+     * Starts a task per body, each with the gather's callback for its position installed before
+     * its thread starts (so no second pass registers them), and returns the gather. If a start
+     * fails, the tasks started so far are cancelled and the failure is thrown.
+     */
+    private static <R> Gathering<R> startGathering(Collection<? extends Callable<?>> bodies, boolean settled) {
+        Callable<?>[] checked = Task.checkedBodies(bodies);
+        Task<?>[] tasks = new Task<?>[checked.length];
+        Gathering<R> g = new Gathering<>(tasks, settled);
+        if (tasks.length == 0) {
+            g.register(); // completes it with the empty list
+            return g;
         }
-        List<Task<T>> tasks = new ArrayList<>(checked.size());
+        int started = 0;
         try {
-            for (Callable<? extends T> body : checked) {
-                tasks.add(Task.start(body));
+            for (; started < tasks.length; started++) {
+                int index = started;
+                tasks[index] = Task.startListened(checked[index], (v, e) -> g.onChild(index, v, e));
             }
         } catch (RuntimeException | Error e) {
-            for (Task<T> started : tasks) {
-                started.cancel("gather could not start all its tasks");
+            for (int i = 0; i < started; i++) {
+                tasks[i].cancel("gather could not start all its tasks");
             }
             throw e;
         }
-        return tasks;
+        return g;
     }
 
     private static CompletionStage<?>[] snapshot(Collection<? extends CompletionStage<?>> inputs) {

@@ -6,6 +6,7 @@ import dev.weft.core.internal.TaskCancelledEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -755,6 +756,37 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     interface DoneListener {
         /** The task completed with {@code value}, or with {@code thrown} (as stored, not wrapped). */
         void onDone(@Nullable Object value, @Nullable Throwable thrown);
+    }
+
+    /**
+     * Starts {@code body} as {@link #start(Callable)} does, with {@code listener} installed before
+     * the body's thread starts: what {@link #listenOnce} does afterwards, without its
+     * compare-and-set and without the chance of finding the task complete (Gather's start path).
+     */
+    static <T extends @Nullable Object> Task<T> startListened(Callable<? extends T> body, DoneListener listener) {
+        Task<T> task = new Task<>(null, SEQUENCE.incrementAndGet(), Objects.requireNonNull(body, "body"));
+        // Plain writes: the thread's start publishes them to the body's thread, and the task
+        // reaches no other thread before this method returns.
+        OBSERVED.set(task, true);
+        LISTENER.set(task, listener);
+        UNNAMED_THREADS.newThread(task::runBody).start();
+        return task;
+    }
+
+    /**
+     * The bodies of a collection in iteration order, as an array, each checked for null before
+     * anything starts.
+     *
+     * @throws NullPointerException naming the position of a null body
+     */
+    static Callable<?>[] checkedBodies(Collection<? extends Callable<?>> bodies) {
+        Callable<?>[] checked = Objects.requireNonNull(bodies, "bodies").toArray(new Callable<?>[0]);
+        for (int i = 0; i < checked.length; i++) {
+            if (checked[i] == null) {
+                throw new NullPointerException("bodies[" + i + "] is null");
+            }
+        }
+        return checked;
     }
 
     /**
@@ -1661,6 +1693,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private static final VarHandle CANCELLATION;
     private static final VarHandle STOP_SIGNAL;
     private static final VarHandle LISTENER;
+    private static final VarHandle OBSERVED;
     /** The value of {@link #listener} once the future is complete: no listener can be installed. */
     private static final Object FIRED = new Object();
 
@@ -1672,6 +1705,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
             CANCELLATION = l.findVarHandle(Task.class, "cancellation", CancellationException.class);
             STOP_SIGNAL = l.findVarHandle(Task.class, "stopped", CompletableFuture.class);
             LISTENER = l.findVarHandle(Task.class, "listener", Object.class);
+            OBSERVED = l.findVarHandle(Task.class, "observed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
