@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client process of the chaos tests: {@code <uri> <role> <name> <label>}. It prints
- * {@code READY <pid>} once connected, then works until it is killed.
+ * {@code READY <pid>} once connected, then works until it is killed; a producer, consumer or
+ * locker prints {@code WORKING} once its first operation has completed.
  *
  * <ul>
  *   <li>{@code producer}: puts {@code <label>-<n>} and prints {@code PUT <message>} after each put
@@ -53,7 +54,19 @@ public final class ChaosChild {
     /** A locker's pause between grants. */
     private static final long LOCKER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** Whether this client has printed {@code WORKING} (after its first completed operation). */
+    private static boolean working;
+
     private ChaosChild() {}
+
+    /** Prints {@code WORKING} once, after the first operation of a producer, consumer or locker completed. */
+    private static void worked() {
+        if (!working) {
+            working = true;
+            System.out.println("WORKING");
+            System.out.flush();
+        }
+    }
 
     /** The few plain commands a child needs, on the client's own connection (one client per JVM). */
     static final class Raw {
@@ -121,6 +134,7 @@ public final class ChaosChild {
                 q.put(m.getBytes(StandardCharsets.UTF_8));
                 System.out.println("PUT " + m);
                 System.out.flush();
+                worked();
                 LockSupport.parkNanos(PRODUCER_PAUSE_NANOS);
             } catch (RuntimeException | InterruptedException e) {
                 System.out.println("ERR put " + m + " " + e);
@@ -139,6 +153,7 @@ public final class ChaosChild {
                 }
                 raw.hincrby(name + ":settled", m, 1);
                 q.taskDone(d);
+                worked();
             } catch (RuntimeException | InterruptedException e) {
                 System.out.println("ERR get " + e);
             }
@@ -163,6 +178,7 @@ public final class ChaosChild {
                     raw.eval(RESOURCE_EXIT, ScriptOutputType.INTEGER, exitKeys, token);
                 }
                 lock.release();
+                worked();
                 LockSupport.parkNanos(LOCKER_PAUSE_NANOS);
             } catch (RuntimeException | InterruptedException e) {
                 System.out.println("ERR lock " + e);

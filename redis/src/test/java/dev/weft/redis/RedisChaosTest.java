@@ -45,7 +45,12 @@ class RedisChaosTest {
     private static final long KILL_PHASE_SECONDS = Long.getLong("weft.redis.chaos.seconds", 120);
     /** The fewest kills that count as a chaos run: fewer fails the test (too little happened). */
     private static final int MIN_KILLS = 5;
-    /** A client is killed only after it has worked this long (so that every kill hits a working client). */
+    /**
+     * A client is killed only after its first operation has completed and it has gone on working
+     * this long, so that every kill hits a working client however slowly the machine starts JVMs
+     * (time since {@code READY} is not enough: a loaded machine may take longer than that to
+     * complete a first put).
+     */
     private static final long MIN_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     /**
      * The clients alive at once, each in its own JVM. Every kill starts a replacement at once, so
@@ -100,13 +105,13 @@ class RedisChaosTest {
                 int victim = -1;
                 for (int k = 0; k < children.size(); k++) {
                     int i = (offset + k) % children.size();
-                    if (children.get(i).readyForNanos() >= MIN_WORK_NANOS) {
+                    if (children.get(i).workingForNanos() >= MIN_WORK_NANOS) {
                         victim = i;
                         break;
                     }
                 }
                 if (victim < 0) {
-                    continue;   // every client is still starting: pick again after the next pause
+                    continue;   // no client has worked long enough yet: pick again after the next pause
                 }
                 children.get(victim).kill();
                 kills++;

@@ -33,7 +33,9 @@ public final class Child implements AutoCloseable {
     private final Thread pump;
     private final String label;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private volatile long readyAtNanos;
+    /** When the child printed {@code WORKING}; meaningful once {@link #working} is set. */
+    private volatile long workingAtNanos;
+    private volatile boolean working;
 
     private Child(Process process, String label, Consumer<String> sink) {
         this.process = process;
@@ -43,8 +45,11 @@ public final class Child implements AutoCloseable {
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (line.startsWith("READY ")) {
-                        readyAtNanos = System.nanoTime();
                         ready.complete(null);
+                    }
+                    if (line.equals("WORKING")) {
+                        workingAtNanos = System.nanoTime();
+                        working = true;
                     }
                     if (sink != null) {
                         sink.accept(line);
@@ -230,12 +235,13 @@ public final class Child implements AutoCloseable {
     }
 
     /**
-     * How long the child has been ready.
+     * How long the child has been working: since it printed {@code WORKING}, which a chaos client
+     * prints once its first operation has completed.
      *
-     * @return nanoseconds since {@code READY}, or -1 if not ready
+     * @return nanoseconds since {@code WORKING}, or -1 if it has not printed it or has died
      */
-    public long readyForNanos() {
-        return isReady() ? System.nanoTime() - readyAtNanos : -1;
+    public long workingForNanos() {
+        return working && process.isAlive() ? System.nanoTime() - workingAtNanos : -1;
     }
 
     /**
