@@ -236,11 +236,10 @@ public final class AsyncQueue<E> implements JoinableQueue<E> {
      *     or timed with a deadline), whose site is the waiter's list: in store mode every
      *     thread yields twice before it parks, in ring mode only a virtual thread does, and a
      *     platform thread parks at once (the site's yieldFirst; see WaitEngine's notes for why);
-     *     none spins. Giving up
-     *     (interrupt, timeout) is the site's giveUp: it takes the lock and withdraws the node if
-     *     still WAITING (unlinked at once: O(1) in a doubly linked list); otherwise the decision
-     *     stands and the method completes normally, re-asserting the interrupt. The method then
-     *     reports the outcome.
+     *     none spins. Giving up (interrupt, timeout) is the site's giveUp: it takes the lock and
+     *     withdraws the node if still WAITING (unlinked at once: O(1) in a doubly linked list);
+     *     otherwise the decision stands and the method completes normally, re-asserting the
+     *     interrupt. The method then reports the outcome.
      *   - JFR: a blocking wait records dev.weft.Wait with operation put, get or join and outcome
      *     put, taken, joined, shut down, timed out, or WaitEvent.FAILED (interrupted, or the
      *     comparator refused the element).
