@@ -209,6 +209,16 @@ public final class QueueRing {
     private final boolean joinable;
     private final boolean dropOnConsumerDeath;
     private final boolean syncOnCommit;
+    /**
+     * Whether this process's last put (take) claimed at its first look: only then does the next
+     * one look with a compare-and-exchange (see {@link #claimWrite}). A read-modify-write that
+     * the interpreter runs on a mapping whose file was cut kills the JVM (SharedMemory's notes),
+     * and a read faults safely; so a put or take that finds the queue full or empty, or the file
+     * cut, reads first, as one that blocks does, and the read-modify-writes stay where a claim
+     * is likely. NOTE: plain fields, racy between threads: only hints.
+     */
+    private boolean putsClaiming;
+    private boolean takesClaiming;
     /** Acknowledgement ON_TASK_DONE: takes hold their slot until taskDone. */
     private final boolean ackOnTaskDone;
     /** Dead-letter limit of an ON_TASK_DONE queue (0: none). */
@@ -503,7 +513,8 @@ public final class QueueRing {
             if ((getStateVolatile() & SHUTDOWN) != 0) {
                 throw shutDown();
             }
-            long pos = claimWrite(!waiting);
+            long pos = claimWrite(!waiting && putsClaiming);
+            putsClaiming = pos >= 0;
             if (pos >= 0) {
                 try {
                     writePayload(pos, array, offset, buffer, length);
@@ -534,7 +545,8 @@ public final class QueueRing {
      * @param optimistic whether the first look at the tail slot is a compare-and-exchange that
      *     claims it if it is free (one transfer of its cache line, where a read and then a CAS take
      *     two); a producer that has found the queue full reads instead, so that it does not take the
-     *     line away from the consumer it waits for
+     *     line away from the consumer it waits for, and so does the first put after one that did
+     *     not claim at once (see {@code putsClaiming})
      * @return the claimed position, or -1 if the queue is full at the tail
      */
     long claimWrite(boolean optimistic) {
@@ -700,7 +712,8 @@ public final class QueueRing {
                 discardAll();
                 throw shutDown();
             }
-            long pos = claimRead(!waiting);
+            long pos = claimRead(!waiting && takesClaiming);
+            takesClaiming = pos >= 0;
             if (pos >= 0) {
                 if (memory.getIntPlain(slotOffset(pos) + SLOT_LENGTH) == TOMBSTONE) {
                     freeClaimed(pos);
@@ -733,7 +746,7 @@ public final class QueueRing {
      * @param optimistic whether the first look at the head slot is a compare-and-exchange that
      *     claims it if it holds a committed message (as in {@link #claimWrite}); a consumer that
      *     has found the queue empty reads instead, so that it does not take the line away from the
-     *     producer it waits for
+     *     producer it waits for, and so does the first take after one that did not claim at once
      * @return the claimed position, whose length is {@link QueueDescriptor#TOMBSTONE} or a valid
      *     message length, or -1 if nothing is committed at the head
      */
