@@ -210,15 +210,18 @@ public final class QueueRing {
     private final boolean dropOnConsumerDeath;
     private final boolean syncOnCommit;
     /**
-     * Whether this process's last put (take) claimed at its first look: only then does the next
+     * Whether this process's last put (take) claimed at once, 1 or 0: only then does the next
      * one look with a compare-and-exchange (see {@link #claimWrite}). A read-modify-write that
      * the interpreter runs on a mapping whose file was cut kills the JVM (SharedMemory's notes),
      * and a read faults safely; so a put or take that finds the queue full or empty, or the file
      * cut, reads first, as one that blocks does, and the read-modify-writes stay where a claim
-     * is likely. NOTE: plain fields, racy between threads: only hints.
+     * is likely. Kept at {@link #PUTS_CLAIMING} and {@link #TAKES_CLAIMING}, 64 bytes apart and
+     * away from this object's fields, which both sides read, and written only when they change.
+     * NOTE: plain, racy between threads: only hints.
      */
-    private boolean putsClaiming;
-    private boolean takesClaiming;
+    private final int[] claimHints = new int[48];
+    private static final int PUTS_CLAIMING = 16;
+    private static final int TAKES_CLAIMING = 32;
     /** Acknowledgement ON_TASK_DONE: takes hold their slot until taskDone. */
     private final boolean ackOnTaskDone;
     /** Dead-letter limit of an ON_TASK_DONE queue (0: none). */
@@ -513,8 +516,8 @@ public final class QueueRing {
             if ((getStateVolatile() & SHUTDOWN) != 0) {
                 throw shutDown();
             }
-            long pos = claimWrite(!waiting && putsClaiming);
-            putsClaiming = pos >= 0;
+            long pos = claimWrite(!waiting && claimHints[PUTS_CLAIMING] != 0);
+            setClaimHint(PUTS_CLAIMING, pos >= 0);
             if (pos >= 0) {
                 try {
                     writePayload(pos, array, offset, buffer, length);
@@ -539,6 +542,14 @@ public final class QueueRing {
         }
     }
 
+    /** Records whether a put or take claimed at once, writing the hint only when it changes. */
+    private void setClaimHint(int index, boolean claimed) {
+        int value = claimed ? 1 : 0;
+        if (claimHints[index] != value) {
+            claimHints[index] = value;
+        }
+    }
+
     /**
      * Claims the slot at the tail for writing.
      *
@@ -546,7 +557,7 @@ public final class QueueRing {
      *     claims it if it is free (one transfer of its cache line, where a read and then a CAS take
      *     two); a producer that has found the queue full reads instead, so that it does not take the
      *     line away from the consumer it waits for, and so does the first put after one that did
-     *     not claim at once (see {@code putsClaiming})
+     *     not claim at once (see {@code claimHints})
      * @return the claimed position, or -1 if the queue is full at the tail
      */
     long claimWrite(boolean optimistic) {
@@ -712,8 +723,8 @@ public final class QueueRing {
                 discardAll();
                 throw shutDown();
             }
-            long pos = claimRead(!waiting && takesClaiming);
-            takesClaiming = pos >= 0;
+            long pos = claimRead(!waiting && claimHints[TAKES_CLAIMING] != 0);
+            setClaimHint(TAKES_CLAIMING, pos >= 0);
             if (pos >= 0) {
                 if (memory.getIntPlain(slotOffset(pos) + SLOT_LENGTH) == TOMBSTONE) {
                     freeClaimed(pos);
