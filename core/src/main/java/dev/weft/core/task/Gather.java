@@ -262,13 +262,27 @@ public final class Gather {
          *
          * Overview
          *   One completion callback per input position writes that position's slot, then counts
-         *   down `remaining`; whoever brings it to zero completes the gather with the slots. In
-         *   fail-fast mode a failing input completes the gather at once instead. Cancelling the
-         *   gather is a completeExceptionally that must win against those completions; only the
-         *   winner cancels the inputs.
+         *   the position down; whoever counts the last one completes the gather with the slots.
+         *   In fail-fast mode a failing input completes the gather at once instead. Cancelling
+         *   the gather is a completeExceptionally that must win against those completions; only
+         *   the winner cancels the inputs.
+         *
+         * Counting down
+         *   Below STRIPED_FROM inputs, `remaining` counts positions. From STRIPED_FROM on, the
+         *   positions are dealt round-robin into STRIPES counters, each on a cache line of its
+         *   own (`stripes`), and `remaining` counts stripes: a callback counts its stripe down,
+         *   and the one that empties a stripe counts `remaining` down. Inputs that complete
+         *   together are usually neighbours (tasks started in order run in order on the
+         *   scheduler's carriers), so with one counter every completion would take its cache line
+         *   from another carrier; neighbours fall into different stripes. (Measured, gathers of
+         *   100,000 tasks, one JVM, Weft alternating with the raw form: one counter 0.71-0.83x
+         *   the raw form, stripes 0.73-0.88x, in five JVMs; docs/composition.md.)
          *
          * Invariants
-         *   - remaining == number of positions whose callback has not yet counted down.
+         *   - Without stripes: remaining == number of positions whose callback has not yet
+         *     counted down. With stripes: stripes[(s + 1) * INTS_PER_LINE] == number of positions
+         *     of stripe s not yet counted down, and remaining == number of stripes not yet at 0
+         *     (every stripe starts non-empty, as there are at least STRIPES inputs).
          *   - The gather is completed at most once (CompletableFuture's own CAS); a cancel of the
          *     inputs happens only after a cancel of the gather won that CAS.
          *
@@ -278,26 +292,59 @@ public final class Gather {
          *   - cancel: its completeExceptionally CAS; losing it means the gather was done first.
          *
          * Memory ordering
-         *   - slots[i]: plain write by position i's callback before its getAndAdd on remaining
-         *     (release); read by the callback that counted to zero after its own getAndAdd
-         *     (acquire), which follows every other position's in the total order of RMWs.
-         *   - remaining: volatile getAndAdd.
+         *   - slots[i]: plain write by position i's callback before its getAndAdd (release); read
+         *     by the callback that counted `remaining` to zero after its own getAndAdd (acquire).
+         *     Without stripes every position's getAndAdd on `remaining` precedes that one in the
+         *     total order of RMWs on it. With stripes, each position's getAndAdd on its stripe
+         *     precedes the one that emptied the stripe, whose getAndAdd on `remaining` precedes
+         *     the last: a chain of volatile RMWs, so every slot write happens-before the read.
+         *   - remaining, stripes[...]: volatile getAndAdd.
          *
          * Progress
-         *   Lock-free: every callback does O(1) work; the last one O(n) to build the list.
+         *   Lock-free: every callback does O(1) work (two getAndAdds at most); the last one O(n)
+         *   to build the list.
          */
 
         private final CompletionStage<?>[] children;
         private final @Nullable Object[] slots;
         private final boolean settled;
-        /** Positions not yet reported; starts at the number of inputs. Updated by getAndAdd. */
+        /**
+         * Stripe counters (one per cache line), or {@code null} below STRIPED_FROM inputs: the
+         * positions of stripe s, those with {@code i % STRIPES == s}, not yet reported.
+         */
+        private final int @Nullable [] stripes;
+        /**
+         * Without stripes: positions not yet reported. With stripes: stripes not yet counted
+         * down to zero. Updated by getAndAdd.
+         */
         private volatile int remaining;
 
         Gathering(CompletionStage<?>[] children, boolean settled) {
             this.children = children;
             this.slots = new Object[children.length];
             this.settled = settled;
-            this.remaining = children.length;
+            int n = children.length;
+            if (n >= STRIPED_FROM) {
+                int[] counts = new int[(STRIPES + 1) * INTS_PER_LINE];
+                for (int s = 0; s < STRIPES; s++) {
+                    counts[(s + 1) * INTS_PER_LINE] = (n - s + STRIPES - 1) / STRIPES;
+                }
+                this.stripes = counts;
+                this.remaining = STRIPES;
+            } else {
+                this.stripes = null;
+                this.remaining = n;
+            }
+        }
+
+        /** Counts position {@code index} as reported; returns whether it was the last. */
+        private boolean countDown(int index) {
+            int[] counts = stripes;
+            if (counts == null) {
+                return getAndAddRemaining(-1) == 1;
+            }
+            int at = ((index & (STRIPES - 1)) + 1) * INTS_PER_LINE;
+            return (int) COUNTS.getAndAdd(counts, at, -1) == 1 && getAndAddRemaining(-1) == 1;
         }
 
         void register() {
@@ -331,7 +378,7 @@ public final class Gather {
                 super.completeExceptionally(Stages.unwrap(failure));
                 return;
             }
-            if (getAndAddRemaining(-1) == 1) {
+            if (countDown(index)) {
                 super.complete(resultList());
             }
         }
@@ -394,6 +441,13 @@ public final class Gather {
         }
 
         private static final VarHandle REMAINING;
+        private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
+        /** Stripe counters of a large gather; a power of two. */
+        private static final int STRIPES = 16;
+        /** Ints in 64 bytes: one stripe counter per cache line (the array's first line is padding). */
+        private static final int INTS_PER_LINE = 16;
+        /** Gathers of this many inputs or more count down in stripes (1 KiB of counters). */
+        private static final int STRIPED_FROM = 64;
 
         static {
             try {

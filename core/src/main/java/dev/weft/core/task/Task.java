@@ -269,9 +269,15 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      *
      * Memory ordering
      *   - state: volatile reads and CAS (full fences); the hub every other field is published by.
-     *   - runner: claimed by CAS (one runner even if an executor misbehaves); read by an
-     *     interrupter after its CAS saw RUNNING (synchronizes with the runner's CAS to RUNNING).
-     *     Cleared with a plain write after STOPPED, which no interrupter can read any more.
+     *   - runner: claimed by CAS when an executor or a caller's thread factory runs the task
+     *     (one runner even if an executor misbehaves), by a plain write on a thread this class
+     *     started itself (it runs the runnable once); either way read by an interrupter after its
+     *     CAS saw RUNNING (synchronizes with the runner's CAS to RUNNING, which follows the
+     *     claim). Cleared with a plain write after STOPPED, which no interrupter can read any more.
+     *   - listener: installed before the thread starts (startListened, plain writes published
+     *     by Thread.start) or by CAS from null (listenOnce); the completing call reads it and,
+     *     finding none, marks it FIRED by compare-and-exchange, so a racing listenOnce either
+     *     installs first (and is called) or fails (and its caller uses whenComplete).
      *   - result, failure: plain writes by the runner before its CAS to STOPPED (release),
      *     plain reads by helpers after a volatile read that saw STOPPED (acquire).
      *   - cancellation: CAS from null (first canceller wins); read after a volatile read of state
@@ -403,7 +409,10 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
      * completes it.
      */
     private volatile @Nullable CompletableFuture<@Nullable Void> stopped;
-    /** The {@link DoneListener} installed by {@link #listenOnce}, or {@link #FIRED} once the future is complete. */
+    /**
+     * The {@link DoneListener} installed by {@link #listenOnce} or {@link #startListened}, or
+     * {@link #FIRED} once the future completed without one.
+     */
     private volatile @Nullable Object listener;
 
     private Task(@Nullable String name, long sequence, Callable<? extends T> body) {
@@ -572,9 +581,9 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 }
                 thread.start();
             } else if (name != null) {
-                Thread.ofVirtual().name(name).start(task::runBody);
+                Thread.ofVirtual().name(name).start(task::runOnOwnThread);
             } else {
-                UNNAMED_THREADS.newThread(task::runBody).start();
+                UNNAMED_THREADS.newThread(task::runOnOwnThread).start();
             }
             return task;
         }
@@ -599,12 +608,30 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
 
     // ---- running ------------------------------------------------------------------------------
 
-    /** The runner: claims the task, runs the body unless cancelled, then stops and publishes. */
+    /**
+     * The runner handed to an executor or to a caller's thread factory: claims the task by CAS
+     * (an executor may run the same runnable twice; the first run owns the task), then runs it.
+     */
     private void runBody() {
         Thread me = Thread.currentThread();
-        if (!casRunner(null, me)) {
-            return; // an executor ran the same runnable twice; the first run owns the task
+        if (casRunner(null, me)) {
+            runClaimed(me);
         }
+    }
+
+    /**
+     * The runner of a thread this class made and started itself, which runs it exactly once:
+     * claims the task with a plain write, which the CAS to RUNNING (or the read of a cancelled
+     * state) that follows publishes to every interrupter, then runs it.
+     */
+    private void runOnOwnThread() {
+        Thread me = Thread.currentThread();
+        RUNNER.set(this, me);
+        runClaimed(me);
+    }
+
+    /** Runs the body unless cancelled, then stops and publishes; {@code me} owns the task. */
+    private void runClaimed(Thread me) {
         long s;
         for (;;) {
             s = getStateVolatile();
@@ -672,7 +699,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
                 break;
             }
         }
-        runner = null;
+        RUNNER.set(this, null); // plain: no interrupter reads it after STOPPED (see Memory ordering)
         if ((s & INTERRUPT_DELIVERED) != 0) {
             // The interrupt was meant for the body, which has ended; it must not outlive it.
             // NOTE: this also clears an unrelated interrupt that raced in at this moment; pools
@@ -741,9 +768,14 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
     private void settle(@Nullable Object value, @Nullable Throwable thrown) {
         boolean completed = thrown != null ? super.completeExceptionally(thrown) : super.complete((T) value);
         if (completed) {
-            Object l = LISTENER.getAndSet(this, FIRED);
-            if (l instanceof DoneListener listener) {
-                listener.onDone(value, thrown);
+            // An installed listener is final (listenOnce installs only over null), so it needs no
+            // FIRED mark; without one, FIRED is set so that a later listenOnce fails.
+            Object l = listener;
+            if (l == null) {
+                l = LISTENER.compareAndExchange(this, null, FIRED);
+            }
+            if (l instanceof DoneListener done) {
+                done.onDone(value, thrown);
             }
         }
     }
@@ -769,7 +801,7 @@ public final class Task<T extends @Nullable Object> extends CompletableFuture<T>
         // reaches no other thread before this method returns.
         OBSERVED.set(task, true);
         LISTENER.set(task, listener);
-        UNNAMED_THREADS.newThread(task::runBody).start();
+        UNNAMED_THREADS.newThread(task::runOnOwnThread).start();
         return task;
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -267,6 +269,132 @@ class GatherTest {
         CompletableFuture<List<Integer>> g = Gather.all(List.of(minimal));
         assertThat(g.cancel(true)).isTrue();
         assertThat(source.isDone()).isFalse();
+    }
+
+    // ---- large gathers (counted down in stripes from 64 inputs) ---------------------------------
+
+    @Test
+    void all_sizesAroundTheStripedCountDown_completeExactlyWhenTheLastInputDoes() {
+        for (int n : new int[] {1, 15, 16, 17, 63, 64, 65, 79, 80, 1000}) {
+            List<CompletableFuture<Integer>> inputs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                inputs.add(new CompletableFuture<>());
+            }
+            CompletableFuture<List<Integer>> g = Gather.all(inputs);
+            CompletableFuture<List<Outcome<Integer>>> settled = Gather.allSettled(inputs);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(n));
+            for (int k = 0; k < n - 1; k++) {
+                int i = order.get(k);
+                inputs.get(i).complete(i * 10);
+            }
+            assertThat(g).as("n=%d, one input left", n).isNotDone();
+            assertThat(settled).as("n=%d, one input left", n).isNotDone();
+            int last = order.get(n - 1);
+            inputs.get(last).complete(last * 10);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                expected.add(i * 10);
+            }
+            assertThat(g.join()).as("n=%d", n).isEqualTo(expected);
+            assertThat(settled.join()).as("n=%d", n).extracting(Outcome::valueOrThrow).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void all_largeGatherCompletedByFourThreadsAtOnce_countsEveryInput() throws Exception {
+        int n = 20_000;
+        List<CompletableFuture<Integer>> inputs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            inputs.add(new CompletableFuture<>());
+        }
+        CompletableFuture<List<Integer>> g = Gather.all(inputs);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int first = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                for (int i = first; i < n; i += 4) { // neighbours complete in different threads
+                    inputs.get(i).complete(i);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<Integer> r = g.get(10, TimeUnit.SECONDS);
+        assertThat(r).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(r.get(i)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void startSettled_largeGatherWithFailures_reportsEveryOutcomeInOrder() {
+        int n = 300;
+        List<Callable<Integer>> bodies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int value = i;
+            bodies.add(() -> {
+                if (value % 7 == 3) {
+                    throw new IOException("failed " + value);
+                }
+                return value;
+            });
+        }
+        List<Outcome<Integer>> r = Gather.startSettled(bodies).join();
+        assertThat(r).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            if (i % 7 == 3) {
+                assertThat(r.get(i)).isInstanceOfSatisfying(Outcome.Failure.class,
+                        f -> assertThat(f.exception()).isInstanceOf(IOException.class).hasMessage("failed " + index));
+            } else {
+                assertThat(r.get(i).valueOrThrow()).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
+    void start_largeGatherWithOneFailure_failsWithIt() {
+        int n = 500;
+        List<Callable<Integer>> bodies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int value = i;
+            bodies.add(() -> {
+                if (value == 301) {
+                    throw new IOException("the one");
+                }
+                return value;
+            });
+        }
+        CompletableFuture<List<Integer>> g = Gather.start(bodies);
+        assertThatThrownBy(g::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(IOException.class).hasMessage("the one");
+    }
+
+    @Test
+    void start_largeGather_givesEveryValueInOrder() {
+        int n = 5_000;
+        List<Callable<Integer>> bodies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int value = i;
+            bodies.add(() -> value);
+        }
+        List<Integer> r = Gather.start(bodies).join();
+        assertThat(r).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(r.get(i)).isEqualTo(i);
+        }
     }
 
     // ---- starting and awaiting -------------------------------------------------------------------
