@@ -56,7 +56,11 @@ import java.util.function.Supplier;
  *       {@code getAsync().join()} against {@code ArrayBlockingQueue}'s blocking put and take;
  *       {@code -Dbench.items} (default 2,000,000) items a round. Million items per second.</li>
  *   <li>{@code gather}: {@link Gather#start} over 100,000 bodies against one virtual thread per
- *       body completing a {@link CompletableFuture}, then {@code allOf}. Thousand tasks per
+ *       body completing a {@link CompletableFuture}, then {@code allOf}; a round times
+ *       {@code -Dbench.gathersPerRound} (default 8) gathers back to back, so that one form's
+ *       time is not swayed by what the other left behind (heap, carrier threads): with one
+ *       gather a round the ratio swung from 0.5x to 1.8x between rounds and its median from
+ *       0.74x to 1.22x between runs; with eight it agrees with JMH's. Thousand tasks per
  *       second.</li>
  *   <li>{@code uncontended}: one thread, no contention: Lock acquire/release, Event set/await/clear,
  *       AsyncQueue put/get, against ReentrantLock, a volatile-flag loop and ArrayBlockingQueue.
@@ -88,6 +92,7 @@ public final class PlainBench {
     private static final long MILLIS = Long.getLong("bench.millis", 300L);
     private static final int ITEMS = Integer.getInteger("bench.items", 2_000_000);
     private static final int GATHER_N = Integer.getInteger("bench.gather", 100_000);
+    private static final int GATHERS_PER_ROUND = Integer.getInteger("bench.gathersPerRound", 8);
     private static final String CSV = System.getProperty("bench.csv");
     /** How many times each selected group runs, each time in a JVM of its own ({@code -Dbench.repeat}). */
     private static final int REPEAT = Integer.getInteger("bench.repeat", 1);
@@ -130,9 +135,13 @@ public final class PlainBench {
         if (REPEAT < 1) {
             throw new IllegalArgumentException("bench.repeat must be at least 1, was " + REPEAT);
         }
+        if (GATHERS_PER_ROUND < 1) {
+            throw new IllegalArgumentException("bench.gathersPerRound must be at least 1, was " + GATHERS_PER_ROUND);
+        }
         String settings = String.format(Locale.ROOT,
-                "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round%s",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS,
+                "CPUs: %d; %s; warm-up round + %d rounds, median; %d ms per lock round, %,d items per queue round, "
+                        + "%d gathers per gather round%s",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), ROUNDS, MILLIS, ITEMS, GATHERS_PER_ROUND,
                 REPEAT > 1 ? "; " + REPEAT + " runs, each case group in its own JVM each time"
                         : FORK ? "; each case group in its own JVM" : "");
         if (!CHILD) {
@@ -754,42 +763,46 @@ public final class PlainBench {
         double[] m = medians(List.of(
                 new Contender("weft", () -> {
                     long t0 = System.nanoTime();
-                    List<Integer> r = Gather.start(bodies).join();
+                    for (int g = 0; g < GATHERS_PER_ROUND; g++) {
+                        List<Integer> r = Gather.start(bodies).join();
+                        check(r.size() == GATHER_N && r.get(GATHER_N - 1) == GATHER_N - 1);
+                    }
                     long t1 = System.nanoTime();
-                    check(r.size() == GATHER_N);
-                    return GATHER_N / ((t1 - t0) / 1e9) / 1e3;
+                    return (double) GATHER_N * GATHERS_PER_ROUND / ((t1 - t0) / 1e9) / 1e3;
                 }),
                 new Contender("jdk", () -> {
                     long t0 = System.nanoTime();
-                    @SuppressWarnings("unchecked")
-                    CompletableFuture<Integer>[] fs = new CompletableFuture[GATHER_N];
-                    for (int i = 0; i < GATHER_N; i++) {
-                        CompletableFuture<Integer> f = new CompletableFuture<>();
-                        Callable<Integer> body = bodies.get(i);
-                        fs[i] = f;
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                f.complete(body.call());
-                            } catch (Throwable t) {
-                                f.completeExceptionally(t);
-                            }
-                        });
-                    }
-                    CompletableFuture.allOf(fs).join();
-                    List<Integer> r = new ArrayList<>(GATHER_N);
-                    for (CompletableFuture<Integer> f : fs) {
-                        r.add(f.join());
+                    for (int g = 0; g < GATHERS_PER_ROUND; g++) {
+                        @SuppressWarnings("unchecked")
+                        CompletableFuture<Integer>[] fs = new CompletableFuture[GATHER_N];
+                        for (int i = 0; i < GATHER_N; i++) {
+                            CompletableFuture<Integer> f = new CompletableFuture<>();
+                            Callable<Integer> body = bodies.get(i);
+                            fs[i] = f;
+                            Thread.ofVirtual().start(() -> {
+                                try {
+                                    f.complete(body.call());
+                                } catch (Throwable t) {
+                                    f.completeExceptionally(t);
+                                }
+                            });
+                        }
+                        CompletableFuture.allOf(fs).join();
+                        List<Integer> r = new ArrayList<>(GATHER_N);
+                        for (CompletableFuture<Integer> f : fs) {
+                            r.add(f.join());
+                        }
+                        check(r.size() == GATHER_N && r.get(GATHER_N - 1) == GATHER_N - 1);
                     }
                     long t1 = System.nanoTime();
-                    check(r.size() == GATHER_N);
-                    return GATHER_N / ((t1 - t0) / 1e9) / 1e3;
+                    return (double) GATHER_N * GATHERS_PER_ROUND / ((t1 - t0) / 1e9) / 1e3;
                 })));
         row("Gather.start(100k bodies)", m[0], m[1]);
     }
 
     static void check(boolean ok) {
         if (!ok) {
-            throw new AssertionError("wrong result size");
+            throw new AssertionError("wrong result");
         }
     }
 
