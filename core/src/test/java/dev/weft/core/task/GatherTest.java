@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -338,20 +339,25 @@ class GatherTest {
         }
     }
 
-    @Test
-    void startSettled_largeGatherWithFailures_reportsEveryOutcomeInOrder() {
-        int n = 300;
-        List<Callable<Integer>> bodies = new ArrayList<>();
+    /** Bodies that return their index, or throw {@code IOException("failed <index>")} where {@code fails} says so. */
+    private static List<Callable<Integer>> indexBodies(int n, IntPredicate fails) {
+        List<Callable<Integer>> bodies = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int value = i;
             bodies.add(() -> {
-                if (value % 7 == 3) {
+                if (fails.test(value)) {
                     throw new IOException("failed " + value);
                 }
                 return value;
             });
         }
-        List<Outcome<Integer>> r = Gather.startSettled(bodies).join();
+        return bodies;
+    }
+
+    @Test
+    void startSettled_largeGatherWithFailures_reportsEveryOutcomeInOrder() {
+        int n = 300;
+        List<Outcome<Integer>> r = Gather.startSettled(indexBodies(n, i -> i % 7 == 3)).join();
         assertThat(r).hasSize(n);
         for (int i = 0; i < n; i++) {
             int index = i;
@@ -366,31 +372,15 @@ class GatherTest {
 
     @Test
     void start_largeGatherWithOneFailure_failsWithIt() {
-        int n = 500;
-        List<Callable<Integer>> bodies = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int value = i;
-            bodies.add(() -> {
-                if (value == 301) {
-                    throw new IOException("the one");
-                }
-                return value;
-            });
-        }
-        CompletableFuture<List<Integer>> g = Gather.start(bodies);
+        CompletableFuture<List<Integer>> g = Gather.start(indexBodies(500, i -> i == 301));
         assertThatThrownBy(g::join).isInstanceOf(CompletionException.class)
-                .cause().isInstanceOf(IOException.class).hasMessage("the one");
+                .cause().isInstanceOf(IOException.class).hasMessage("failed 301");
     }
 
     @Test
     void start_largeGather_givesEveryValueInOrder() {
         int n = 5_000;
-        List<Callable<Integer>> bodies = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int value = i;
-            bodies.add(() -> value);
-        }
-        List<Integer> r = Gather.start(bodies).join();
+        List<Integer> r = Gather.start(indexBodies(n, i -> false)).join();
         assertThat(r).hasSize(n);
         for (int i = 0; i < n; i++) {
             assertThat(r.get(i)).isEqualTo(i);
