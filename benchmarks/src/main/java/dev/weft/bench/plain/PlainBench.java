@@ -1,5 +1,6 @@
 package dev.weft.bench.plain;
 
+import dev.weft.bench.task.GatherBenchmark;
 import dev.weft.core.queue.AsyncQueue;
 import dev.weft.core.sync.Event;
 import dev.weft.core.sync.Lock;
@@ -773,25 +774,7 @@ public final class PlainBench {
                 new Contender("jdk", () -> {
                     long t0 = System.nanoTime();
                     for (int g = 0; g < GATHERS_PER_ROUND; g++) {
-                        @SuppressWarnings("unchecked")
-                        CompletableFuture<Integer>[] fs = new CompletableFuture[GATHER_N];
-                        for (int i = 0; i < GATHER_N; i++) {
-                            CompletableFuture<Integer> f = new CompletableFuture<>();
-                            Callable<Integer> body = bodies.get(i);
-                            fs[i] = f;
-                            Thread.ofVirtual().start(() -> {
-                                try {
-                                    f.complete(body.call());
-                                } catch (Throwable t) {
-                                    f.completeExceptionally(t);
-                                }
-                            });
-                        }
-                        CompletableFuture.allOf(fs).join();
-                        List<Integer> r = new ArrayList<>(GATHER_N);
-                        for (CompletableFuture<Integer> f : fs) {
-                            r.add(f.join());
-                        }
+                        List<Integer> r = GatherBenchmark.virtualThreadsAllOf(bodies);
                         check(r.size() == GATHER_N && r.get(GATHER_N - 1) == GATHER_N - 1);
                     }
                     long t1 = System.nanoTime();

@@ -77,6 +77,19 @@ public class GatherBenchmark {
 
     @Benchmark
     public List<Integer> rawVirtualThreadsAllOf() {
+        return virtualThreadsAllOf(bodies);
+    }
+
+    /**
+     * The raw form, as a user writes it without Weft: a virtual thread per body completing a
+     * {@link CompletableFuture}, {@code allOf}, then a {@code join()} per future (also the peer of
+     * {@code PlainBench gather}).
+     *
+     * @param bodies the bodies
+     * @return their values, in order
+     */
+    public static List<Integer> virtualThreadsAllOf(List<Callable<Integer>> bodies) {
+        int n = bodies.size();
         @SuppressWarnings("unchecked")
         CompletableFuture<Integer>[] fs = new CompletableFuture[n];
         for (int i = 0; i < n; i++) {
