@@ -280,7 +280,7 @@ public final class Gather {
          *
          * Invariants
          *   - Without stripes: remaining == number of positions whose callback has not yet
-         *     counted down. With stripes: stripes[(s + 1) * INTS_PER_LINE] == number of positions
+         *     counted down. With stripes: stripes[stripeAt(s)] == number of positions
          *     of stripe s not yet counted down, and remaining == number of stripes not yet at 0
          *     (every stripe starts non-empty, as there are at least STRIPES inputs).
          *   - The gather is completed at most once (CompletableFuture's own CAS); a cancel of the
@@ -327,7 +327,7 @@ public final class Gather {
             if (n >= STRIPED_FROM) {
                 int[] counts = new int[(STRIPES + 1) * INTS_PER_LINE];
                 for (int s = 0; s < STRIPES; s++) {
-                    counts[(s + 1) * INTS_PER_LINE] = (n - s + STRIPES - 1) / STRIPES;
+                    counts[stripeAt(s)] = (n - s + STRIPES - 1) / STRIPES;
                 }
                 this.stripes = counts;
                 this.remaining = STRIPES;
@@ -343,8 +343,13 @@ public final class Gather {
             if (counts == null) {
                 return getAndAddRemaining(-1) == 1;
             }
-            int at = ((index & (STRIPES - 1)) + 1) * INTS_PER_LINE;
-            return (int) COUNTS.getAndAdd(counts, at, -1) == 1 && getAndAddRemaining(-1) == 1;
+            return (int) COUNTS.getAndAdd(counts, stripeAt(index & (STRIPES - 1)), -1) == 1
+                    && getAndAddRemaining(-1) == 1;
+        }
+
+        /** The index in {@code stripes} of stripe {@code s}'s counter (the first line is padding). */
+        private static int stripeAt(int s) {
+            return (s + 1) * INTS_PER_LINE;
         }
 
         void register() {

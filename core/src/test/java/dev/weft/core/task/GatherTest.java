@@ -277,10 +277,7 @@ class GatherTest {
     @Test
     void all_sizesAroundTheStripedCountDown_completeExactlyWhenTheLastInputDoes() {
         for (int n : new int[] {1, 15, 16, 17, 63, 64, 65, 79, 80, 1000}) {
-            List<CompletableFuture<Integer>> inputs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                inputs.add(new CompletableFuture<>());
-            }
+            List<CompletableFuture<Integer>> inputs = incompleteFutures(n);
             CompletableFuture<List<Integer>> g = Gather.all(inputs);
             CompletableFuture<List<Outcome<Integer>>> settled = Gather.allSettled(inputs);
             List<Integer> order = new ArrayList<>();
@@ -308,10 +305,7 @@ class GatherTest {
     @Test
     void all_largeGatherCompletedByFourThreadsAtOnce_countsEveryInput() throws Exception {
         int n = 20_000;
-        List<CompletableFuture<Integer>> inputs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            inputs.add(new CompletableFuture<>());
-        }
+        List<CompletableFuture<Integer>> inputs = incompleteFutures(n);
         CompletableFuture<List<Integer>> g = Gather.all(inputs);
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
@@ -337,6 +331,14 @@ class GatherTest {
         for (int i = 0; i < n; i++) {
             assertThat(r.get(i)).isEqualTo(i);
         }
+    }
+
+    private static List<CompletableFuture<Integer>> incompleteFutures(int n) {
+        List<CompletableFuture<Integer>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            futures.add(new CompletableFuture<>());
+        }
+        return futures;
     }
 
     /** Bodies that return their index, or throw {@code IOException("failed <index>")} where {@code fails} says so. */
